@@ -1,0 +1,332 @@
+import SchemaSyntax
+
+/// A logical column type: what the value means, mapped both to an SQLite declared type and to a Swift type.
+public enum LogicalType: Sendable, Hashable {
+    case integer, real, text, blob
+    /// INTEGER 0/1 in SQLite, `Bool` in Swift.
+    case bool
+    /// TEXT holding JSON; `JSONValue` in Swift, or the named `Codable` type (`json<Payload>`).
+    case json(swiftType: String?)
+    /// TEXT in SQLite's `datetime()` format (`YYYY-MM-DD HH:MM:SS`, UTC); `Date` in Swift.
+    case timestamp
+    /// REAL seconds since 1970-01-01 UTC; `Date` in Swift.
+    case epoch
+
+    /// The names accepted in schema files.
+    public static let names = ["integer", "real", "text", "blob", "bool", "json", "timestamp", "epoch"]
+
+    public init?(name: String, argument: String?) {
+        switch name {
+        case "integer": self = .integer
+        case "real": self = .real
+        case "text": self = .text
+        case "blob": self = .blob
+        case "bool": self = .bool
+        case "json": self = .json(swiftType: argument)
+        case "timestamp": self = .timestamp
+        case "epoch": self = .epoch
+        default: return nil
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .integer: return "integer"
+        case .real: return "real"
+        case .text: return "text"
+        case .blob: return "blob"
+        case .bool: return "bool"
+        case .json(let t): return t.map { "json<\($0)>" } ?? "json"
+        case .timestamp: return "timestamp"
+        case .epoch: return "epoch"
+        }
+    }
+
+    /// The declared type written in the DDL.
+    public var sqliteType: String {
+        switch self {
+        case .integer, .bool: return "INTEGER"
+        case .real, .epoch: return "REAL"
+        case .text, .json, .timestamp: return "TEXT"
+        case .blob: return "BLOB"
+        }
+    }
+
+    /// The Swift type of a non-optional value.
+    public var swiftType: String {
+        switch self {
+        case .integer: return "Int64"
+        case .real: return "Double"
+        case .text: return "String"
+        case .blob: return "Data"
+        case .bool: return "Bool"
+        case .json(let t): return t ?? "JSONValue"
+        case .timestamp, .epoch: return "Date"
+        }
+    }
+}
+
+public enum DefaultValue: Sendable, Hashable {
+    case integer(Int64)
+    case real(Double, text: String)
+    case string(String)
+    case bool(Bool)
+    case null
+    /// An SQL expression evaluated by SQLite, such as `datetime('now')`.
+    case expression(String)
+
+    /// The text after `DEFAULT` in the DDL.
+    public var sql: String {
+        switch self {
+        case .integer(let v): return String(v)
+        case .real(_, let text): return text
+        case .string(let s): return SQLIdentifier.stringLiteral(s)
+        case .bool(let b): return b ? "1" : "0"
+        case .null: return "NULL"
+        case .expression(let e): return "(\(e))"
+        }
+    }
+}
+
+public enum ForeignKeyAction: String, Sendable, Hashable, CaseIterable {
+    case cascade = "CASCADE", restrict = "RESTRICT", setNull = "SET NULL", setDefault = "SET DEFAULT", noAction = "NO ACTION"
+    public init?(syntax: String) {
+        switch syntax {
+        case "cascade": self = .cascade
+        case "restrict": self = .restrict
+        case "set null": self = .setNull
+        case "set default": self = .setDefault
+        case "no action": self = .noAction
+        default: return nil
+        }
+    }
+}
+
+public struct ForeignKey: Sendable, Hashable {
+    public var columns: [String]
+    public var referencedTable: String
+    /// Empty means the referenced table's primary key.
+    public var referencedColumns: [String]
+    public var onDelete: ForeignKeyAction?
+    public var onUpdate: ForeignKeyAction?
+    /// Written on the column (`references t(c)`) rather than as a table constraint.
+    public var isColumnLevel: Bool
+    public var range: SourceRange
+    public var tableRange: SourceRange
+}
+
+/// An inline `@allow(rule, reason: "…")` on a table, column or index.
+public struct Suppression: Sendable, Hashable {
+    public var rule: String
+    public var reason: String
+    public var range: SourceRange
+}
+
+public struct Column: Sendable, Hashable {
+    public var name: String
+    public var type: LogicalType
+    public var isNullable: Bool
+    /// Declared `primary key` on the column itself.
+    public var isPrimaryKey: Bool
+    public var primaryKeyDescending: Bool?
+    public var isAutoincrement: Bool
+    public var isUnique: Bool
+    public var defaultValue: DefaultValue?
+    public var checks: [String]
+    public var collation: String?
+    public var doc: String?
+    /// `@swift("name")`: the Swift property name, overriding lowerCamelCase.
+    public var swiftName: String?
+    public var suppressions: [Suppression]
+    public var range: SourceRange
+    public var nameRange: SourceRange
+    public var typeRange: SourceRange
+}
+
+public struct IndexedColumn: Sendable, Hashable {
+    public var name: String
+    public var descending: Bool?
+    public var range: SourceRange
+}
+
+public struct Index: Sendable, Hashable {
+    public var name: String
+    public var columns: [IndexedColumn]
+    public var isUnique: Bool
+    public var whereClause: String?
+    public var doc: String?
+    public var suppressions: [Suppression]
+    public var range: SourceRange
+    public var nameRange: SourceRange
+}
+
+public struct UniqueConstraint: Sendable, Hashable {
+    public var columns: [String]
+    public var range: SourceRange
+}
+
+/// Where a target table's rows come from in a legacy database (see docs/MIGRATION.md).
+public struct LegacySource: Sendable, Hashable {
+    public struct Assignment: Sendable, Hashable {
+        public var target: String
+        public var expression: String
+        public var range: SourceRange
+        public var targetRange: SourceRange
+    }
+    public struct Unpivot: Sendable, Hashable {
+        public struct Entry: Sendable, Hashable {
+            public var column: String
+            public var key: String
+            public var range: SourceRange
+        }
+        public var keyColumn: String
+        public var valueColumn: String
+        public var entries: [Entry]
+        public var range: SourceRange
+    }
+    public struct Pack: Sendable, Hashable {
+        public var target: String
+        public var columns: [String]
+        public var range: SourceRange
+    }
+    public struct Drop: Sendable, Hashable {
+        public var columns: [String]
+        public var reason: String
+        public var range: SourceRange
+    }
+    public var legacyTable: String
+    public var whereClause: String?
+    public var assignments: [Assignment]
+    public var unpivot: Unpivot?
+    public var packs: [Pack]
+    public var archived: [String]
+    public var archiveRange: SourceRange?
+    public var drops: [Drop]
+    public var doc: String?
+    public var range: SourceRange
+    public var nameRange: SourceRange
+
+    /// Target rows written per legacy row.
+    public var rowFactor: Int { unpivot?.entries.count ?? 1 }
+}
+
+public struct Table: Sendable, Hashable {
+    public var name: String
+    /// The domain prefix the table is declared in, if any.
+    public var domain: String?
+    public var doc: String?
+    /// `@swift("Name")`: the Swift type name, overriding the derived one.
+    public var swiftName: String?
+    public var columns: [Column]
+    /// A table-level `primary key (a, b)`.
+    public var primaryKeyConstraint: UniqueConstraint?
+    public var uniqueConstraints: [UniqueConstraint]
+    public var checks: [String]
+    /// Every foreign key: the column-level ones first, in column order, then the table-level ones.
+    public var foreignKeys: [ForeignKey]
+    public var indexes: [Index]
+    public var legacySources: [LegacySource]
+    public var suppressions: [Suppression]
+    public var range: SourceRange
+    public var nameRange: SourceRange
+
+    public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+
+    /// The primary key's columns, from the column-level or table-level declaration.
+    public var primaryKey: [String] {
+        if let pk = primaryKeyConstraint { return pk.columns }
+        return columns.filter(\.isPrimaryKey).map(\.name)
+    }
+
+    /// True when the table has a single `integer primary key` column: SQLite's rowid alias.
+    public var rowidAlias: Column? {
+        let pk = primaryKey
+        guard pk.count == 1, let c = column(named: pk[0]), c.type == .integer, c.primaryKeyDescending != true else { return nil }
+        return c
+    }
+
+    /// Every set of columns SQLite keeps unique: the primary key and each UNIQUE (column or table level).
+    public var uniqueKeys: [[String]] {
+        var keys: [[String]] = []
+        if !primaryKey.isEmpty { keys.append(primaryKey) }
+        for c in columns where c.isUnique { keys.append([c.name]) }
+        for u in uniqueConstraints { keys.append(u.columns) }
+        return keys
+    }
+}
+
+public struct Domain: Sendable, Hashable {
+    /// The prefix, e.g. `rl`; tables in the domain are named `rl_…`.
+    public var name: String
+    public var description: String?
+    public var doc: String?
+    public var tableNames: [String]
+    public var range: SourceRange
+    public var nameRange: SourceRange
+}
+
+/// The design principles, as data. The defaults are the proposal's.
+public struct NamingRules: Sendable, Hashable {
+    public enum Case: String, Sendable, Hashable { case snakeCase = "snake_case" }
+    public var nameCase: Case = .snakeCase
+    public var singularTables = true
+    public var maxWords = 3
+    public var forbiddenSuffixes = ["stats", "history"]
+    public var requireDomain = true
+    public var range: SourceRange?
+    public init() {}
+}
+
+/// Lint settings written in the schema file's `lint { }` block.
+public struct LintSettings: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable {
+        public var value: ConfigValue
+        public var keyRange: SourceRange
+    }
+    /// Every setting, keyed by rule id or option name, validated by SchemaLint.
+    public var entries: [String: Entry] = [:]
+    public var orderedKeys: [String] = []
+    public init() {}
+}
+
+/// A resolved schema: what the emitters and lint rules read.
+public struct Schema: Sendable, Hashable {
+    public var name: String
+    public var version: Int
+    public var naming: NamingRules
+    public var lint: LintSettings
+    public var domains: [Domain]
+    /// Every table in source order.
+    public var tables: [Table]
+    public var file: String
+
+    public func table(named name: String) -> Table? { tables.first { $0.name == name } }
+    public func domain(named name: String) -> Domain? { domains.first { $0.name == name } }
+
+    /// Tables ordered so that every referenced table comes before the tables referencing it
+    /// (source order otherwise; cycles keep source order).
+    public var tablesInDependencyOrder: [Table] {
+        var placed = Set<String>()
+        var result: [Table] = []
+        var remaining = tables
+        let names = Set(tables.map(\.name))
+        while !remaining.isEmpty {
+            var progressed = false
+            var next: [Table] = []
+            for t in remaining {
+                let deps = t.foreignKeys.map(\.referencedTable).filter { $0 != t.name && names.contains($0) }
+                if deps.allSatisfy(placed.contains) {
+                    result.append(t); placed.insert(t.name); progressed = true
+                } else {
+                    next.append(t)
+                }
+            }
+            if !progressed {
+                // A cycle: emit the first remaining table and go on.
+                result.append(next[0]); placed.insert(next[0].name); next.removeFirst()
+            }
+            remaining = next
+        }
+        return result
+    }
+}

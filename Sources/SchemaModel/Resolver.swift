@@ -1,0 +1,472 @@
+import SchemaSyntax
+
+/// Turns a syntax tree into a `Schema`: maps types, checks values against them, and reports
+/// what makes a declaration meaningless (an unknown type, a default that does not fit, a
+/// constraint on a missing column, a bad setting). Cross-table integrity (duplicates, dangling
+/// references) is checked by SchemaLint's integrity rules, which every command runs.
+public struct Resolver {
+    public private(set) var diagnostics: [Diagnostic] = []
+    private let file: SourceFile
+
+    public init(file: SourceFile) { self.file = file }
+
+    /// Parses and resolves a file. The schema is nil only when the file has no usable content.
+    public static func load(_ file: SourceFile) -> (Schema, [Diagnostic]) {
+        let (tree, parseDiagnostics) = Parser.parse(file)
+        var resolver = Resolver(file: file)
+        let schema = resolver.resolve(tree)
+        return (schema, parseDiagnostics + resolver.diagnostics)
+    }
+
+    private mutating func error(_ message: String, _ range: SourceRange, fixIts: [FixIt] = [], notes: [Diagnostic.Note] = []) {
+        diagnostics.append(Diagnostic(.error, message, file: file.path, range: range, fixIts: fixIts, notes: notes))
+    }
+
+    public mutating func resolve(_ tree: FileSyntax) -> Schema {
+        var schema = Schema(name: "", version: 0, naming: NamingRules(), lint: LintSettings(), domains: [], tables: [], file: file.path)
+        var header: SchemaHeaderSyntax?
+        var namingSeen: SourceRange?
+        for item in tree.items {
+            switch item {
+            case .schema(let h):
+                if let first = header {
+                    error("duplicate 'schema' header", h.range, notes: [.init(message: "first declared here", range: first.range)])
+                } else {
+                    header = h
+                    schema.name = h.name.text
+                    if let v = h.version {
+                        if v < 1 { error("the schema version must be a positive integer", h.versionRange) }
+                        schema.version = v
+                    }
+                }
+            case .naming(let block):
+                if let first = namingSeen {
+                    error("duplicate 'naming' block", block.keyword.range, notes: [.init(message: "first declared here", range: first)])
+                }
+                namingSeen = block.range
+                schema.naming = resolveNaming(block)
+            case .lint(let block):
+                for e in block.entries {
+                    if let previous = schema.lint.entries[e.key.text] {
+                        error("'\(e.key.text)' is set twice", e.key.range, notes: [.init(message: "first set here", range: previous.keyRange)])
+                        continue
+                    }
+                    schema.lint.entries[e.key.text] = .init(value: e.value, keyRange: e.key.range)
+                    schema.lint.orderedKeys.append(e.key.text)
+                }
+            case .domain(let d):
+                var domain = Domain(name: d.name.text, description: d.description, doc: d.leadingComments.docText,
+                                    tableNames: [], range: d.range, nameRange: d.name.range)
+                for a in d.attributes { error("attribute '@\(a.name.text)' is not allowed on a domain", a.range) }
+                for t in d.tables {
+                    schema.tables.append(resolveTable(t, domain: d.name.text))
+                    domain.tableNames.append(t.name.text)
+                }
+                schema.domains.append(domain)
+            case .table(let t):
+                schema.tables.append(resolveTable(t, domain: nil))
+            }
+        }
+        if header == nil {
+            let r = SourceRange(start: 0, end: 0)
+            error(tree.items.isEmpty && file.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D })
+                  ? "empty schema file: expected 'schema NAME version N' and at least one table"
+                  : "missing schema header: the file must declare 'schema NAME version N'", r,
+                  fixIts: [FixIt(message: "insert a header", range: r, replacement: "schema \(Self.defaultName(file.path)) version 1\n\n")])
+        }
+        return schema
+    }
+
+    static func defaultName(_ path: String) -> String {
+        let base = path.split(separator: "/").last.map(String.init) ?? "schema"
+        let stem = base.hasSuffix(".victor") ? String(base.dropLast(7)) : base
+        let cleaned = stem.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" }
+        return cleaned.isEmpty ? "schema" : String(cleaned)
+    }
+
+    // MARK: Naming rules
+
+    static let namingKeys = ["case", "singular_tables", "max_words", "forbidden_suffixes", "require_domain"]
+
+    private mutating func resolveNaming(_ block: ConfigBlockSyntax) -> NamingRules {
+        var rules = NamingRules()
+        rules.range = block.range
+        var seen: [String: SourceRange] = [:]
+        for e in block.entries {
+            if let first = seen[e.key.text] {
+                error("'\(e.key.text)' is set twice", e.key.range, notes: [.init(message: "first set here", range: first)])
+                continue
+            }
+            seen[e.key.text] = e.key.range
+            switch e.key.text {
+            case "case":
+                if case .word(let w, _) = e.value, w == "snake_case" { rules.nameCase = .snakeCase }
+                else { error("'case' must be snake_case", e.value.range) }
+            case "singular_tables":
+                if let b = bool(e.value) { rules.singularTables = b }
+            case "require_domain":
+                if let b = bool(e.value) { rules.requireDomain = b }
+            case "max_words":
+                if case .integer(let n, _) = e.value, n >= 1 { rules.maxWords = n }
+                else { error("'max_words' must be a positive integer", e.value.range) }
+            case "forbidden_suffixes":
+                if let words = stringList(e.value) { rules.forbiddenSuffixes = words }
+            default:
+                var fixIts: [FixIt] = []
+                var message = "unknown naming rule '\(e.key.text)'; expected one of \(Self.namingKeys.joined(separator: ", "))"
+                if let m = closestMatch(e.key.text, in: Self.namingKeys) {
+                    message = "unknown naming rule '\(e.key.text)'; did you mean '\(m)'?"
+                    fixIts.append(FixIt(message: "replace with '\(m)'", range: e.key.range, replacement: m))
+                }
+                error(message, e.key.range, fixIts: fixIts)
+            }
+        }
+        return rules
+    }
+
+    private mutating func bool(_ v: ConfigValue) -> Bool? {
+        if case .word(let w, _) = v, w == "true" || w == "false" { return w == "true" }
+        error("expected true or false", v.range)
+        return nil
+    }
+
+    /// A list of strings or words.
+    public static func stringList(_ v: ConfigValue) -> [String]? {
+        guard case .list(let items, _) = v else { return nil }
+        var out: [String] = []
+        for i in items {
+            switch i {
+            case .string(let s, _), .word(let s, _): out.append(s)
+            default: return nil
+            }
+        }
+        return out
+    }
+
+    private mutating func stringList(_ v: ConfigValue) -> [String]? {
+        if let l = Self.stringList(v) { return l }
+        error("expected a list of words, such as [\"stats\", \"history\"]", v.range)
+        return nil
+    }
+
+    // MARK: Attributes
+
+    static let attributeNames = ["swift", "allow"]
+
+    private mutating func resolveAttributes(_ attributes: [Attribute], on what: String) -> (swiftName: String?, suppressions: [Suppression]) {
+        var swiftName: String?
+        var suppressions: [Suppression] = []
+        for a in attributes {
+            switch a.name.text {
+            case "swift":
+                guard a.arguments.count == 1, a.arguments[0].label == nil, Self.isSwiftIdentifier(a.arguments[0].value) else {
+                    error("@swift takes one Swift identifier: @swift(\"Name\")", a.range); continue
+                }
+                swiftName = a.arguments[0].value
+            case "allow":
+                let rule = a.arguments.first { $0.label == nil }
+                let reason = a.arguments.first { $0.label == "reason" }
+                guard let rule else { error("@allow needs a rule id: @allow(rule-id, reason: \"why\")", a.range); continue }
+                guard let reason, !reason.value.trimmingWhitespace().isEmpty else {
+                    error("@allow(\(rule.value)) needs a reason: @allow(\(rule.value), reason: \"why this is fine\")", a.range)
+                    continue
+                }
+                suppressions.append(Suppression(rule: rule.value, reason: reason.value, range: a.range))
+            default:
+                var fixIts: [FixIt] = []
+                var message = "unknown attribute '@\(a.name.text)' on \(what); expected @swift or @allow"
+                if let m = closestMatch(a.name.text, in: Self.attributeNames) {
+                    message = "unknown attribute '@\(a.name.text)'; did you mean '@\(m)'?"
+                    fixIts.append(FixIt(message: "replace with '\(m)'", range: a.name.range, replacement: m))
+                }
+                error(message, a.name.range, fixIts: fixIts)
+            }
+        }
+        return (swiftName, suppressions)
+    }
+
+    static func isSwiftIdentifier(_ s: String) -> Bool {
+        guard let f = s.unicodeScalars.first, f == "_" || f.properties.isAlphabetic else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+
+    // MARK: Tables
+
+    private mutating func resolveTable(_ t: TableSyntax, domain: String?) -> Table {
+        let (swiftName, suppressions) = resolveAttributes(t.attributes, on: "a table")
+        var table = Table(name: t.name.text, domain: domain, doc: t.leadingComments.docText, swiftName: swiftName,
+                          columns: [], primaryKeyConstraint: nil, uniqueConstraints: [], checks: [], foreignKeys: [],
+                          indexes: [], legacySources: [], suppressions: suppressions, range: t.range, nameRange: t.name.range)
+        var tableFKs: [ForeignKey] = []
+        var legacy: [LegacySourceSyntax] = []
+        for m in t.members {
+            switch m {
+            case .column(let c):
+                let (column, fk) = resolveColumn(c, table: t.name.text)
+                table.columns.append(column)
+                if let fk { table.foreignKeys.append(fk) }
+            case .index(let i):
+                let (_, sup) = resolveAttributes(i.attributes, on: "an index")
+                table.indexes.append(Index(name: i.name.text,
+                                           columns: i.columns.map { IndexedColumn(name: $0.name.text, descending: $0.descending, range: $0.name.range) },
+                                           isUnique: i.isUnique, whereClause: i.whereClause?.text, doc: i.leadingComments.docText,
+                                           suppressions: sup, range: i.range, nameRange: i.name.range))
+            case .constraint(let c):
+                switch c {
+                case .primaryKey(let cols, let r):
+                    if let first = table.primaryKeyConstraint {
+                        error("table '\(t.name.text)' declares its primary key twice", r, notes: [.init(message: "first declared here", range: first.range)])
+                    } else {
+                        table.primaryKeyConstraint = UniqueConstraint(columns: cols.map(\.text), range: r)
+                    }
+                case .unique(let cols, let r):
+                    table.uniqueConstraints.append(UniqueConstraint(columns: cols.map(\.text), range: r))
+                case .check(let sql, _):
+                    table.checks.append(sql.text)
+                case .foreignKey(let cols, let ref, let r):
+                    tableFKs.append(foreignKey(columns: cols.map(\.text), ref, range: r, columnLevel: false))
+                }
+            case .legacySource(let l):
+                legacy.append(l)
+            }
+        }
+        table.foreignKeys += tableFKs
+        checkTable(&table, t)
+        table.legacySources = legacy.map { resolveLegacy($0, table: table) }
+        return table
+    }
+
+    private mutating func foreignKey(columns: [String], _ ref: ReferenceSyntax, range: SourceRange, columnLevel: Bool) -> ForeignKey {
+        var fk = ForeignKey(columns: columns, referencedTable: ref.table.text, referencedColumns: ref.columns.map(\.text),
+                            onDelete: nil, onUpdate: nil, isColumnLevel: columnLevel, range: range, tableRange: ref.table.range)
+        if !fk.referencedColumns.isEmpty && fk.referencedColumns.count != columns.count {
+            error("the foreign key has \(columns.count) column\(columns.count == 1 ? "" : "s") but references \(fk.referencedColumns.count)", ref.range)
+        }
+        var seen = Set<ForeignKeyActionSyntax.Event>()
+        for a in ref.actions {
+            if !seen.insert(a.event).inserted { error("'on \(a.event.rawValue)' is given twice", a.range) }
+            let action = ForeignKeyAction(syntax: a.action)
+            if a.event == .delete { fk.onDelete = action } else { fk.onUpdate = action }
+        }
+        return fk
+    }
+
+    private mutating func resolveColumn(_ c: ColumnSyntax, table: String) -> (Column, ForeignKey?) {
+        let (swiftName, suppressions) = resolveAttributes(c.attributes, on: "a column")
+        var type = LogicalType.text
+        if let t = LogicalType(name: c.type.name.text, argument: c.type.argument?.text) {
+            type = t
+            if let arg = c.type.argument, c.type.name.text != "json" {
+                error("only json takes a type argument; '\(c.type.name.text)<\(arg.text)>' is not a type", arg.range)
+            } else if let arg = c.type.argument, !Self.isSwiftIdentifier(arg.text) {
+                error("'\(arg.text)' is not a Swift type name", arg.range)
+            }
+        } else {
+            var fixIts: [FixIt] = []
+            var message = "unknown type '\(c.type.name.text)'; expected one of \(LogicalType.names.joined(separator: ", "))"
+            let sqlAliases = ["int": "integer", "varchar": "text", "string": "text", "double": "real", "float": "real",
+                              "boolean": "bool", "datetime": "timestamp", "date": "timestamp", "bigint": "integer"]
+            if let m = sqlAliases[c.type.name.text.lowercased()] ?? LogicalType.names.first(where: { $0 == c.type.name.text.lowercased() }) ?? closestMatch(c.type.name.text, in: LogicalType.names) {
+                message = "unknown type '\(c.type.name.text)'; did you mean '\(m)'?"
+                fixIts.append(FixIt(message: "replace with '\(m)'", range: c.type.name.range, replacement: m))
+            }
+            error(message, c.type.name.range, fixIts: fixIts)
+        }
+        var column = Column(name: c.name.text, type: type, isNullable: c.type.isOptional, isPrimaryKey: false,
+                            primaryKeyDescending: nil, isAutoincrement: false, isUnique: false, defaultValue: nil,
+                            checks: [], collation: nil, doc: c.leadingComments.docText, swiftName: swiftName,
+                            suppressions: suppressions, range: c.range, nameRange: c.name.range, typeRange: c.type.range)
+        var fk: ForeignKey?
+        for m in c.modifiers {
+            switch m {
+            case .primaryKey(let desc, let auto, let r):
+                if column.isPrimaryKey { error("'primary key' is given twice", r) }
+                column.isPrimaryKey = true
+                column.primaryKeyDescending = desc
+                column.isAutoincrement = auto
+                if auto && type != .integer { error("autoincrement needs an integer primary key", r) }
+                if c.type.isOptional { error("a primary key column cannot be optional; remove '?'", c.type.range,
+                                             fixIts: [FixIt(message: "remove '?'", range: SourceRange(start: c.type.range.end - 1, end: c.type.range.end), replacement: "")]) }
+            case .unique(let r):
+                if column.isUnique { error("'unique' is given twice", r) }
+                column.isUnique = true
+            case .notNull(let r):
+                if c.type.isOptional {
+                    error("column '\(c.name.text)' is optional ('?') but also 'not null'", r,
+                          fixIts: [FixIt(message: "remove '?'", range: SourceRange(start: c.type.range.end - 1, end: c.type.range.end), replacement: "")])
+                }
+            case .defaultValue(let d, let r):
+                if column.defaultValue != nil { error("column '\(c.name.text)' has two defaults", r) }
+                column.defaultValue = resolveDefault(d, type: type, nullable: c.type.isOptional, column: c.name.text)
+            case .references(let ref):
+                if fk != nil { error("column '\(c.name.text)' has two 'references'", ref.range) }
+                fk = foreignKey(columns: [c.name.text], ref, range: ref.range, columnLevel: true)
+            case .check(let sql, _):
+                column.checks.append(sql.text)
+            case .collate(let n, _):
+                let known = ["binary", "nocase", "rtrim"]
+                if !known.contains(n.text.lowercased()) {
+                    error("unknown collation '\(n.text)'; SQLite has binary, nocase and rtrim", n.range)
+                }
+                column.collation = n.text.uppercased()
+            }
+        }
+        return (column, fk)
+    }
+
+    private mutating func resolveDefault(_ d: DefaultSyntax, type: LogicalType, nullable: Bool, column: String) -> DefaultValue? {
+        let mismatch = { (what: String) -> String in "default \(what) does not fit column '\(column)' of type \(type.name)" }
+        switch d {
+        case .number(let text, let isFloat, let r):
+            switch type {
+            case .integer, .bool:
+                guard !isFloat, let v = Int64(text) else {
+                    error(isFloat ? mismatch(text) : "default \(text) is out of range for a 64-bit integer", r); return nil
+                }
+                if type == .bool {
+                    guard v == 0 || v == 1 else { error(mismatch(text) + "; use true or false", r); return nil }
+                    return .bool(v == 1)
+                }
+                return .integer(v)
+            case .real, .epoch:
+                guard let v = Double(text), v.isFinite else { error("default \(text) is not a finite number", r); return nil }
+                return .real(v, text: text)
+            default:
+                error(mismatch(text), r); return nil
+            }
+        case .string(let s, let r):
+            switch type {
+            case .text, .timestamp: return .string(s)
+            case .json:
+                return .string(s)
+            default:
+                error(mismatch("'\(s)'"), r); return nil
+            }
+        case .word(let w, let r):
+            switch w {
+            case "true", "false":
+                guard type == .bool else { error(mismatch(w), r); return nil }
+                return .bool(w == "true")
+            case "null":
+                guard nullable else {
+                    error("default null on non-optional column '\(column)'; make its type optional ('?') or choose another default", r)
+                    return nil
+                }
+                return .null
+            case "current_timestamp", "current_date", "current_time":
+                guard type == .text || type == .timestamp else { error(mismatch(w), r); return nil }
+                return .expression(w.uppercased())
+            default:
+                error("unknown default '\(w)'; write a literal (number, 'string', true, false, null) or an SQL expression in parentheses", r)
+                return nil
+            }
+        case .expression(let sql):
+            return .expression(sql.text)
+        }
+    }
+
+    private mutating func unknownColumn(_ name: String, in table: Table, range: SourceRange, context: String) {
+        var fixIts: [FixIt] = []
+        var message = "\(context) names '\(name)', which is not a column of '\(table.name)'"
+        if let m = closestMatch(name, in: table.columns.map(\.name)) {
+            message += "; did you mean '\(m)'?"
+            fixIts.append(FixIt(message: "replace with '\(m)'", range: range, replacement: m))
+        }
+        error(message, range, fixIts: fixIts)
+    }
+
+    private mutating func checkTable(_ table: inout Table, _ syntax: TableSyntax) {
+        let names = Set(table.columns.map(\.name))
+        let pkColumns = table.columns.filter(\.isPrimaryKey)
+        if pkColumns.count > 1 {
+            error("table '\(table.name)' marks \(pkColumns.count) columns 'primary key'; declare a composite key as 'primary key (\(pkColumns.map(\.name).joined(separator: ", ")))'",
+                  pkColumns[1].range)
+        }
+        if let pk = table.primaryKeyConstraint, !pkColumns.isEmpty {
+            error("table '\(table.name)' declares a primary key on column '\(pkColumns[0].name)' and a 'primary key (…)' constraint", pk.range)
+        }
+        // Constraint and index columns must exist.
+        for m in syntax.members {
+            switch m {
+            case .index(let i):
+                for c in i.columns where !names.contains(c.name.text) {
+                    unknownColumn(c.name.text, in: table, range: c.name.range, context: "index '\(i.name.text)'")
+                }
+                var seen = Set<String>()
+                for c in i.columns where !seen.insert(c.name.text).inserted {
+                    error("index '\(i.name.text)' names column '\(c.name.text)' twice", c.name.range)
+                }
+            case .constraint(.primaryKey(let cols, _)), .constraint(.unique(let cols, _)):
+                for c in cols where !names.contains(c.text) {
+                    unknownColumn(c.text, in: table, range: c.range, context: "the key")
+                }
+            case .constraint(.foreignKey(let cols, _, _)):
+                for c in cols where !names.contains(c.text) {
+                    unknownColumn(c.text, in: table, range: c.range, context: "the foreign key")
+                }
+            case .constraint(.check), .column, .legacySource:
+                break
+            }
+        }
+        if let pk = table.primaryKeyConstraint {
+            // Columns of a table-level key that are optional are a likely mistake in SQLite (NULLs allowed).
+            for name in pk.columns {
+                if let c = table.column(named: name), c.isNullable {
+                    error("primary key column '\(name)' is optional; remove '?'", c.typeRange)
+                }
+            }
+        }
+    }
+
+    // MARK: Legacy sources
+
+    private mutating func resolveLegacy(_ l: LegacySourceSyntax, table: Table) -> LegacySource {
+        var source = LegacySource(legacyTable: l.table.text, whereClause: l.whereClause?.text, assignments: [], unpivot: nil,
+                                  packs: [], archived: [], archiveRange: nil, drops: [], doc: l.leadingComments.docText,
+                                  range: l.range, nameRange: l.table.range)
+        var written: [String: SourceRange] = [:]
+        func claim(_ name: String, _ range: SourceRange, _ resolver: inout Resolver) {
+            if table.column(named: name) == nil {
+                resolver.unknownColumn(name, in: table, range: range, context: "the mapping from '\(l.table.text)'")
+            } else if let first = written[name] {
+                resolver.error("column '\(name)' of '\(table.name)' is written twice by the mapping from '\(l.table.text)'", range,
+                               notes: [.init(message: "first written here", range: first)])
+            } else {
+                written[name] = range
+            }
+        }
+        for item in l.items {
+            switch item {
+            case .assign(let target, let sql, let r):
+                claim(target.text, target.range, &self)
+                source.assignments.append(.init(target: target.text, expression: sql.text, range: r, targetRange: target.range))
+            case .unpivot(let key, let value, let entries, let r):
+                if let first = source.unpivot {
+                    error("only one 'unpivot' per mapping", r, notes: [.init(message: "first here", range: first.range)])
+                    continue
+                }
+                claim(key.text, key.range, &self)
+                claim(value.text, value.range, &self)
+                var keys = Set<String>()
+                for e in entries where !keys.insert(e.label ?? e.column.text).inserted {
+                    error("unpivot key '\(e.label ?? e.column.text)' is used twice", e.range)
+                }
+                source.unpivot = .init(keyColumn: key.text, valueColumn: value.text,
+                                       entries: entries.map { .init(column: $0.column.text, key: $0.label ?? $0.column.text, range: $0.range) },
+                                       range: r)
+            case .pack(let target, let cols, let r):
+                claim(target.text, target.range, &self)
+                if let c = table.column(named: target.text), c.type.sqliteType != "TEXT" {
+                    error("'pack' writes a JSON object; column '\(target.text)' has type \(c.type.name)", target.range)
+                }
+                source.packs.append(.init(target: target.text, columns: cols.map(\.text), range: r))
+            case .archive(let cols, let r):
+                source.archived += cols.map(\.text)
+                source.archiveRange = source.archiveRange.map { $0.union(r) } ?? r
+            case .drop(let cols, let reason, let r):
+                source.drops.append(.init(columns: cols.map(\.text), reason: reason, range: r))
+            }
+        }
+        return source
+    }
+}

@@ -1,0 +1,220 @@
+/// Turns source bytes into tokens. Never fails: problems become diagnostics and the lexer
+/// carries on, so the parser can report every error in a file.
+public struct Lexer {
+    private let file: SourceFile
+    private let b: [UInt8]
+    private var i = 0
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(file: SourceFile) {
+        self.file = file
+        self.b = file.bytes
+    }
+
+    private func peek(_ k: Int = 0) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
+
+    private mutating func error(_ message: String, _ range: SourceRange, fixIts: [FixIt] = []) {
+        diagnostics.append(Diagnostic(.error, message, file: file.path, range: range, fixIts: fixIts))
+    }
+
+    public static func isIdentStart(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F
+    }
+    public static func isIdentChar(_ c: UInt8) -> Bool { isIdentStart(c) || isDigit(c) }
+    static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    public mutating func tokenize() -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(b.count / 4)
+        while true {
+            let t = next()
+            tokens.append(t)
+            if t.kind == .endOfFile { break }
+        }
+        return tokens
+    }
+
+    private mutating func next() -> Token {
+        var comments: [Comment] = []
+        var newline = i == 0
+        // Trivia: whitespace and comments.
+        while i < b.count {
+            let c = b[i]
+            if c == 0x20 || c == 0x09 || c == 0x0D { i += 1; continue }
+            if c == 0x0A { newline = true; i += 1; continue }
+            if c == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "/") {
+                let start = i
+                let isDoc = peek(2) == UInt8(ascii: "/") && peek(3) != UInt8(ascii: "/")
+                while i < b.count && b[i] != 0x0A { i += 1 }
+                let body = String(decoding: b[(start + (isDoc ? 3 : 2))..<i], as: UTF8.self)
+                comments.append(Comment(kind: isDoc ? .doc : .line, text: body, range: SourceRange(start: start, end: i)))
+                continue
+            }
+            if c == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "*") {
+                let start = i
+                i += 2
+                var depth = 1
+                while i < b.count && depth > 0 {
+                    if b[i] == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "*") { depth += 1; i += 2 }
+                    else if b[i] == UInt8(ascii: "*") && peek(1) == UInt8(ascii: "/") { depth -= 1; i += 2 }
+                    else { if b[i] == 0x0A { newline = true }; i += 1 }
+                }
+                if depth > 0 {
+                    error("unterminated block comment", SourceRange(start: start, end: start + 2),
+                          fixIts: [FixIt(message: "insert '*/'", range: SourceRange(start: b.count, end: b.count), replacement: "*/")])
+                    comments.append(Comment(kind: .block, text: String(decoding: b[(start + 2)..<b.count], as: UTF8.self), range: SourceRange(start: start, end: b.count)))
+                } else {
+                    comments.append(Comment(kind: .block, text: String(decoding: b[(start + 2)..<(i - 2)], as: UTF8.self), range: SourceRange(start: start, end: i)))
+                }
+                continue
+            }
+            break
+        }
+        let start = i
+        guard i < b.count else {
+            return Token(kind: .endOfFile, text: "", range: SourceRange(start: b.count, end: b.count), leadingComments: comments, startsLine: true)
+        }
+        let c = b[i]
+        func make(_ kind: TokenKind, _ s: Int = start) -> Token {
+            Token(kind: kind, text: String(decoding: b[s..<i], as: UTF8.self), range: SourceRange(start: s, end: i), leadingComments: comments, startsLine: newline)
+        }
+        if Lexer.isIdentStart(c) {
+            while i < b.count && Lexer.isIdentChar(b[i]) { i += 1 }
+            return make(.identifier)
+        }
+        if c == UInt8(ascii: "`") {
+            // `quoted identifier`: any name, for keywords or unusual spellings.
+            i += 1
+            while i < b.count && b[i] != UInt8(ascii: "`") && b[i] != 0x0A { i += 1 }
+            if i < b.count && b[i] == UInt8(ascii: "`") {
+                i += 1
+                var t = make(.identifier)
+                t.text = String(t.text.dropFirst().dropLast())
+                if t.text.isEmpty { error("empty quoted identifier", t.range) }
+                return t
+            }
+            error("unterminated quoted identifier", SourceRange(start: start, end: start + 1),
+                  fixIts: [FixIt(message: "insert '`'", range: SourceRange(start: i, end: i), replacement: "`")])
+            var t = make(.identifier)
+            t.text = String(t.text.dropFirst())
+            return t
+        }
+        if Lexer.isDigit(c) || (c == UInt8(ascii: ".") && Lexer.isDigit(peek(1))) {
+            var isFloat = false
+            while i < b.count && Lexer.isDigit(b[i]) { i += 1 }
+            if peek() == UInt8(ascii: ".") && Lexer.isDigit(peek(1)) {
+                isFloat = true; i += 1
+                while i < b.count && Lexer.isDigit(b[i]) { i += 1 }
+            } else if peek() == UInt8(ascii: ".") && !Lexer.isIdentStart(peek(1)) {
+                isFloat = true; i += 1
+            }
+            if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+                let save = i
+                i += 1
+                if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { i += 1 }
+                if Lexer.isDigit(peek()) {
+                    isFloat = true
+                    while i < b.count && Lexer.isDigit(b[i]) { i += 1 }
+                } else { i = save }
+            }
+            if i < b.count && Lexer.isIdentStart(b[i]) {
+                while i < b.count && Lexer.isIdentChar(b[i]) { i += 1 }
+                let t = make(.integer)
+                error("invalid number '\(t.text)'", t.range)
+                return t
+            }
+            return make(isFloat ? .float : .integer)
+        }
+        if c == UInt8(ascii: "'") {
+            i += 1
+            while i < b.count {
+                if b[i] == UInt8(ascii: "'") {
+                    if peek(1) == UInt8(ascii: "'") { i += 2; continue }
+                    i += 1
+                    return make(.sqlString)
+                }
+                if b[i] == 0x0A { break }
+                i += 1
+            }
+            error("unterminated string literal", SourceRange(start: start, end: start + 1),
+                  fixIts: [FixIt(message: "insert \"'\"", range: SourceRange(start: i, end: i), replacement: "'")])
+            var t = make(.sqlString)
+            t.text += "'"
+            return t
+        }
+        if c == UInt8(ascii: "\"") {
+            i += 1
+            while i < b.count {
+                if b[i] == UInt8(ascii: "\\") { i += 2; continue }
+                if b[i] == UInt8(ascii: "\"") { i += 1; return make(.string) }
+                if b[i] == 0x0A { break }
+                i += 1
+            }
+            i = min(i, b.count)
+            error("unterminated string literal", SourceRange(start: start, end: start + 1),
+                  fixIts: [FixIt(message: "insert '\"'", range: SourceRange(start: i, end: i), replacement: "\"")])
+            var t = make(.string)
+            t.text += "\""
+            return t
+        }
+        // Multi-character SQL operators, so expressions keep their meaning.
+        let two: [String] = ["<=", ">=", "!=", "<>", "==", "||", "<<", ">>", "->"]
+        if i + 1 < b.count {
+            let s = String(decoding: b[i..<(i + 2)], as: UTF8.self)
+            if two.contains(s) {
+                i += 2
+                return make(.symbol)
+            }
+        }
+        if c < 0x80 {
+            i += 1
+            let t = make(.symbol)
+            if c < 0x20 || c == 0x7F || c == UInt8(ascii: "#") || c == UInt8(ascii: "$") || c == UInt8(ascii: "\\") {
+                error("unexpected character '\(c < 0x20 || c == 0x7F ? "\\u{\(String(c, radix: 16))}" : t.text)'", t.range)
+            }
+            return t
+        }
+        // A non-ASCII character outside a string or comment.
+        i += 1
+        while i < b.count && b[i] & 0xC0 == 0x80 { i += 1 }
+        let t = make(.symbol)
+        error("unexpected character '\(t.text)'; names are ASCII letters, digits and '_' (quote others in `backticks`)", t.range)
+        return t
+    }
+}
+
+extension Token {
+    /// The value of a string token, with quotes removed and escapes applied.
+    public var stringValue: String {
+        switch kind {
+        case .sqlString:
+            var out = ""
+            var previousWasQuote = false
+            for ch in text.dropFirst().dropLast() {
+                if ch == "'" && previousWasQuote { previousWasQuote = false; continue }
+                previousWasQuote = ch == "'"
+                out.append(ch)
+            }
+            return out
+        case .string:
+            var out = ""
+            var it = text.dropFirst().dropLast().makeIterator()
+            while let ch = it.next() {
+                if ch == "\\" {
+                    switch it.next() {
+                    case "n": out.append("\n")
+                    case "t": out.append("\t")
+                    case "\"": out.append("\"")
+                    case "\\": out.append("\\")
+                    case let other?: out.append("\\"); out.append(other)
+                    case nil: out.append("\\")
+                    }
+                } else { out.append(ch) }
+            }
+            return out
+        default:
+            return text
+        }
+    }
+}
+

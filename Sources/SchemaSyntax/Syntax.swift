@@ -1,0 +1,279 @@
+/// The syntax tree of a `.victor` file. Every node keeps its source range and the comments
+/// written before it (`leadingComments`), so doc comments reach the model and a formatter can
+/// reproduce the file. Names are kept as written; resolution happens in SchemaModel.
+
+public struct Name: Sendable, Hashable {
+    public var text: String
+    public var range: SourceRange
+    public init(_ text: String, _ range: SourceRange) { self.text = text; self.range = range }
+}
+
+/// `@name(arg, label: arg)` before a declaration.
+public struct Attribute: Sendable, Hashable {
+    public struct Argument: Sendable, Hashable {
+        public var label: String?
+        public var value: String
+        public var range: SourceRange
+        public init(label: String?, value: String, range: SourceRange) { self.label = label; self.value = value; self.range = range }
+    }
+    public var name: Name
+    public var arguments: [Argument]
+    public var range: SourceRange
+    public init(name: Name, arguments: [Argument], range: SourceRange) { self.name = name; self.arguments = arguments; self.range = range }
+}
+
+/// A value in a `naming` or `lint` block: a number, string, word or list.
+public indirect enum ConfigValue: Sendable, Hashable {
+    case integer(Int, SourceRange)
+    case string(String, SourceRange)
+    case word(String, SourceRange)
+    case list([ConfigValue], SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .integer(_, let r), .string(_, let r), .word(_, let r), .list(_, let r): return r
+        }
+    }
+}
+
+public struct ConfigEntry: Sendable, Hashable {
+    public var key: Name
+    public var value: ConfigValue
+    public var leadingComments: [Comment]
+    public init(key: Name, value: ConfigValue, leadingComments: [Comment]) { self.key = key; self.value = value; self.leadingComments = leadingComments }
+}
+
+/// Raw SQL captured verbatim from the source (defaults, checks, `where` clauses, mappings).
+public struct SQLText: Sendable, Hashable {
+    public var text: String
+    public var range: SourceRange
+    public init(_ text: String, _ range: SourceRange) { self.text = text; self.range = range }
+}
+
+public enum DefaultSyntax: Sendable, Hashable {
+    /// A number, possibly negative, as written.
+    case number(String, isFloat: Bool, SourceRange)
+    /// A 'string' literal's value.
+    case string(String, SourceRange)
+    /// `true` / `false` / `null` / `current_timestamp` and friends.
+    case word(String, SourceRange)
+    /// An SQL expression: `(expr)` or a function call such as `datetime('now')`.
+    case expression(SQLText)
+
+    public var range: SourceRange {
+        switch self {
+        case .number(_, _, let r), .string(_, let r), .word(_, let r): return r
+        case .expression(let e): return e.range
+        }
+    }
+}
+
+public struct ForeignKeyActionSyntax: Sendable, Hashable {
+    public enum Event: String, Sendable, Hashable { case delete, update }
+    public var event: Event
+    /// `cascade`, `restrict`, `set null`, `set default`, `no action`
+    public var action: String
+    public var range: SourceRange
+    public init(event: Event, action: String, range: SourceRange) { self.event = event; self.action = action; self.range = range }
+}
+
+public struct ReferenceSyntax: Sendable, Hashable {
+    public var table: Name
+    public var columns: [Name]
+    public var actions: [ForeignKeyActionSyntax]
+    public var range: SourceRange
+    public init(table: Name, columns: [Name], actions: [ForeignKeyActionSyntax], range: SourceRange) {
+        self.table = table; self.columns = columns; self.actions = actions; self.range = range
+    }
+}
+
+public struct TypeSyntax: Sendable, Hashable {
+    public var name: Name
+    /// `json<Payload>`: the Swift type argument.
+    public var argument: Name?
+    public var isOptional: Bool
+    public var range: SourceRange
+    public init(name: Name, argument: Name?, isOptional: Bool, range: SourceRange) {
+        self.name = name; self.argument = argument; self.isOptional = isOptional; self.range = range
+    }
+}
+
+public enum ColumnModifierSyntax: Sendable, Hashable {
+    case primaryKey(descending: Bool?, autoincrement: Bool, SourceRange)
+    case unique(SourceRange)
+    case notNull(SourceRange)
+    case defaultValue(DefaultSyntax, SourceRange)
+    case references(ReferenceSyntax)
+    case check(SQLText, SourceRange)
+    case collate(Name, SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .primaryKey(_, _, let r), .unique(let r), .notNull(let r), .defaultValue(_, let r), .check(_, let r), .collate(_, let r): return r
+        case .references(let ref): return ref.range
+        }
+    }
+}
+
+public struct ColumnSyntax: Sendable, Hashable {
+    public var name: Name
+    public var type: TypeSyntax
+    public var modifiers: [ColumnModifierSyntax]
+    public var attributes: [Attribute]
+    public var leadingComments: [Comment]
+    public var range: SourceRange
+    public init(name: Name, type: TypeSyntax, modifiers: [ColumnModifierSyntax], attributes: [Attribute], leadingComments: [Comment], range: SourceRange) {
+        self.name = name; self.type = type; self.modifiers = modifiers; self.attributes = attributes; self.leadingComments = leadingComments; self.range = range
+    }
+}
+
+public struct IndexedColumnSyntax: Sendable, Hashable {
+    public var name: Name
+    public var descending: Bool?
+    public init(name: Name, descending: Bool?) { self.name = name; self.descending = descending }
+}
+
+public struct IndexSyntax: Sendable, Hashable {
+    public var name: Name
+    public var isUnique: Bool
+    public var columns: [IndexedColumnSyntax]
+    public var whereClause: SQLText?
+    public var attributes: [Attribute]
+    public var leadingComments: [Comment]
+    public var range: SourceRange
+    public init(name: Name, isUnique: Bool, columns: [IndexedColumnSyntax], whereClause: SQLText?, attributes: [Attribute], leadingComments: [Comment], range: SourceRange) {
+        self.name = name; self.isUnique = isUnique; self.columns = columns; self.whereClause = whereClause; self.attributes = attributes; self.leadingComments = leadingComments; self.range = range
+    }
+}
+
+public enum TableConstraintSyntax: Sendable, Hashable {
+    case primaryKey([Name], SourceRange)
+    case unique([Name], SourceRange)
+    case check(SQLText, SourceRange)
+    case foreignKey(columns: [Name], ReferenceSyntax, SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .primaryKey(_, let r), .unique(_, let r), .check(_, let r), .foreignKey(_, _, let r): return r
+        }
+    }
+}
+
+/// One item of a `from LEGACY { … }` block.
+public enum LegacyItemSyntax: Sendable, Hashable {
+    /// `target_column = sql expression over the legacy row`
+    case assign(target: Name, SQLText, SourceRange)
+    /// `unpivot (key_column, value_column) { legacy_col [as 'label'] … }`: one target row per entry.
+    case unpivot(keyColumn: Name, valueColumn: Name, entries: [UnpivotEntrySyntax], SourceRange)
+    /// `pack json_column (legacy_col, …)`: leftover columns as a JSON object in a column of the target.
+    case pack(target: Name, columns: [Name], SourceRange)
+    /// `archive (legacy_col, …)`: kept in the migration's archive table, beside the new schema.
+    case archive(columns: [Name], SourceRange)
+    /// `drop legacy_col, … "reason"`: explicitly left behind.
+    case drop(columns: [Name], reason: String, SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .assign(_, _, let r), .unpivot(_, _, _, let r), .pack(_, _, let r), .archive(_, let r), .drop(_, _, let r): return r
+        }
+    }
+}
+
+public struct UnpivotEntrySyntax: Sendable, Hashable {
+    public var column: Name
+    /// The key written for this entry; the column's name when absent.
+    public var label: String?
+    public var range: SourceRange
+    public init(column: Name, label: String?, range: SourceRange) { self.column = column; self.label = label; self.range = range }
+}
+
+public struct LegacySourceSyntax: Sendable, Hashable {
+    public var table: Name
+    /// `from t where <sql>`: only the rows matching.
+    public var whereClause: SQLText?
+    public var items: [LegacyItemSyntax]
+    public var leadingComments: [Comment]
+    public var range: SourceRange
+    public init(table: Name, whereClause: SQLText?, items: [LegacyItemSyntax], leadingComments: [Comment], range: SourceRange) {
+        self.table = table; self.whereClause = whereClause; self.items = items; self.leadingComments = leadingComments; self.range = range
+    }
+}
+
+public enum TableMemberSyntax: Sendable, Hashable {
+    case column(ColumnSyntax)
+    case index(IndexSyntax)
+    case constraint(TableConstraintSyntax)
+    case legacySource(LegacySourceSyntax)
+}
+
+public struct TableSyntax: Sendable, Hashable {
+    public var name: Name
+    public var members: [TableMemberSyntax]
+    public var attributes: [Attribute]
+    public var leadingComments: [Comment]
+    /// Comments after the last member, before `}`.
+    public var trailingComments: [Comment]
+    public var range: SourceRange
+    public init(name: Name, members: [TableMemberSyntax], attributes: [Attribute], leadingComments: [Comment], trailingComments: [Comment], range: SourceRange) {
+        self.name = name; self.members = members; self.attributes = attributes; self.leadingComments = leadingComments; self.trailingComments = trailingComments; self.range = range
+    }
+}
+
+public struct DomainSyntax: Sendable, Hashable {
+    public var name: Name
+    public var description: String?
+    public var tables: [TableSyntax]
+    public var attributes: [Attribute]
+    public var leadingComments: [Comment]
+    public var range: SourceRange
+    public init(name: Name, description: String?, tables: [TableSyntax], attributes: [Attribute], leadingComments: [Comment], range: SourceRange) {
+        self.name = name; self.description = description; self.tables = tables; self.attributes = attributes; self.leadingComments = leadingComments; self.range = range
+    }
+}
+
+public struct ConfigBlockSyntax: Sendable, Hashable {
+    public var keyword: Name
+    public var entries: [ConfigEntry]
+    public var range: SourceRange
+    public init(keyword: Name, entries: [ConfigEntry], range: SourceRange) { self.keyword = keyword; self.entries = entries; self.range = range }
+}
+
+public struct SchemaHeaderSyntax: Sendable, Hashable {
+    public var name: Name
+    public var version: Int?
+    public var versionRange: SourceRange
+    public var leadingComments: [Comment]
+    public var range: SourceRange
+    public init(name: Name, version: Int?, versionRange: SourceRange, leadingComments: [Comment], range: SourceRange) {
+        self.name = name; self.version = version; self.versionRange = versionRange; self.leadingComments = leadingComments; self.range = range
+    }
+}
+
+public enum TopLevelSyntax: Sendable, Hashable {
+    case schema(SchemaHeaderSyntax)
+    case naming(ConfigBlockSyntax)
+    case lint(ConfigBlockSyntax)
+    case domain(DomainSyntax)
+    /// A table outside any domain (allowed by the grammar; the `domain-prefix` rule reports it).
+    case table(TableSyntax)
+}
+
+public struct FileSyntax: Sendable, Hashable {
+    public var items: [TopLevelSyntax]
+    /// Comments after the last item.
+    public var trailingComments: [Comment]
+    public init(items: [TopLevelSyntax], trailingComments: [Comment]) { self.items = items; self.trailingComments = trailingComments }
+}
+
+extension Array where Element == Comment {
+    /// The text of the `///` doc comments directly before a declaration, joined by newlines.
+    public var docText: String? {
+        // Only the last contiguous run of doc comments counts.
+        var lines: [String] = []
+        for c in self.reversed() {
+            guard c.kind == .doc else { if lines.isEmpty { continue } else { break } }
+            lines.append(c.text.hasPrefix(" ") ? String(c.text.dropFirst()) : c.text)
+        }
+        return lines.isEmpty ? nil : lines.reversed().joined(separator: "\n")
+    }
+}
