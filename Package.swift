@@ -37,6 +37,8 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "SchemaSyntaxTests", dependencies: ["SchemaSyntax", "SchemaModel", "SchemagenDriver"], swiftSettings: strict),
         .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime"], swiftSettings: strict),
+        // Runs the built `schemagen` binary: exit codes, stdout/stderr, files written.
+        .testTarget(name: "SchemagenCLITests", dependencies: ["schemagen"], swiftSettings: strict),
         .testTarget(name: "SchemaLintTests", dependencies: ["SchemaLint", "SchemaModel", "SchemagenDriver"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
     ]

@@ -1,0 +1,403 @@
+// Concurrency model
+// -----------------
+// One `Database` object owns exactly one SQLite connection. The connection is opened with
+// SQLITE_OPEN_NOMUTEX: SQLite's own per-call mutex would not help us, because the unit that
+// must be atomic is larger than one C call (bind + step + read + reset of a cached statement,
+// or a whole transaction). Instead every public operation takes one recursive lock
+// (`NSRecursiveLock`), and holds it for the *entire* body of `withStatement` and of
+// `transaction`. Consequences:
+//  * Any thread may use a shared `Database`; calls are serialised, never interleaved, so a
+//    transaction is atomic with respect to other threads using the same object (they simply
+//    wait for the lock; they can never observe or join someone else's open transaction).
+//  * The lock is recursive, so DAO code called from inside a `transaction` or `withStatement`
+//    body on the same thread (nested transactions, other statements) does not deadlock.
+//  * All mutable state (connection handle, statement caches, transaction depth) is only
+//    touched with the lock held; that is why the class is declared `@unchecked Sendable`.
+//  * There is no parallelism within one connection. For parallel readers, open several
+//    `Database` objects on the same file: file databases use WAL, so readers run concurrently
+//    with one writer, and `busyTimeoutMilliseconds` absorbs writer/writer contention.
+//  * Never block on another thread that uses the same `Database` from inside a body: that
+//    thread waits for the lock you hold (a classic lock-order deadlock).
+
+import CSQLite
+import Foundation
+
+/// A prepared statement owned by a connection's cache (or a temporary one for re-entrant use).
+@usableFromInline
+final class CachedStatement {
+    @usableFromInline let handle: OpaquePointer
+    @usableFromInline let context: UnsafeMutablePointer<StatementContext>
+    /// True while lent to a `withStatement` body (guarded by the database lock).
+    var inUse = false
+    /// Finalize on check-in instead of returning to the cache (temporary, or database closed meanwhile).
+    var finalizeOnCheckin: Bool
+
+    init(handle: OpaquePointer, temporary: Bool) {
+        self.handle = handle
+        self.context = UnsafeMutablePointer<StatementContext>.allocate(capacity: 1)
+        self.context.initialize(to: StatementContext())
+        self.finalizeOnCheckin = temporary
+    }
+
+    /// Called exactly once, with the database lock held.
+    func finalize() {
+        sqlite3_finalize(handle)
+        context.deinitialize(count: 1)
+        context.deallocate()
+    }
+}
+
+/// One SQLite connection. See the concurrency model at the top of this file.
+///
+/// `@unchecked Sendable`: every stored `var` is read and written only while `lock` is held.
+public final class Database: @unchecked Sendable {
+    public struct Options: Sendable {
+        /// `PRAGMA foreign_keys = ON`.
+        public var foreignKeys = true
+        /// `PRAGMA journal_mode = WAL` (file databases opened read-write only).
+        public var walMode = true
+        /// `sqlite3_busy_timeout`.
+        public var busyTimeoutMilliseconds: Int32 = 5000
+        /// Open with `SQLITE_OPEN_READONLY` instead of `READWRITE | CREATE`.
+        public var readOnly = false
+        public init() {}
+    }
+
+    /// The path (or URI) the database was opened with.
+    public let path: String
+    let options: Options
+
+    private let lock = NSRecursiveLock()
+    // --- guarded by `lock` ---
+    private var connection: OpaquePointer?
+    private var staticCache: [Int: CachedStatement] = [:]
+    private var dynamicCache: [String: CachedStatement] = [:]
+    private var transactionDepth = 0
+
+    /// Opens (creating if needed, unless `readOnly`) the database at `path`.
+    /// `path` may be a filename, `":memory:"`, or a `file:` URI.
+    public init(path: String, options: Options = Options()) throws(DatabaseError) {
+        self.path = path
+        self.options = options
+        self.connection = try Database.open(path: path, options: options)
+    }
+
+    /// A private, empty in-memory database.
+    public static func inMemory(options: Options = Options()) throws(DatabaseError) -> Database {
+        try Database(path: ":memory:", options: options)
+    }
+
+    deinit {
+        close()
+    }
+
+    private static func open(path: String, options: Options) throws(DatabaseError) -> OpaquePointer {
+        var flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
+        flags |= options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        var handle: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK, let db = handle else {
+            let message = handle.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+            let code = handle.map { sqlite3_extended_errcode($0) } ?? rc
+            sqlite3_close_v2(handle)
+            throw DatabaseError(sqliteCode: code, message: "cannot open database at '\(path)': \(message)")
+        }
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
+        var setup = [
+            // Reads the header: a non-SQLite file fails here with SQLITE_NOTADB.
+            "PRAGMA schema_version",
+        ]
+        if options.foreignKeys { setup.append("PRAGMA foreign_keys = ON") }
+        let filename = sqlite3_db_filename(db, "main").map { String(cString: $0) } ?? ""
+        if options.walMode, !options.readOnly, !filename.isEmpty {
+            setup.append("PRAGMA journal_mode = WAL")
+        }
+        for sql in setup {
+            if let error = Database.executeScript(db, sql) {
+                sqlite3_close_v2(db)
+                throw DatabaseError(kind: error.kind, resultCode: error.resultCode, extendedResultCode: error.extendedResultCode,
+                                    message: "cannot open database at '\(path)': \(error.message)", sql: error.sql)
+            }
+        }
+        return db
+    }
+
+    /// Finalizes cached statements and closes the connection. Idempotent; later calls throw `.misuse`.
+    public func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let db = connection else { return }
+        for entry in staticCache.values { retire(entry) }
+        for entry in dynamicCache.values { retire(entry) }
+        staticCache.removeAll()
+        dynamicCache.removeAll()
+        // close_v2 defers the real close until statements still lent out are finalized.
+        sqlite3_close_v2(db)
+        connection = nil
+        transactionDepth = 0
+    }
+
+    private func retire(_ entry: CachedStatement) {
+        if entry.inUse { entry.finalizeOnCheckin = true } else { entry.finalize() }
+    }
+
+    private func closedError(_ sql: String?) -> DatabaseError {
+        DatabaseError(kind: .misuse, message: "database '\(path)' is closed", sql: sql)
+    }
+
+    // MARK: - Statements
+
+    /// Runs `body` with a cached prepared statement for this literal SQL (exactly one statement).
+    /// The cache key is the literal's address (cheap). The statement is reset and its bindings
+    /// cleared after `body`, also when it throws. The database lock is held throughout.
+    /// Re-entrant use of the same SQL from inside `body` gets a temporary statement.
+    @inlinable
+    public func withStatement<R>(_ sql: StaticString, _ body: (borrowing Statement) throws(DatabaseError) -> R) throws(DatabaseError) -> R {
+        let entry = try _checkout(sql)
+        defer { _checkin(entry) }
+        return try body(Statement(handle: entry.handle, context: entry.context))
+    }
+
+    /// Same as `withStatement(_:_:)` for dynamic SQL, cached by the string.
+    @inlinable
+    public func withStatement<R>(sql: String, _ body: (borrowing Statement) throws(DatabaseError) -> R) throws(DatabaseError) -> R {
+        let entry = try _checkout(sql: sql)
+        defer { _checkin(entry) }
+        return try body(Statement(handle: entry.handle, context: entry.context))
+    }
+
+    /// Takes the lock and returns a ready statement; on error the lock is released.
+    @usableFromInline
+    func _checkout(_ sql: StaticString) throws(DatabaseError) -> CachedStatement {
+        guard sql.hasPointerRepresentation else {
+            return try _checkout(sql: sql.description)
+        }
+        lock.lock()
+        let key = Int(bitPattern: sql.utf8Start)
+        if let entry = staticCache[key], !entry.inUse {
+            entry.inUse = true
+            return entry
+        }
+        do throws(DatabaseError) {
+            let cacheable = staticCache[key] == nil
+            let handle = try prepare(sql.utf8Start, Int(sql.utf8CodeUnitCount), persistent: cacheable)
+            let entry = CachedStatement(handle: handle, temporary: !cacheable)
+            if cacheable { staticCache[key] = entry }
+            entry.inUse = true
+            return entry
+        } catch {
+            lock.unlock()
+            throw error
+        }
+    }
+
+    @usableFromInline
+    func _checkout(sql: String) throws(DatabaseError) -> CachedStatement {
+        lock.lock()
+        if let entry = dynamicCache[sql], !entry.inUse {
+            entry.inUse = true
+            return entry
+        }
+        do throws(DatabaseError) {
+            let cacheable = dynamicCache[sql] == nil
+            var text = sql
+            let prepared = text.withUTF8 { buffer -> Result<OpaquePointer, DatabaseError> in
+                guard let base = buffer.baseAddress else {
+                    return .failure(DatabaseError(kind: .misuse, message: "empty SQL", sql: sql))
+                }
+                do throws(DatabaseError) { return .success(try prepare(base, buffer.count, persistent: cacheable)) } catch { return .failure(error) }
+            }
+            let entry = CachedStatement(handle: try prepared.get(), temporary: !cacheable)
+            if cacheable { dynamicCache[sql] = entry }
+            entry.inUse = true
+            return entry
+        } catch {
+            lock.unlock()
+            throw error
+        }
+    }
+
+    /// Resets the statement, clears bindings and any pending bind error, releases the lock.
+    @usableFromInline
+    func _checkin(_ entry: CachedStatement) {
+        sqlite3_reset(entry.handle)
+        sqlite3_clear_bindings(entry.handle)
+        if entry.context.pointee.hasPendingError {
+            entry.context.pointee = StatementContext()
+        }
+        entry.inUse = false
+        if entry.finalizeOnCheckin { entry.finalize() }
+        lock.unlock()
+    }
+
+    /// Prepares exactly one statement. Lock must be held.
+    private func prepare(_ start: UnsafePointer<UInt8>, _ count: Int, persistent: Bool) throws(DatabaseError) -> OpaquePointer {
+        let sqlText = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+        guard let db = connection else { throw closedError(sqlText) }
+        return try UnsafeRawPointer(start).withMemoryRebound(to: CChar.self, capacity: count) { chars throws(DatabaseError) -> OpaquePointer in
+            var statement: OpaquePointer?
+            var tail: UnsafePointer<CChar>?
+            let flags = persistent ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+            let rc = sqlite3_prepare_v3(db, chars, Int32(clamping: count), flags, &statement, &tail)
+            guard rc == SQLITE_OK else {
+                sqlite3_finalize(statement)
+                throw DatabaseError(sqliteCode: sqlite3_extended_errcode(db), message: String(cString: sqlite3_errmsg(db)), sql: sqlText)
+            }
+            guard let statement else {
+                throw DatabaseError(kind: .misuse, message: "SQL contains no statement", sql: sqlText)
+            }
+            // Anything but whitespace/comments after the first statement is an error: it would be silently ignored.
+            if let tail {
+                let consumed = chars.distance(to: tail)
+                if consumed < count {
+                    var extra: OpaquePointer?
+                    let rc2 = sqlite3_prepare_v2(db, tail, Int32(clamping: count - consumed), &extra, nil)
+                    let hasMore = rc2 != SQLITE_OK || extra != nil
+                    sqlite3_finalize(extra)
+                    if hasMore {
+                        sqlite3_finalize(statement)
+                        throw DatabaseError(kind: .misuse, message: "withStatement accepts exactly one SQL statement; use execute(_:) for scripts", sql: sqlText)
+                    }
+                }
+            }
+            return statement
+        }
+    }
+
+    /// Number of prepared statements currently cached (static + dynamic SQL). For tests and diagnostics.
+    public var cachedStatementCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return staticCache.count + dynamicCache.count
+    }
+
+    // MARK: - Scripts
+
+    /// Runs one or more `;`-separated statements without parameters, discarding any rows.
+    /// Errors carry the SQL of the statement that failed.
+    public func execute(_ sql: String) throws(DatabaseError) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let db = connection else { throw closedError(sql) }
+        if let error = Database.executeScript(db, sql) { throw error }
+    }
+
+    private static func executeScript(_ db: OpaquePointer, _ sql: String) -> DatabaseError? {
+        sql.withCString { start -> DatabaseError? in
+            var cursor: UnsafePointer<CChar> = start
+            while cursor.pointee != 0 {
+                var statement: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let rc = sqlite3_prepare_v2(db, cursor, -1, &statement, &tail)
+                if rc != SQLITE_OK {
+                    sqlite3_finalize(statement)
+                    return DatabaseError(sqliteCode: sqlite3_extended_errcode(db), message: String(cString: sqlite3_errmsg(db)),
+                                         sql: trimmedStatement(String(cString: cursor)))
+                }
+                guard let statement else { break } // only whitespace / comments left
+                var step = sqlite3_step(statement)
+                while step == SQLITE_ROW { step = sqlite3_step(statement) }
+                if step != SQLITE_DONE {
+                    let error = DatabaseError(sqliteCode: sqlite3_extended_errcode(db), message: String(cString: sqlite3_errmsg(db)),
+                                              sql: sqlite3_sql(statement).map { trimmedStatement(String(cString: $0)) } ?? sql)
+                    sqlite3_finalize(statement)
+                    return error
+                }
+                sqlite3_finalize(statement)
+                guard let next = tail else { break }
+                cursor = next
+            }
+            return nil
+        }
+    }
+
+    private static func trimmedStatement(_ sql: String) -> String {
+        var text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        while text.hasSuffix(";") {
+            text.removeLast()
+            text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return text
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws
+    /// (the error is rethrown unchanged; it may be any error, not only `DatabaseError`).
+    /// The outermost call uses `BEGIN IMMEDIATE`; nested calls use savepoints, so an inner
+    /// failure rolls back only the inner part. The lock is held for the whole body.
+    public func transaction<R>(_ body: (Database) throws -> R) throws -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        let depth = transactionDepth
+        let savepoint = "schemagen_sp_\(depth)"
+        if depth == 0 {
+            if options.readOnly {
+                try withStatement("BEGIN DEFERRED") { stmt throws(DatabaseError) in try stmt.run() }
+            } else {
+                try withStatement("BEGIN IMMEDIATE") { stmt throws(DatabaseError) in try stmt.run() }
+            }
+        } else {
+            try withStatement(sql: "SAVEPOINT \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
+        }
+        transactionDepth = depth + 1
+        let result: R
+        do {
+            result = try body(self)
+        } catch {
+            transactionDepth = depth
+            rollback(depth: depth, savepoint: savepoint)
+            throw error
+        }
+        transactionDepth = depth
+        do {
+            if depth == 0 {
+                try withStatement("COMMIT") { stmt throws(DatabaseError) in try stmt.run() }
+            } else {
+                try withStatement(sql: "RELEASE \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
+            }
+        } catch {
+            // e.g. deferred foreign keys or SQLITE_BUSY on COMMIT: do not leave the transaction open.
+            rollback(depth: depth, savepoint: savepoint)
+            throw error
+        }
+        return result
+    }
+
+    /// Best effort: errors here are swallowed so the body's error is the one reported.
+    private func rollback(depth: Int, savepoint: String) {
+        guard let db = connection, sqlite3_get_autocommit(db) == 0 else { return } // SQLite already rolled back
+        if depth == 0 {
+            _ = try? withStatement("ROLLBACK") { stmt throws(DatabaseError) in try stmt.run() }
+        } else {
+            _ = try? withStatement(sql: "ROLLBACK TO \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
+            _ = try? withStatement(sql: "RELEASE \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
+        }
+    }
+
+    /// True while inside `transaction` (or any transaction begun by SQL) on this connection.
+    public var isInTransaction: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let db = connection else { return false }
+        return sqlite3_get_autocommit(db) == 0
+    }
+
+    // MARK: - Connection info
+
+    /// Rowid of the most recent successful INSERT on this connection. Read it inside the same
+    /// `withStatement`/`transaction` body (or use `Statement.lastInsertRowID`) when other threads share the object.
+    public var lastInsertRowID: Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return connection.map { sqlite3_last_insert_rowid($0) } ?? 0
+    }
+
+    /// Rows changed by the most recent INSERT/UPDATE/DELETE on this connection.
+    public var changes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return connection.map { Int(sqlite3_changes64($0)) } ?? 0
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+
+/// Hand-written (no `DateFormatter`) conversion between seconds since 1970 and SQLite's
+/// `datetime()` text format, always UTC. Uses Howard Hinnant's days-from-civil algorithms.
+public enum SQLiteTimestamp {
+    /// Longest text `format` can produce.
+    public static let maxLength = 40
+
+    /// `YYYY-MM-DD HH:MM:SS`, plus `.SSS` when the milliseconds (rounded) are non-zero.
+    /// Returns nil for non-finite dates or years outside -9999...9999.
+    public static func string(from date: Date) -> String? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLength) { buffer -> String? in
+            guard let count = format(seconds: date.timeIntervalSince1970, into: buffer) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+        }
+    }
+
+    /// Parses `YYYY-MM-DD[( |T)HH:MM[:SS[.fff…]]][Z|±HH:MM]`; nil when malformed.
+    public static func date(from text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { parse($0) }.map { Date(timeIntervalSince1970: $0) }
+    }
+
+    // MARK: Calendar arithmetic
+
+    @inline(__always)
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date.
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = floorDiv(y, 400)
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = floorDiv(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2:
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+            return leap ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    // MARK: Formatting
+
+    /// Writes the timestamp into `buffer` (capacity >= maxLength); returns the byte count.
+    static func format(seconds: Double, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        // ±9999 years is ~3.2e11 s; reject anything outside before converting to Int64.
+        guard seconds.isFinite, abs(seconds) < 3.2e11, buffer.count >= maxLength else { return nil }
+        let totalMillis = Int64((seconds * 1000).rounded())
+        let days = floorDiv(totalMillis, 86_400_000)
+        let msOfDay = totalMillis - days * 86_400_000
+        let (year, month, day) = civilFromDays(days)
+        guard year >= -9999, year <= 9999 else { return nil }
+        var n = 0
+        @inline(__always) func put(_ byte: UInt8) { buffer[n] = byte; n += 1 }
+        @inline(__always) func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var v = value
+            while divisor > 0 {
+                put(UInt8(truncatingIfNeeded: 48 + v / divisor))
+                v %= divisor
+                divisor /= 10
+            }
+        }
+        if year < 0 { put(UInt8(ascii: "-")) }
+        digits(abs(year), 4); put(UInt8(ascii: "-"))
+        digits(month, 2); put(UInt8(ascii: "-"))
+        digits(day, 2); put(UInt8(ascii: " "))
+        let secOfDay = msOfDay / 1000
+        digits(secOfDay / 3600, 2); put(UInt8(ascii: ":"))
+        digits(secOfDay / 60 % 60, 2); put(UInt8(ascii: ":"))
+        digits(secOfDay % 60, 2)
+        let ms = msOfDay % 1000
+        if ms != 0 {
+            put(UInt8(ascii: "."))
+            digits(ms, 3)
+        }
+        return n
+    }
+
+    // MARK: Parsing
+
+    /// Parses UTF-8 bytes; returns seconds since 1970, or nil when malformed.
+    static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+        var p = 0
+        let n = s.count
+        @inline(__always) func number(_ width: Int) -> Int64? {
+            guard p + width <= n else { return nil }
+            var v: Int64 = 0
+            for k in 0..<width {
+                let c = s[p + k]
+                guard c >= 48, c <= 57 else { return nil }
+                v = v * 10 + Int64(c - 48)
+            }
+            p += width
+            return v
+        }
+        @inline(__always) func expect(_ c: UInt8) -> Bool {
+            guard p < n, s[p] == c else { return false }
+            p += 1
+            return true
+        }
+        // Skip leading/trailing spaces like SQLite does.
+        var end = n
+        while p < end, s[p] == 32 { p += 1 }
+        while end > p, s[end - 1] == 32 { end -= 1 }
+        guard let year = number(4), expect(UInt8(ascii: "-")),
+              let month = number(2), expect(UInt8(ascii: "-")),
+              let day = number(2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
+        var secondsOfDay: Int64 = 0
+        var fraction = 0.0
+        var offsetSeconds: Int64 = 0
+        if p < end {
+            guard s[p] == 32 || s[p] == UInt8(ascii: "T") else { return nil }
+            p += 1
+            guard let hour = number(2), expect(UInt8(ascii: ":")), let minute = number(2),
+                  hour < 24, minute < 60
+            else { return nil }
+            var second: Int64 = 0
+            if p < end, s[p] == UInt8(ascii: ":") {
+                p += 1
+                guard let sec = number(2), sec < 60 else { return nil }
+                second = sec
+                if p < end, s[p] == UInt8(ascii: ".") {
+                    p += 1
+                    var digitsSeen = 0
+                    var value: Int64 = 0
+                    var scale: Int64 = 1
+                    while p < end, s[p] >= 48, s[p] <= 57 {
+                        if digitsSeen < 9 {
+                            value = value * 10 + Int64(s[p] - 48)
+                            scale *= 10
+                        }
+                        digitsSeen += 1
+                        p += 1
+                    }
+                    guard digitsSeen > 0 else { return nil }
+                    fraction = Double(value) / Double(scale)
+                }
+            }
+            secondsOfDay = hour * 3600 + minute * 60 + second
+            if p < end {
+                let c = s[p]
+                if c == UInt8(ascii: "Z") {
+                    p += 1
+                } else if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
+                    p += 1
+                    guard let oh = number(2), expect(UInt8(ascii: ":")), let om = number(2),
+                          oh < 24, om < 60
+                    else { return nil }
+                    // "+05:00" means local = UTC + 5h, so UTC = local - offset.
+                    offsetSeconds = (c == UInt8(ascii: "+") ? 1 : -1) * (oh * 3600 + om * 60)
+                }
+            }
+        }
+        guard p == end else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Double(days * 86_400 + secondsOfDay - offsetSeconds) + fraction
+    }
+}
