@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "schemagen", targets: ["schemagen"]),
         .library(name: "SchemagenRuntime", targets: ["SchemagenRuntime"]),
+        .plugin(name: "SchemagenPlugin", targets: ["SchemagenPlugin"]),
+        .plugin(name: "SchemagenCommand", targets: ["SchemagenCommand"]),
         .library(name: "SchemagenKit", targets: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit", "SchemagenDriver"]),
     ],
     dependencies: [
@@ -35,11 +37,26 @@ let package = Package(
             "SchemagenDriver",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
-        .testTarget(name: "SchemaSyntaxTests", dependencies: ["SchemaSyntax", "SchemaModel", "SchemagenDriver"], swiftSettings: strict),
+        // Build-time Swift generation for the .victor files of the target it is applied to.
+        .plugin(name: "SchemagenPlugin", capability: .buildTool(), dependencies: ["schemagen"]),
+        // `swift package --allow-writing-to-package-directory schemagen`: regenerate Generated/ and lint.
+        .plugin(
+            name: "SchemagenCommand",
+            capability: .command(
+                intent: .custom(verb: "schemagen", description: "Regenerate Generated/ from the package's .victor files and lint them."),
+                permissions: [.writeToPackageDirectory(reason: "Writes the generated SQL and Swift into Generated/.")]
+            ),
+            dependencies: ["schemagen"]
+        ),
+        // The Swift generated from schema.victor (`schemagen generate schema.victor --output Generated`):
+        // every build proves the generated code compiles.
+        .target(name: "VictorSchema", dependencies: ["SchemagenRuntime"], path: "Generated/Swift", swiftSettings: strict),
+        .testTarget(name: "VictorSchemaTests", dependencies: ["VictorSchema", "SchemagenRuntime"], exclude: ["Keywords.victor"], swiftSettings: strict),
+        .testTarget(name: "SchemaSyntaxTests", dependencies: ["SchemaSyntax", "SchemaModel", "SchemagenDriver"], exclude: ["Corpus"], swiftSettings: strict),
         .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime"], swiftSettings: strict),
         // Runs the built `schemagen` binary: exit codes, stdout/stderr, files written.
         .testTarget(name: "SchemagenCLITests", dependencies: ["schemagen"], swiftSettings: strict),
-        .testTarget(name: "SchemaLintTests", dependencies: ["SchemaLint", "SchemaModel", "SchemagenDriver"], swiftSettings: strict),
+        .testTarget(name: "SchemaLintTests", dependencies: ["SchemaLint", "SchemaModel", "SchemagenDriver"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
     ]
 )

@@ -24,12 +24,15 @@ public struct LintContext: Sendable {
     public let file: SourceFile
     public let options: LintOptions
     public let inflector: Inflector
+    /// Tables by lowercased name, built once per run.
+    public let tablesByName: [String: Table]
 
     public init(schema: Schema, file: SourceFile, options: LintOptions) {
         self.schema = schema
         self.file = file
         self.options = options
         self.inflector = Inflector(extraUncountables: Set(options.uncountableWords))
+        self.tablesByName = schema.tablesByName
     }
 
     /// Every column of every table, with its table.
@@ -63,5 +66,73 @@ public protocol LintRule: Sendable {
     var summary: String { get }
     var triggeringExamples: [RuleExample] { get }
     var nonTriggeringExamples: [RuleExample] { get }
+    /// Whether `schemagen lint --fix` may apply this rule's fix-its unattended (default false).
+    var hasSafeFixes: Bool { get }
     func check(_ context: LintContext) -> [Finding]
+}
+
+extension LintRule {
+    /// True when every fix-it this rule offers may be applied by `schemagen lint --fix` without
+    /// a person looking at it: the edit is mechanical (a spelling, a singular, a prefix) and the
+    /// driver carries a renamed table into every `references` to it. Rules that can only guess
+    /// (which index to drop, which column to rename) keep the default, false.
+    public var hasSafeFixes: Bool { false }
+}
+
+/// What kind of declaration a name belongs to, for naming rules and messages.
+public enum DeclarationKind: String, Sendable, Hashable {
+    case table, column, index
+}
+
+/// Word-level helpers for the naming rules.
+public enum NameWords {
+    /// The underscore-separated words of a name, empty words dropped (`_db_metadata` → db, metadata).
+    public static func words(_ name: String) -> [String] {
+        name.split(separator: "_", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// Lowercase snake_case: lowercase ASCII letters and digits in words joined by single
+    /// underscores, starting with a letter, no leading or trailing underscore.
+    public static func isSnakeCase(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first >= 0x61 && first <= 0x7A else { return false }
+        var previousUnderscore = false
+        for c in name.utf8 {
+            if c == 0x5F {
+                if previousUnderscore { return false }
+                previousUnderscore = true
+            } else if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) {
+                previousUnderscore = false
+            } else {
+                return false
+            }
+        }
+        return !previousUnderscore
+    }
+
+    /// The snake_case spelling of a name (`UserName` → user_name, `_db_metadata` → db_metadata,
+    /// `HTTPRequest` → http_request), or nil when there is no sensible one (non-ASCII letters,
+    /// a leading digit, nothing left).
+    public static func snakeCased(_ name: String) -> String? {
+        let chars = Array(name)
+        var words: [String] = []
+        var current = ""
+        func flush() { if !current.isEmpty { words.append(current); current = "" } }
+        for (i, c) in chars.enumerated() {
+            guard c.isASCII else { return nil }
+            if c.isLetter || c.isNumber {
+                if c.isUppercase, !current.isEmpty {
+                    let prev = chars[i - 1]
+                    let nextIsLower = i + 1 < chars.count && chars[i + 1].isLowercase
+                    if prev.isLowercase || prev.isNumber || (prev.isUppercase && nextIsLower) { flush() }
+                }
+                current.append(Character(c.lowercased()))
+            } else {
+                flush()
+            }
+        }
+        flush()
+        let result = words.joined(separator: "_")
+        guard isSnakeCase(result) else { return nil }
+        return result
+    }
 }

@@ -73,17 +73,37 @@ public struct Linter: Sendable {
             }
             out.append(Diagnostic(.error, message, file: schema.file, range: s.suppression.range, fixIts: fixIts))
         }
+        var used = Set<Int>()
+        var enabled = Set<String>()
+        var unusedSeverity: Severity?
         for rule in rules {
             if let categories, !categories.contains(rule.category) { continue }
             var severity: Severity? = rule.defaultSeverity
             if let configured = config.severities[rule.id] { severity = configured }
             guard var sev = severity else { continue }
+            enabled.insert(rule.id)
             if strict && sev == .warning { sev = .error }
+            if rule.id == UnusedSuppressionRule.ruleID { unusedSeverity = sev; continue }
             for f in rule.check(context) {
-                if suppressions.contains(where: { $0.suppression.rule == rule.id && $0.scope.start <= f.range.start && f.range.end <= $0.scope.end }) {
+                if let n = suppressions.firstIndex(where: { $0.suppression.rule == rule.id && $0.scope.start <= f.range.start && f.range.end <= $0.scope.end }) {
+                    used.insert(n)
                     continue
                 }
                 out.append(Diagnostic(sev, f.message, file: schema.file, range: f.range, rule: rule.id, fixIts: f.fixIts, notes: f.notes))
+            }
+        }
+        // Suppressions that excused nothing; only when every rule ran, so "nothing" is true.
+        if categories == nil, let sev = unusedSeverity {
+            let unused = suppressions.indices.filter { !used.contains($0) && enabled.contains(suppressions[$0].suppression.rule) && suppressions[$0].suppression.rule != UnusedSuppressionRule.ruleID }
+            for n in unused {
+                let s = suppressions[n]
+                let excused = suppressions.contains { other in
+                    other.suppression.rule == UnusedSuppressionRule.ruleID && other.scope.start <= s.suppression.range.start && s.suppression.range.end <= other.scope.end
+                }
+                if excused { continue }
+                out.append(Diagnostic(sev, "@allow(\(s.suppression.rule)) suppresses nothing: no '\(s.suppression.rule)' finding lies in this declaration; remove it",
+                                      file: schema.file, range: s.suppression.range, rule: UnusedSuppressionRule.ruleID,
+                                      fixIts: [FixIt(message: "remove the @allow", range: s.suppression.range, replacement: "")]))
             }
         }
         return out.sorted { ($0.range.start, $0.rule ?? "", $0.message) < ($1.range.start, $1.rule ?? "", $1.message) }
@@ -108,6 +128,18 @@ public enum RuleRegistry {
         UnknownReferenceRule(),
         ReferenceTypeMismatchRule(),
         MissingPrimaryKeyRule(),
+        DomainPrefixRule(),
+        SingularTableNameRule(),
+        MaxWordsRule(),
+        RedundantSuffixRule(),
+        SnakeCaseRule(),
+        ReservedWordRule(),
+        IndexNamingRule(),
+        RedundantIndexRule(),
+        UnindexedForeignKeyRule(),
+        InconsistentReferenceRule(),
+        NullableUniqueKeyRule(),
+        UnusedSuppressionRule(),
     ]
 
     public static func rule(_ id: String) -> (any LintRule)? { all.first { $0.id == id } }

@@ -300,33 +300,46 @@ public struct Schema: Sendable, Hashable {
     public var tables: [Table]
     public var file: String
 
+    /// Linear; for lookups in a loop use `tablesByName`.
     public func table(named name: String) -> Table? { tables.first { $0.name == name } }
     public func domain(named name: String) -> Domain? { domains.first { $0.name == name } }
 
-    /// Tables ordered so that every referenced table comes before the tables referencing it
-    /// (source order otherwise; cycles keep source order).
+    /// Tables by lowercased name (SQLite names are case-insensitive); the first definition wins.
+    public var tablesByName: [String: Table] {
+        var map: [String: Table] = [:]
+        map.reserveCapacity(tables.count)
+        for t in tables where map[t.name.lowercased()] == nil { map[t.name.lowercased()] = t }
+        return map
+    }
+
+    /// Tables ordered so that every referenced table comes before the tables referencing it,
+    /// otherwise in source order (a depth-first topological sort, linear in tables + keys;
+    /// a reference cycle keeps the order in which the cycle was entered).
     public var tablesInDependencyOrder: [Table] {
-        var placed = Set<String>()
-        var result: [Table] = []
-        var remaining = tables
-        let names = Set(tables.map(\.name))
-        while !remaining.isEmpty {
-            var progressed = false
-            var next: [Table] = []
-            for t in remaining {
-                let deps = t.foreignKeys.map(\.referencedTable).filter { $0 != t.name && names.contains($0) }
-                if deps.allSatisfy(placed.contains) {
-                    result.append(t); placed.insert(t.name); progressed = true
+        var position: [String: Int] = [:]
+        for (i, t) in tables.enumerated() where position[t.name.lowercased()] == nil { position[t.name.lowercased()] = i }
+        var state = [UInt8](repeating: 0, count: tables.count) // 0 new, 1 in progress, 2 done
+        var order: [Table] = []
+        order.reserveCapacity(tables.count)
+        for root in tables.indices where state[root] == 0 {
+            // Iterative DFS: (table index, next foreign key to visit).
+            var stack: [(Int, Int)] = [(root, 0)]
+            state[root] = 1
+            while let (i, k) = stack.last {
+                let fks = tables[i].foreignKeys
+                if k < fks.count {
+                    stack[stack.count - 1].1 += 1
+                    if let j = position[fks[k].referencedTable.lowercased()], state[j] == 0 {
+                        state[j] = 1
+                        stack.append((j, 0))
+                    }
                 } else {
-                    next.append(t)
+                    stack.removeLast()
+                    state[i] = 2
+                    order.append(tables[i])
                 }
             }
-            if !progressed {
-                // A cycle: emit the first remaining table and go on.
-                result.append(next[0]); placed.insert(next[0].name); next.removeFirst()
-            }
-            remaining = next
         }
-        return result
+        return order
     }
 }

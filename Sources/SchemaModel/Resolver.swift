@@ -266,7 +266,10 @@ public struct Resolver {
             var message = "unknown type '\(c.type.name.text)'; expected one of \(LogicalType.names.joined(separator: ", "))"
             let sqlAliases = ["int": "integer", "varchar": "text", "string": "text", "double": "real", "float": "real",
                               "boolean": "bool", "datetime": "timestamp", "date": "timestamp", "bigint": "integer"]
-            if let m = sqlAliases[c.type.name.text.lowercased()] ?? LogicalType.names.first(where: { $0 == c.type.name.text.lowercased() }) ?? closestMatch(c.type.name.text, in: LogicalType.names) {
+            let lower = c.type.name.text.lowercased()
+            let candidate = sqlAliases[lower] ?? LogicalType.names.first(where: { $0 == lower })
+                ?? closestMatch(lower, in: LogicalType.names + sqlAliases.keys.sorted()).map { sqlAliases[$0] ?? $0 }
+            if let m = candidate {
                 message = "unknown type '\(c.type.name.text)'; did you mean '\(m)'?"
                 fixIts.append(FixIt(message: "replace with '\(m)'", range: c.type.name.range, replacement: m))
             }

@@ -5,10 +5,45 @@ import SchemaEmit
 
 /// Every output for a schema, and writing them into a directory.
 public enum Generator {
-    /// The files `schemagen generate` writes for a schema, named after the schema file's stem.
-    public static func outputs(for schema: Schema) -> [GeneratedFile] {
+    /// Which outputs to produce.
+    public struct OutputKinds: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// `<stem>.sql`: the SQLite DDL.
+        public static let ddl = OutputKinds(rawValue: 1)
+        /// `Swift/<stem>.swift`: row structs and DAOs.
+        public static let swift = OutputKinds(rawValue: 2)
+        public static let all: OutputKinds = [.ddl, .swift]
+    }
+
+    /// The files `schemagen generate` writes for a schema, named after the schema file's stem:
+    /// `<stem>.sql` and `Swift/<stem>.swift`.
+    public static func outputs(for schema: Schema, kinds: OutputKinds = .all) -> [GeneratedFile] {
         let stem = stemName(schema.file)
-        return [GeneratedFile(path: "\(stem).sql", contents: DDLEmitter.emit(schema))]
+        var files: [GeneratedFile] = []
+        if kinds.contains(.ddl) { files.append(GeneratedFile(path: "\(stem).sql", contents: DDLEmitter.emit(schema))) }
+        if kinds.contains(.swift) { files.append(GeneratedFile(path: swiftOutputPath(forSchemaFile: schema.file), contents: SwiftEmitter.emit(schema))) }
+        return files
+    }
+
+    /// The Swift output's path relative to the output directory, from the schema file's stem alone
+    /// (so the build plugin can declare it before the schema is parsed): `Swift/<stem>.swift`.
+    public static func swiftOutputPath(forSchemaFile path: String) -> String {
+        "Swift/\(stemName(path)).swift"
+    }
+
+    /// Deletes outputs left by an earlier run (used when generation fails, so stale generated code
+    /// can never be compiled). Returns the paths that were removed.
+    @discardableResult
+    public static func removeOutputs(_ relativePaths: [String], in directory: String) -> [String] {
+        var removed: [String] = []
+        for p in relativePaths {
+            let path = (directory as NSString).appendingPathComponent(p)
+            if FileManager.default.fileExists(atPath: path), (try? FileManager.default.removeItem(atPath: path)) != nil {
+                removed.append(path)
+            }
+        }
+        return removed
     }
 
     public static func stemName(_ path: String) -> String {

@@ -48,9 +48,8 @@ public enum SchemaLoader {
     public static func load(_ file: SourceFile) -> LoadedSchema {
         let (schema, diagnostics) = Resolver.load(file)
         var all = diagnostics
-        if !diagnostics.hasErrors {
-            all += Linter().lint(schema, file: file, only: [.integrity]).filter { $0.severity == .error || $0.rule == nil }
-        }
+        // Integrity rules run even when the file has other errors, so one run reports everything.
+        all += Linter().lint(schema, file: file, only: [.integrity]).filter { $0.severity == .error }
         return LoadedSchema(file: file, schema: schema, diagnostics: all.sorted { $0.range.start < $1.range.start })
     }
 

@@ -1,35 +1,31 @@
 import Foundation
 import ArgumentParser
-import SchemaSyntax
-import SchemaModel
-import SchemaLint
 import SchemagenDriver
 
+extension LintFormat: ExpressibleByArgument {}
+
 struct Lint: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check schema files against the naming principles and integrity rules.")
+    static let configuration = CommandConfiguration(abstract: "Check schema files against the naming principles, integrity and design rules.")
     @Argument(help: "The .victor schema files.") var files: [String]
+    @Option(help: "Output format: text, json, sarif or github.") var format: LintFormat = .text
     @Flag(help: "Treat warnings as errors.") var strict = false
+    @Flag(help: "Apply the safe fix-its in place, then report what remains.") var fix = false
 
     func run() throws {
-        var failed = false
-        for path in files {
-            let file: SourceFile
-            do { file = try SchemaLoader.read(path) } catch { FileHandle.standardError.write(Data((error.description + "\n").utf8)); failed = true; continue }
-            let (schema, diagnostics) = Resolver.load(file)
-            var all = diagnostics
-            if !diagnostics.hasErrors { all += Linter(strict: strict).lint(schema, file: file) }
-            report(all, file: file)
-            if all.hasErrors { failed = true }
-        }
-        if failed { throw ExitCode(1) }
+        let color = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let result = LintRun.run(paths: files, format: format, strict: strict, fix: fix, color: color)
+        if !result.log.isEmpty { FileHandle.standardError.write(Data(result.log.utf8)) }
+        FileHandle.standardOutput.write(Data(result.output.utf8))
+        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
     }
 }
 
 struct Rules: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every lint rule with its id, default severity and description.")
+    enum Format: String, ExpressibleByArgument { case text, json }
+    static let configuration = CommandConfiguration(abstract: "List every lint rule with its id, default severity, category and description.")
+    @Option(help: "Output format: text or json.") var format: Format = .text
+
     func run() throws {
-        for r in RuleRegistry.all {
-            print("\(r.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(r.defaultSeverity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.summary)")
-        }
+        FileHandle.standardOutput.write(Data(Reporters.rules(json: format == .json).utf8))
     }
 }

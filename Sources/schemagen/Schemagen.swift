@@ -48,12 +48,22 @@ struct DDL: ParsableCommand {
 }
 
 struct Generate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write every output for a schema file (SQLite DDL, Swift) into a directory.")
+    static let configuration = CommandConfiguration(
+        abstract: "Write every output for a schema file (SQLite DDL, Swift) into a directory.",
+        discussion: """
+            Writes <stem>.sql and Swift/<stem>.swift, named after the schema file's stem.
+            --swift-only (what the SchemagenPlugin build plugin runs) writes only Swift/<stem>.swift, also \
+            runs the lint rules and prints their findings as warnings, and on any schema error deletes \
+            Swift/<stem>.swift so stale generated code can never compile.
+            """
+    )
     @Argument(help: "The .victor schema file.") var file: String
     @Option(name: .shortAndLong, help: "The output directory.") var output: String
     @Flag(help: "Write nothing; exit 1 and name each file that would change.") var check = false
+    @Flag(help: "Write only the Swift output (Swift/<stem>.swift), lint, and delete that output on failure.") var swiftOnly = false
 
     func run() throws {
+        if swiftOnly { return try runSwiftOnly() }
         let loaded = try loadOrExit(file)
         let files = SchemagenDriver.Generator.outputs(for: loaded.schema)
         if check {
@@ -74,5 +84,48 @@ struct Generate: ParsableCommand {
             throw fail(error.description)
         }
     }
-}
 
+    /// The build plugin's path: quiet on success, located diagnostics on stderr, lint warnings
+    /// included, and never a stale output left behind after an error.
+    func runSwiftOnly() throws {
+        let swiftPath = SchemagenDriver.Generator.swiftOutputPath(forSchemaFile: file)
+        func failClean() -> ExitCode {
+            let removed = SchemagenDriver.Generator.removeOutputs([swiftPath], in: output)
+            for path in removed {
+                FileHandle.standardError.write(Data("note: removed stale \(path)\n".utf8))
+            }
+            return ExitCode(1)
+        }
+        let loaded: LoadedSchema
+        do { loaded = try SchemaLoader.load(path: file) } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw failClean()
+        }
+        var diagnostics = loaded.diagnostics
+        if !loaded.hasErrors {
+            let known = Set(diagnostics)
+            // Style findings never fail the build (`schemagen lint` and the command plugin are the
+            // gate); they print as warnings located in the schema file.
+            diagnostics += Linter().lint(loaded.schema, file: loaded.file).filter { !known.contains($0) }.map { d in
+                var d = d
+                if d.severity == .error { d.severity = .warning }
+                return d
+            }
+            diagnostics.sort { $0.range.start < $1.range.start }
+        }
+        report(diagnostics, file: loaded.file)
+        if diagnostics.hasErrors { throw failClean() }
+        let files = SchemagenDriver.Generator.outputs(for: loaded.schema, kinds: .swift)
+        if check {
+            let stale = SchemagenDriver.Generator.states(of: files, in: output).filter { $0.1 != .unchanged }
+            if !stale.isEmpty { throw fail("error: \((output as NSString).appendingPathComponent(swiftPath)) is stale") }
+            return
+        }
+        do {
+            _ = try SchemagenDriver.Generator.write(files, to: output)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw failClean()
+        }
+    }
+}

@@ -21,7 +21,7 @@ public struct ReferenceTypeMismatchRule: LintRule {
         var findings: [Finding] = []
         for t in context.schema.tables {
             for fk in t.foreignKeys {
-                guard let target = context.schema.table(named: fk.referencedTable) else { continue }
+                guard let target = context.tablesByName[fk.referencedTable.lowercased()] else { continue }
                 let refCols = fk.referencedColumns.isEmpty ? target.primaryKey : fk.referencedColumns
                 for (local, remote) in zip(fk.columns, refCols) {
                     guard let lc = t.column(named: local), let rc = target.column(named: remote) else { continue }

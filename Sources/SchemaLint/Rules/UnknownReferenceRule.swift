@@ -22,7 +22,7 @@ public struct UnknownReferenceRule: LintRule {
         let tables = context.schema.tables
         for t in tables {
             for fk in t.foreignKeys {
-                guard let target = tables.first(where: { $0.name.lowercased() == fk.referencedTable.lowercased() }) else {
+                guard let target = context.tablesByName[fk.referencedTable.lowercased()] else {
                     var fixIts: [FixIt] = []
                     var message = "table '\(t.name)' references unknown table '\(fk.referencedTable)'"
                     if let m = closestMatch(fk.referencedTable, in: tables.map(\.name)) {

@@ -1,0 +1,57 @@
+import Foundation
+import PackagePlugin
+
+/// `swift package --allow-writing-to-package-directory schemagen [FILE.victor …]`
+///
+/// For every `.victor` file at the package root (or the files given), runs `schemagen lint`
+/// (printing its findings) and `schemagen generate <file> --output Generated`. Fails when any
+/// schema has errors (lint warnings alone do not fail).
+@main
+struct SchemagenCommand: CommandPlugin {
+    func performCommand(context: PluginContext, arguments: [String]) async throws {
+        let tool = try context.tool(named: "schemagen")
+        let root = context.package.directoryURL
+        var files = arguments.filter { $0.hasSuffix(".victor") }.map { path in
+            path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appending(path: path)
+        }
+        if files.isEmpty {
+            let names = try FileManager.default.contentsOfDirectory(atPath: root.path)
+            files = names.filter { $0.hasSuffix(".victor") }.sorted().map { root.appending(path: $0) }
+        }
+        if files.isEmpty {
+            Diagnostics.warning("no .victor files at \(root.path)")
+            return
+        }
+        let output = root.appending(path: "Generated")
+        var failures: [String] = []
+        for file in files {
+            if try run(tool.url, ["lint", file.path]) != 0 { failures.append("lint \(file.lastPathComponent)") }
+            if try run(tool.url, ["generate", file.path, "--output", output.path]) != 0 {
+                failures.append("generate \(file.lastPathComponent)")
+            }
+        }
+        if !failures.isEmpty {
+            Diagnostics.error("schemagen failed: \(failures.joined(separator: ", "))")
+            throw SchemagenCommandError.failed(failures)
+        }
+    }
+
+    /// Runs the tool with inherited stdout/stderr; returns its exit status.
+    func run(_ executable: URL, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+enum SchemagenCommandError: Error, CustomStringConvertible {
+    case failed([String])
+    var description: String {
+        switch self {
+        case .failed(let steps): return "schemagen failed: \(steps.joined(separator: ", "))"
+        }
+    }
+}

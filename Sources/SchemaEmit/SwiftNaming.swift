@@ -1,0 +1,117 @@
+import SchemaModel
+
+/// How schema names become Swift names. The rules (documented in docs/PLUGIN.md):
+///
+/// - **Types**: UpperCamelCase of the whole table name, words split on `_`, the domain prefix
+///   kept (`rl_q_value` → `RlQValue`, `ui_session` → `UiSession`). Each word keeps its letters
+///   and gets an upper-case first letter. A name starting with a digit gets a leading `_`
+///   (`2fa_code` → `_2faCode`); a name that would shadow a type the generated code uses
+///   (`Date`, `Data`, `Database`, `Statement`, `String`, `Self`, …) gets a `Row` suffix
+///   (`date` → `DateRow`). `@swift("Name")` on the table replaces the derived name.
+/// - **DAOs**: the type name + `DAO` (`RlQValueDAO`), reachable as `db.<lowerCamel type name>`
+///   (`db.rlQValue`); a convenience name that would shadow a `Database` member gets a `Table`
+///   suffix (`path` → `db.pathTable`).
+/// - **Properties**: lowerCamelCase of the column name (first word lower-cased, later words
+///   capitalised: `learner_id` → `learnerId`); a leading digit gets a leading `_`; a Swift
+///   keyword is written in backticks (`` `default` ``). `@swift("name")` on the column replaces
+///   the derived name. `CodingKeys` map every property back to its column name.
+public enum SwiftNaming {
+    /// Swift keywords that must be escaped with backticks to be used as identifiers.
+    public static let keywords: Set<String> = [
+        "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init",
+        "inout", "internal", "let", "open", "operator", "private", "precedencegroup", "protocol", "public",
+        "rethrows", "static", "struct", "subscript", "typealias", "var", "break", "case", "catch", "continue",
+        "default", "defer", "do", "else", "fallthrough", "for", "guard", "if", "in", "repeat", "return",
+        "throw", "switch", "where", "while", "Any", "as", "await", "false", "is", "nil", "self", "Self",
+        "super", "throws", "true", "try", "_", "consume", "borrowing", "consuming", "copy", "some", "any",
+    ]
+
+    /// Type names the generated code refers to, or that cannot name a struct.
+    public static let reservedTypeNames: Set<String> = [
+        "Any", "Self", "Type", "Protocol", "Database", "DatabaseError", "Statement", "JSONValue", "Date", "Data",
+        "String", "Int", "Int32", "Int64", "Double", "Bool", "Optional", "Array", "Dictionary", "Error",
+        "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Foundation", "SchemagenRuntime", "Sequence",
+    ]
+
+    /// Members of `Database` a convenience DAO property must not shadow.
+    public static let databaseMembers: Set<String> = [
+        "path", "options", "close", "execute", "transaction", "withStatement", "isInTransaction",
+        "lastInsertRowID", "changes", "cachedStatementCount", "inMemory", "init", "deinit", "self",
+    ]
+
+    static func words(_ name: String) -> [String] {
+        name.split(separator: "_").map { word in
+            String(word.map { c -> Character in c.isLetter || c.isNumber ? c : "_" })
+        }
+    }
+
+    static func capitalized(_ word: String) -> String {
+        guard let first = word.first else { return word }
+        return first.uppercased() + word.dropFirst()
+    }
+
+    static func fixLeadingDigit(_ name: String) -> String {
+        guard let first = name.first else { return "_" }
+        return first.isNumber ? "_" + name : name
+    }
+
+    /// `rl_q_value` → `RlQValue`.
+    public static func upperCamel(_ name: String) -> String {
+        words(name).map(capitalized).joined()
+    }
+
+    /// `learner_id` → `learnerId`.
+    public static func lowerCamel(_ name: String) -> String {
+        let w = words(name)
+        guard let first = w.first else { return "" }
+        return ([first.lowercased()] + w.dropFirst().map(capitalized)).joined()
+    }
+
+    /// The row struct's name (unescaped; never needs backticks).
+    public static func typeName(for table: Table) -> String {
+        if let s = table.swiftName { return s }
+        var name = fixLeadingDigit(upperCamel(table.name))
+        if reservedTypeNames.contains(name) { name += "Row" }
+        return name
+    }
+
+    /// The property name, unescaped (use `escaped` in source).
+    public static func propertyName(for column: Column) -> String {
+        if let s = column.swiftName { return s }
+        return fixLeadingDigit(lowerCamel(column.name))
+    }
+
+    /// The `Database` convenience property for a table's DAO.
+    public static func daoPropertyName(for table: Table) -> String {
+        let type = typeName(for: table)
+        var name = type.hasPrefix("_") ? type : (type.first.map { $0.lowercased() } ?? "") + type.dropFirst()
+        if databaseMembers.contains(name) || keywords.contains(name) { name += "Table" }
+        return name
+    }
+
+    /// The identifier as written in source: backticks around a keyword.
+    public static func escaped(_ identifier: String) -> String {
+        keywords.contains(identifier) ? "`\(identifier)`" : identifier
+    }
+
+    /// A Swift string literal (with quotes) for arbitrary text.
+    public static func stringLiteral(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+import SchemaSyntax
+import SchemaModel
+import SchemaEmit
+import SchemagenDriver
+import SchemagenRuntime
+
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The structure SQLite reports for a database: per table, `PRAGMA table_xinfo`,
+/// `foreign_key_list`, `index_list` and `index_xinfo`, each row rendered with `quote()`.
+func structure(of db: Database) throws -> [String: [String]] {
+    func rows(_ sql: String, _ arg: String) throws -> [String] {
+        try db.withStatement(sql: sql) { (stmt: borrowing Statement) throws(DatabaseError) -> [String] in
+            stmt.bind(arg, at: 1)
+            var out: [String] = []
+            while try stmt.step() { out.append(try stmt.text(0)) }
+            return out
+        }
+    }
+    let tables = try db.withStatement(sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") { (stmt: borrowing Statement) throws(DatabaseError) -> [String] in
+        var out: [String] = []
+        while try stmt.step() { out.append(try stmt.text(0)) }
+        return out
+    }
+    var result: [String: [String]] = [:]
+    for t in tables {
+        var lines = try rows("SELECT 'column ' || quote(cid) || ' ' || quote(name) || ' ' || quote(type) || ' notnull=' || quote(\"notnull\") || ' default=' || quote(dflt_value) || ' pk=' || quote(pk) || ' hidden=' || quote(hidden) FROM pragma_table_xinfo(?1)", t)
+        lines += try rows("SELECT 'fk ' || quote(id) || ' ' || quote(seq) || ' ' || quote(\"table\") || ' ' || quote(\"from\") || ' ' || quote(\"to\") || ' ' || quote(on_update) || ' ' || quote(on_delete) || ' ' || quote(\"match\") FROM pragma_foreign_key_list(?1)", t)
+        let indexes = try rows("SELECT name FROM pragma_index_list(?1) ORDER BY name", t)
+        lines += try rows("SELECT 'index ' || quote(name) || ' unique=' || quote(\"unique\") || ' origin=' || quote(origin) || ' partial=' || quote(partial) FROM pragma_index_list(?1) ORDER BY name", t)
+        for i in indexes {
+            lines += try rows("SELECT 'index-column ' || quote(?1) || ' ' || quote(seqno) || ' ' || quote(cid) || ' ' || quote(name) || ' desc=' || quote(\"desc\") || ' ' || quote(coll) || ' key=' || quote(key) FROM pragma_index_xinfo(?1)", i)
+        }
+        result[t] = lines
+    }
+    return result
+}
+
+func database(from script: String) throws -> Database {
+    let db = try Database.inMemory()
+    try db.execute(script)
+    return db
+}
+
+struct DDLTests {
+    static let schemaPath = repoRoot.appendingPathComponent("schema.victor").path
+    static let appendixPath = repoRoot.appendingPathComponent("Tests/Fixtures/proposed-schema.sql").path
+
+    func loadRepoSchema() throws -> LoadedSchema {
+        let loaded = try SchemaLoader.load(path: Self.schemaPath)
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics.map(\.message))")
+        return loaded
+    }
+
+    /// The acceptance test of the core issue: schema.victor's DDL is structurally the proposal's appendix.
+    @Test func ddlMatchesTheProposalAppendixStructurally() throws {
+        let loaded = try loadRepoSchema()
+        let ours = try structure(of: database(from: DDLEmitter.emit(loaded.schema)))
+        let appendix = try structure(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
+        #expect(appendix.count == 21)
+        #expect(Set(ours.keys) == Set(appendix.keys))
+        for (table, expected) in appendix.sorted(by: { $0.key < $1.key }) {
+            #expect(ours[table] == expected, "table \(table) differs:\nours: \(ours[table] ?? [])\nappendix: \(expected)")
+        }
+    }
+
+    /// The comparison itself can fail: a one-word change to the schema is caught.
+    @Test func structuralComparisonDetectsADifference() throws {
+        let text = try String(contentsOfFile: Self.schemaPath, encoding: .utf8)
+            .replacingOccurrences(of: "index idx_q_learner (learner_id)", with: "index idx_q_learner (learner_id desc)")
+        let loaded = SchemaLoader.load(SourceFile(path: "schema.victor", text: text))
+        let ours = try structure(of: database(from: DDLEmitter.emit(loaded.schema)))
+        let appendix = try structure(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
+        #expect(ours["rl_q_value"] != appendix["rl_q_value"])
+        #expect(ours["rl_outcome"] == appendix["rl_outcome"])
+    }
+
+    /// The fixture is a copy of the proposal's appendix; when the shared proposal is beside the
+    /// repository (as in CI and on developer machines) the copy must not drift from it.
+    @Test func appendixFixtureIsTheProposalsAppendix() throws {
+        let shared = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/proposal/proposed-schema.sql").path
+        guard FileManager.default.fileExists(atPath: shared) else { return }
+        #expect(FileManager.default.contents(atPath: shared) == FileManager.default.contents(atPath: Self.appendixPath))
+    }
+
+    @Test func referencedTablesComeFirst() throws {
+        let text = """
+        schema s version 1
+        domain app {
+          table app_post {
+            id: integer primary key
+            author_id: integer references app_author(id)
+          }
+          table app_author { id: integer primary key }
+        }
+        """
+        let (schema, d) = Resolver.load(SourceFile(path: "s.victor", text: text))
+        #expect(d.isEmpty)
+        let ddl = DDLEmitter.emit(schema)
+        let author = try #require(ddl.range(of: "CREATE TABLE app_author"))
+        let post = try #require(ddl.range(of: "CREATE TABLE app_post"))
+        #expect(author.lowerBound < post.lowerBound)
+        // And SQLite accepts it with foreign keys on.
+        let db = try database(from: ddl)
+        try db.execute("INSERT INTO app_author (id) VALUES (1); INSERT INTO app_post (author_id) VALUES (1);")
+    }
+
+    @Test func keywordsAreQuotedAndWork() throws {
+        let text = """
+        schema s version 1
+        domain app {
+          table order {
+            id: integer primary key
+            group: text
+            select: integer? = 1
+            index idx_order_group (group)
+          }
+          table app_line {
+            id: integer primary key
+            order: integer references order(id)
+          }
+        }
+        """
+        let (schema, d) = Resolver.load(SourceFile(path: "s.victor", text: text))
+        #expect(d.isEmpty, "\(d.map(\.message))")
+        let ddl = DDLEmitter.emit(schema)
+        #expect(ddl.contains("CREATE TABLE \"order\" (\n    id INTEGER PRIMARY KEY,\n    \"group\" TEXT NOT NULL,\n    \"select\" INTEGER DEFAULT 1\n);"))
+        #expect(ddl.contains("CREATE INDEX idx_order_group ON \"order\" (\"group\");"))
+        #expect(ddl.contains("\"order\" INTEGER NOT NULL REFERENCES \"order\"(id)"))
+        let db = try database(from: ddl)
+        try db.execute("INSERT INTO \"order\" (\"group\") VALUES ('a'); INSERT INTO app_line (\"order\") VALUES (1);")
+        let group = try db.withStatement("SELECT \"group\", \"select\" FROM \"order\"") { (s: borrowing Statement) throws(DatabaseError) -> String in
+            _ = try s.step()
+            return try s.text(0) + String(try s.int64(1))
+        }
+        #expect(group == "a1")
+    }
+
+    @Test func outputIsDeterministicAndHasAHeader() throws {
+        let a = Generator.outputs(for: try loadRepoSchema().schema)
+        let b = Generator.outputs(for: try loadRepoSchema().schema)
+        #expect(a == b)
+        for f in a {
+            #expect(f.contents.contains("Generated by schemagen from schema.victor. DO NOT EDIT."))
+            #expect(f.contents.prefix(300).contains("DO NOT EDIT"))
+        }
+    }
+
+    /// Generated/ holds exactly what `schemagen generate schema.victor --output Generated` writes.
+    /// Re-record with that command.
+    @Test func generatedDirectoryIsFresh() throws {
+        let files = Generator.outputs(for: try loadRepoSchema().schema)
+        let stale = Generator.states(of: files, in: repoRoot.appendingPathComponent("Generated").path).filter { $0.1 != .unchanged }
+        #expect(stale.isEmpty, "stale: \(stale.map(\.0.path)); run `swift run schemagen generate schema.victor --output Generated`")
+    }
+
+    @Test func atomicWriteLeavesNoTemporaryFilesAndReportsFailures() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("schemagen-atomic-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("out/x.sql").path
+        try AtomicWriter.write("one", to: path)
+        try AtomicWriter.write("two", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "two")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path) == ["x.sql"])
+        // A path under a regular file cannot be written: a clear error, and the old file is intact.
+        #expect(throws: AtomicWriter.WriteError.self) { try AtomicWriter.write("three", to: path + "/y.sql") }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "two")
+    }
+}

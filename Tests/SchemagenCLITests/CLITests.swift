@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// Runs the `schemagen` binary built beside the test bundle.
+struct CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL {
+        // swift test puts the test bundle and the executable in the same build directory.
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("schemagen")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/schemagen")
+    }
+
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ args: [String], cwd: URL = root) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = cwd
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func temp() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("schemagen-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
+
+struct CLITests {
+    @Test func missingFileIsOneClearLine() throws {
+        let r = try CLI.run(["ddl", "does-not-exist.victor"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: cannot read 'does-not-exist.victor': no such file\n")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func unreadableFileIsOneClearLine() throws {
+        let dir = try CLI.temp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["ddl", dir.path])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: cannot read '\(dir.path)': it is a directory\n")
+    }
+
+    @Test func ddlOfTheRepoSchema() throws {
+        let r = try CLI.run(["ddl", "schema.victor"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("CREATE TABLE rl_q_value ("))
+        #expect(r.stdout.components(separatedBy: "CREATE TABLE ").count - 1 == 21)
+    }
+
+    @Test func brokenSchemaPrintsLocatedDiagnosticsWithCaret() throws {
+        let dir = try CLI.temp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.victor")
+        try "schema s version 1\ndomain app {\n  table app_user {\n    id: integer primary key\n    name: strng\n  }\n}\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["ddl", file.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr == """
+        \(file.path):5:11: error: unknown type 'strng'; did you mean 'text'?
+                name: strng
+                      ^~~~~
+                      text
+
+        """)
+    }
+
+    @Test func generateWritesThenCheckIsClean() throws {
+        let dir = try CLI.temp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("gen")
+        let first = try CLI.run(["generate", "schema.victor", "--output", out.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("created \(out.path)/schema.sql"))
+        let check = try CLI.run(["generate", "schema.victor", "--output", out.path, "--check"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        // Change an output: --check names it, exits 1 and writes nothing.
+        let sql = out.appendingPathComponent("schema.sql")
+        try "-- edited\n".write(to: sql, atomically: true, encoding: .utf8)
+        let stale = try CLI.run(["generate", "schema.victor", "--output", out.path, "--check"])
+        #expect(stale.status == 1)
+        #expect(stale.stdout.contains("\(sql.path): out of date"))
+        #expect(try String(contentsOf: sql, encoding: .utf8) == "-- edited\n")
+        // A second generate restores it, byte for byte the same as the first run.
+        let again = try CLI.run(["generate", "schema.victor", "--output", out.path])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("updated \(sql.path)"))
+        #expect(FileManager.default.contents(atPath: sql.path) == FileManager.default.contents(atPath: CLI.root.appendingPathComponent("Generated/schema.sql").path))
+    }
+}
