@@ -15,3 +15,24 @@ swift run schemagen generate schema.victor --output Generated --check
 
 echo "== Examples/VictorLearner (the build plugin, as a user applies it)"
 swift test --package-path Examples/VictorLearner --scratch-path Examples/VictorLearner/.build
+
+echo "== a broken .victor fails the plugin build, located in the .victor file, and leaves no Swift behind"
+broken=Examples/.build-broken-example
+rm -rf "$broken"
+mkdir -p "$broken"
+cp -R Examples/VictorLearner/Package.swift Examples/VictorLearner/Sources Examples/VictorLearner/Tests "$broken/"
+sed -i 's/^        q_value: real? = 0.5$/        q_value: reel? = 0.5/' "$broken/Sources/VictorLearner/learner.victor"
+if swift build --package-path "$broken" --scratch-path "$broken/.build" > "$broken/build.log" 2>&1; then
+    echo "error: the build with a broken schema succeeded" >&2
+    exit 1
+fi
+if ! grep -q "learner.victor:17:18: error: unknown type 'reel'; did you mean 'real'?" "$broken/build.log"; then
+    echo "error: the build did not report the located diagnostic; its log:" >&2
+    cat "$broken/build.log" >&2
+    exit 1
+fi
+if find "$broken/.build" -name learner.swift -path '*schemagen*' | grep -q .; then
+    echo "error: generated Swift was left behind after a failed generation" >&2
+    exit 1
+fi
+echo "ok: $(grep -o "learner.victor:17:18: error: [^\[]*" "$broken/build.log" | head -1)"
