@@ -54,7 +54,8 @@ public enum DDLEmitter {
         return comments ? out + "\n" : out
     }
 
-    static func columnDefinition(_ c: Column, in table: Table) -> String {
+    /// One column's definition as it appears in CREATE TABLE.
+    public static func columnDefinition(_ c: Column, in table: Table) -> String {
         var s = "\(q(c.name)) \(c.type.sqliteType)"
         if c.isPrimaryKey {
             s += " PRIMARY KEY"

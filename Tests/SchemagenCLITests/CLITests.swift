@@ -106,3 +106,36 @@ struct CLITests {
         #expect(FileManager.default.contents(atPath: sql.path) == FileManager.default.contents(atPath: CLI.root.appendingPathComponent("Generated/schema.sql").path))
     }
 }
+
+struct EvolveCLITests {
+    @Test func evolvesADatabaseWithABackup() throws {
+        let dir = try CLI.temp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let v1 = "schema s version 1\ndomain app {\n  table app_note {\n    id: integer primary key\n    body: text\n  }\n}\n"
+        let v2 = v1.replacingOccurrences(of: "version 1", with: "version 2").replacingOccurrences(of: "body: text\n", with: "body: text\n    pinned: bool = false\n")
+        try v1.write(to: dir.appendingPathComponent("v1.victor"), atomically: true, encoding: .utf8)
+        try v2.write(to: dir.appendingPathComponent("v2.victor"), atomically: true, encoding: .utf8)
+        let ddl = try CLI.run(["ddl", "v1.victor"], cwd: dir)
+        let setup = Process()
+        setup.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        // A leading newline: sqlite3 would read an argument starting with "--" as an option.
+        setup.arguments = [dir.appendingPathComponent("app.db").path, "\n" + ddl.stdout + "INSERT INTO app_note (body) VALUES ('hi');"]
+        try setup.run()
+        setup.waitUntilExit()
+        #expect(setup.terminationStatus == 0)
+
+        let script = try CLI.run(["evolve", "v1.victor", "v2.victor"], cwd: dir)
+        #expect(script.status == 0)
+        #expect(script.stdout.contains("ALTER TABLE app_note ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;"))
+
+        let run = try CLI.run(["evolve", "v1.victor", "v2.victor", "--database", "app.db"], cwd: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("backed up app.db to app.db.before-v2.sqlite"))
+        #expect(run.stdout.contains("evolved app.db to version 2: add column pinned to app_note"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("app.db.before-v2.sqlite").path))
+
+        let again = try CLI.run(["evolve", "v1.victor", "v2.victor", "--database", "app.db"], cwd: dir)
+        #expect(again.status == 0)
+        #expect(again.stdout == "app.db is already at version 2\n")
+    }
+}
