@@ -32,9 +32,15 @@ let package = Package(
         // libsqlite3 and the runtime that generated code links.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SchemagenRuntime", dependencies: ["CSQLite"], swiftSettings: strict),
+        // Legacy migration: `from` mappings checked against a legacy database and executed in one transaction.
+        .target(name: "SchemaMigrate", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
+        // Evolving a database from one version of a schema file to the next.
+        .target(name: "SchemaEvolve", dependencies: ["SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
         // The thin CLI.
         .executableTarget(name: "schemagen", dependencies: [
             "SchemagenDriver",
+            "SchemaMigrate",
+            "SchemaEvolve",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Build-time Swift generation for the .victor files of the target it is applied to.
@@ -57,6 +63,10 @@ let package = Package(
         // Runs the built `schemagen` binary: exit codes, stdout/stderr, files written.
         .testTarget(name: "SchemagenCLITests", dependencies: ["schemagen"], swiftSettings: strict),
         .testTarget(name: "SchemaLintTests", dependencies: ["SchemaLint", "SchemaModel", "SchemagenDriver"], exclude: ["Fixtures"], swiftSettings: strict),
+        // Legacy migration on real-shaped data (fixtures: the legacy DDL).
+        .testTarget(name: "SchemaMigrateTests", dependencies: ["SchemaMigrate", "SchemagenDriver", "VictorSchema", "SchemagenRuntime", "schemagen"],
+                    exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
     ]
 )

@@ -196,6 +196,8 @@ public struct LegacySource: Sendable, Hashable {
     }
     public var legacyTable: String
     public var whereClause: String?
+    /// `from t distinct { … }`: one target row per distinct tuple; existing primary keys are skipped.
+    public var isDistinct: Bool = false
     public var assignments: [Assignment]
     public var unpivot: Unpivot?
     public var packs: [Pack]
@@ -206,8 +208,11 @@ public struct LegacySource: Sendable, Hashable {
     public var range: SourceRange
     public var nameRange: SourceRange
 
-    /// Target rows written per legacy row.
-    public var rowFactor: Int { unpivot?.entries.count ?? 1 }
+    /// True when the mapping writes no target column: the rows only go to the archive table.
+    public var isArchiveOnly: Bool { assignments.isEmpty && unpivot == nil && packs.isEmpty }
+
+    /// Target rows written per legacy row (0 for an archive-only mapping).
+    public var rowFactor: Int { isArchiveOnly ? 0 : unpivot?.entries.count ?? 1 }
 }
 
 public struct Table: Sendable, Hashable {

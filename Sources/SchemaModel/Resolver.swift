@@ -427,6 +427,7 @@ public struct Resolver {
         var source = LegacySource(legacyTable: l.table.text, whereClause: l.whereClause?.text, assignments: [], unpivot: nil,
                                   packs: [], archived: [], archiveRange: nil, drops: [], doc: l.leadingComments.docText,
                                   range: l.range, nameRange: l.table.range)
+        source.isDistinct = l.isDistinct
         var written: [String: SourceRange] = [:]
         func claim(_ name: String, _ range: SourceRange, _ resolver: inout Resolver) {
             if table.column(named: name) == nil {

@@ -697,6 +697,11 @@ public struct Parser {
     private mutating func parseLegacySource(_ comments: [Comment], start: Int) -> LegacySourceSyntax? {
         _ = advance() // 'from'
         guard let table = expectName("a legacy table name after 'from'") else { skipLine(); return nil }
+        var isDistinct = false
+        if tok.isWord("distinct") {
+            _ = advance()
+            isDistinct = true
+        }
         var whereClause: SQLText?
         if tok.isWord("where") {
             _ = advance()
@@ -774,7 +779,7 @@ public struct Parser {
             }
         }
         expect("}", "to close the mapping from '\(table.text)'")
-        return LegacySourceSyntax(table: table, whereClause: whereClause, items: items, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
+        return LegacySourceSyntax(table: table, whereClause: whereClause, isDistinct: isDistinct, items: items, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
     }
 }
 

@@ -191,11 +191,14 @@ public struct LegacySourceSyntax: Sendable, Hashable {
     public var table: Name
     /// `from t where <sql>`: only the rows matching.
     public var whereClause: SQLText?
+    /// `from t distinct { … }`: one target row per distinct tuple of the mapped values; rows whose
+    /// primary key the target already holds are skipped (derived registries such as `rl_learner`).
+    public var isDistinct: Bool
     public var items: [LegacyItemSyntax]
     public var leadingComments: [Comment]
     public var range: SourceRange
-    public init(table: Name, whereClause: SQLText?, items: [LegacyItemSyntax], leadingComments: [Comment], range: SourceRange) {
-        self.table = table; self.whereClause = whereClause; self.items = items; self.leadingComments = leadingComments; self.range = range
+    public init(table: Name, whereClause: SQLText?, isDistinct: Bool = false, items: [LegacyItemSyntax], leadingComments: [Comment], range: SourceRange) {
+        self.table = table; self.whereClause = whereClause; self.isDistinct = isDistinct; self.items = items; self.leadingComments = leadingComments; self.range = range
     }
 }
 

@@ -132,7 +132,10 @@ public enum LintRun {
         return all.sorted { ($0.range.start, $0.rule ?? "", $0.message) < ($1.range.start, $1.rule ?? "", $1.message) }
     }
 
-    public static func run(paths: [String], format: LintFormat, strict: Bool, fix: Bool, color: Bool = false) -> Result {
+    /// Further diagnostics for a file that resolves (e.g. the legacy mapping check of `--legacy`).
+    public typealias ExtraCheck = @Sendable (SourceFile, Schema) -> [Diagnostic]
+
+    public static func run(paths: [String], format: LintFormat, strict: Bool, fix: Bool, color: Bool = false, extra: ExtraCheck? = nil) -> Result {
         var all: [Diagnostic] = []
         var files: [String: SourceFile] = [:]
         var log = ""
@@ -160,7 +163,12 @@ public enum LintRun {
                 }
             }
             files[path] = file
-            all += diagnostics(for: file, strict: strict)
+            let found = diagnostics(for: file, strict: strict)
+            all += found
+            if let extra, !found.hasErrors {
+                let (schema, _) = Resolver.load(file)
+                all += extra(file, schema).sorted { ($0.range.start, $0.rule ?? "", $0.message) < ($1.range.start, $1.rule ?? "", $1.message) }
+            }
         }
         let output = Reporters.format(all, as: format, files: files, color: color)
         let hasErrors = all.contains { $0.severity == .error || (strict && $0.severity == .warning) }

@@ -1,6 +1,9 @@
 import Foundation
 import ArgumentParser
 import SchemagenDriver
+import SchemaMigrate
+import SchemaSyntax
+import SchemaModel
 
 extension LintFormat: ExpressibleByArgument {}
 
@@ -10,10 +13,15 @@ struct Lint: ParsableCommand {
     @Option(help: "Output format: text, json, sarif or github.") var format: LintFormat = .text
     @Flag(help: "Treat warnings as errors.") var strict = false
     @Flag(help: "Apply the safe fix-its in place, then report what remains.") var fix = false
+    @Option(help: "Also check the `from` mappings against legacy tables: a .sql DDL file or a database file.") var legacy: String?
 
     func run() throws {
         let color = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let result = LintRun.run(paths: files, format: format, strict: strict, fix: fix, color: color)
+        var legacyCheck: LintRun.ExtraCheck?
+        if let path = legacy {
+            legacyCheck = { (file: SourceFile, schema: Schema) -> [Diagnostic] in MappingCheck.diagnostics(schema: schema, file: file, legacy: path) }
+        }
+        let result = LintRun.run(paths: files, format: format, strict: strict, fix: fix, color: color, extra: legacyCheck)
         if !result.log.isEmpty { FileHandle.standardError.write(Data(result.log.utf8)) }
         FileHandle.standardOutput.write(Data(result.output.utf8))
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }

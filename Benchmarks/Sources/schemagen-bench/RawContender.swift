@@ -1,0 +1,315 @@
+import CSQLiteBench
+import Foundation
+
+// The floor: hand-written Swift on the sqlite3 C API, each statement prepared once per run and
+// reused (reset after each use), rows read by column index into a plain struct.
+
+let SQLITE_TRANSIENT_BENCH = unsafeBitCast(Int(-1), to: sqlite3_destructor_type.self)
+
+struct RawRow {
+    var id: Int64?
+    var learnerId: String
+    var stateKey: String
+    var actionKey: String
+    var qValue: Double?
+    var visitCount: Int64?
+    var lastUpdated: Date?
+}
+
+/// One connection; finalizes its statements and closes on deinit.
+final class RawConnection {
+    let db: OpaquePointer
+    private var statements: [OpaquePointer] = []
+
+    init(path: String) throws {
+        var handle: OpaquePointer?
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
+              let handle else {
+            sqlite3_close_v2(handle)
+            throw BenchError("cannot open \(path)")
+        }
+        db = handle
+        // The pragmas every contender uses.
+        try exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+    }
+
+    deinit {
+        for s in statements { sqlite3_finalize(s) }
+        sqlite3_close_v2(db)
+    }
+
+    func exec(_ sql: String) throws {
+        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw error(sql) }
+    }
+
+    func prepare(_ sql: String) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
+            throw error(sql)
+        }
+        statements.append(statement)
+        return statement
+    }
+
+    func error(_ sql: String) -> BenchError {
+        BenchError("sqlite error \(sqlite3_extended_errcode(db)): \(String(cString: sqlite3_errmsg(db))) in \(sql)")
+    }
+
+    /// Steps a write statement to completion and resets it.
+    @inline(__always)
+    func run(_ s: OpaquePointer, _ sql: StaticString) throws {
+        let rc = sqlite3_step(s)
+        sqlite3_reset(s)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw error("\(sql)") }
+    }
+
+    func scalarInt(_ sql: String) throws -> Int64 {
+        let s = try prepare(sql)
+        defer { sqlite3_reset(s) }
+        guard sqlite3_step(s) == SQLITE_ROW else { throw error(sql) }
+        return sqlite3_column_int64(s, 0)
+    }
+
+    func scalarDouble(_ sql: String) throws -> Double {
+        let s = try prepare(sql)
+        defer { sqlite3_reset(s) }
+        guard sqlite3_step(s) == SQLITE_ROW else { throw error(sql) }
+        return sqlite3_column_double(s, 0)
+    }
+}
+
+// MARK: - Timestamps as `YYYY-MM-DD HH:MM:SS` TEXT (UTC, whole seconds), without Foundation formatters.
+
+/// Days since 1970-01-01 → civil date (H. Hinnant's algorithm).
+@inline(__always)
+func rawCivil(_ days: Int64) -> (Int64, Int64, Int64) {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+}
+
+@inline(__always)
+func rawDays(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+    let y = m <= 2 ? y0 - 1 : y0
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+}
+
+/// Binds `date` as TEXT to parameter `index`.
+@inline(__always)
+func rawBindTimestamp(_ s: OpaquePointer, _ index: Int32, _ date: Date?) {
+    guard let date else { sqlite3_bind_null(s, index); return }
+    let t = Int64(date.timeIntervalSince1970.rounded(.down))
+    var days = t / 86_400
+    var sec = t % 86_400
+    if sec < 0 { sec += 86_400; days -= 1 }
+    let (y, m, d) = rawCivil(days)
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 19) { b in
+        func two(_ v: Int64, _ at: Int) { b[at] = CChar(48 + v / 10); b[at + 1] = CChar(48 + v % 10) }
+        two(y / 100, 0); two(y % 100, 2); b[4] = 45; two(m, 5); b[7] = 45; two(d, 8); b[10] = 32
+        two(sec / 3600, 11); b[13] = 58; two(sec / 60 % 60, 14); b[16] = 58; two(sec % 60, 17)
+        sqlite3_bind_text(s, index, b.baseAddress, 19, SQLITE_TRANSIENT_BENCH)
+    }
+}
+
+/// Reads a `YYYY-MM-DD HH:MM:SS` TEXT column (nil for NULL or anything else).
+@inline(__always)
+func rawTimestamp(_ s: OpaquePointer, _ column: Int32) -> Date? {
+    guard let p = sqlite3_column_text(s, column), sqlite3_column_bytes(s, column) >= 19 else { return nil }
+    func n(_ at: Int, _ width: Int) -> Int64 {
+        var v: Int64 = 0
+        for k in 0..<width { v = v * 10 + Int64(p[at + k] &- 48) }
+        return v
+    }
+    let days = rawDays(n(0, 4), n(5, 2), n(8, 2))
+    return Date(timeIntervalSince1970: Double(days * 86_400 + n(11, 2) * 3600 + n(14, 2) * 60 + n(17, 2)))
+}
+
+@inline(__always)
+func rawText(_ s: OpaquePointer, _ column: Int32) -> String {
+    guard let p = sqlite3_column_text(s, column) else { return "" }
+    return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, column))), as: UTF8.self)
+}
+
+/// Reads `SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated`.
+@inline(__always)
+func rawReadRow(_ s: OpaquePointer) -> RawRow {
+    RawRow(
+        id: sqlite3_column_int64(s, 0),
+        learnerId: rawText(s, 1),
+        stateKey: rawText(s, 2),
+        actionKey: rawText(s, 3),
+        qValue: sqlite3_column_type(s, 4) == SQLITE_NULL ? nil : sqlite3_column_double(s, 4),
+        visitCount: sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 5),
+        lastUpdated: rawTimestamp(s, 6))
+}
+
+@inline(__always)
+func rawBindOptional(_ s: OpaquePointer, _ index: Int32, _ v: Double?) {
+    if let v { sqlite3_bind_double(s, index, v) } else { sqlite3_bind_null(s, index) }
+}
+
+@inline(__always)
+func rawBindOptional(_ s: OpaquePointer, _ index: Int32, _ v: Int64?) {
+    if let v { sqlite3_bind_int64(s, index, v) } else { sqlite3_bind_null(s, index) }
+}
+
+enum RawContender {
+    static let select = "SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value"
+
+    static func prepare(_ workload: Workload, path: String, data: BenchData) throws -> PreparedRun {
+        let c = try RawConnection(path: path)
+        switch workload {
+        case .insert:
+            let rows = (0..<data.rows).map { i in
+                RawRow(id: nil, learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
+                       qValue: BenchData.qValue(i), visitCount: BenchData.visitCount(i), lastUpdated: BenchData.lastUpdated(i))
+            }
+            let begin = try c.prepare("BEGIN IMMEDIATE")
+            let commit = try c.prepare("COMMIT")
+            let insert = try c.prepare("INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            return PreparedRun {
+                var stored: [RawRow] = []
+                stored.reserveCapacity(rows.count)
+                try c.run(begin, "BEGIN")
+                for var row in rows {
+                    sqlite3_bind_text(insert, 1, row.learnerId, -1, SQLITE_TRANSIENT_BENCH)
+                    sqlite3_bind_text(insert, 2, row.stateKey, -1, SQLITE_TRANSIENT_BENCH)
+                    sqlite3_bind_text(insert, 3, row.actionKey, -1, SQLITE_TRANSIENT_BENCH)
+                    rawBindOptional(insert, 4, row.qValue)
+                    rawBindOptional(insert, 5, row.visitCount)
+                    rawBindTimestamp(insert, 6, row.lastUpdated)
+                    try c.run(insert, "INSERT")
+                    row.id = sqlite3_last_insert_rowid(c.db)
+                    stored.append(row)
+                }
+                try c.run(commit, "COMMIT")
+                return stored.count
+            }
+        case .upsert:
+            let rows = (0..<data.rows).map { i in
+                RawRow(id: nil, learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
+                       qValue: BenchData.upsertQValue(i), visitCount: BenchData.upsertVisitCount(i), lastUpdated: BenchData.upsertLastUpdated(i))
+            }
+            let begin = try c.prepare("BEGIN IMMEDIATE")
+            let commit = try c.prepare("COMMIT")
+            let upsert = try c.prepare("""
+                INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated
+                """)
+            return PreparedRun {
+                try c.run(begin, "BEGIN")
+                for row in rows {
+                    sqlite3_bind_text(upsert, 1, row.learnerId, -1, SQLITE_TRANSIENT_BENCH)
+                    sqlite3_bind_text(upsert, 2, row.stateKey, -1, SQLITE_TRANSIENT_BENCH)
+                    sqlite3_bind_text(upsert, 3, row.actionKey, -1, SQLITE_TRANSIENT_BENCH)
+                    rawBindOptional(upsert, 4, row.qValue)
+                    rawBindOptional(upsert, 5, row.visitCount)
+                    rawBindTimestamp(upsert, 6, row.lastUpdated)
+                    try c.run(upsert, "UPSERT")
+                }
+                try c.run(commit, "COMMIT")
+                return rows.count
+            }
+        case .fetchAll:
+            let all = try c.prepare(select + " ORDER BY id")
+            return PreparedRun {
+                var rows: [RawRow] = []
+                while sqlite3_step(all) == SQLITE_ROW { rows.append(rawReadRow(all)) }
+                sqlite3_reset(all)
+                return rows.reduce(rows.count) { $0 + Int($1.visitCount ?? 0) }
+            }
+        case .lookup:
+            let byKey = try c.prepare(select + " WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3")
+            return PreparedRun {
+                var checksum = 0
+                for j in 0..<data.rows {
+                    let i = data.lookupRow(j)
+                    sqlite3_bind_text(byKey, 1, data.learnerIds[i], -1, SQLITE_TRANSIENT_BENCH)
+                    sqlite3_bind_text(byKey, 2, data.stateKeys[i], -1, SQLITE_TRANSIENT_BENCH)
+                    sqlite3_bind_text(byKey, 3, data.actionKeys[i], -1, SQLITE_TRANSIENT_BENCH)
+                    if sqlite3_step(byKey) == SQLITE_ROW {
+                        let row = rawReadRow(byKey)
+                        checksum += 1 + Int(row.visitCount ?? 0)
+                    }
+                    sqlite3_reset(byKey)
+                }
+                return checksum
+            }
+        case .learnerLoop:
+            let byKey = try c.prepare(select + " WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3")
+            let update = try c.prepare("UPDATE rl_q_value SET q_value = ?2, visit_count = ?3, last_updated = ?4 WHERE id = ?1")
+            return PreparedRun {
+                var updated = 0
+                for j in 0..<data.loopIterations {
+                    let i = data.loopRow(j)
+                    // get_q_value
+                    sqlite3_bind_text(byKey, 1, data.learnerIds[i], -1, SQLITE_TRANSIENT_BENCH)
+                    sqlite3_bind_text(byKey, 2, data.stateKeys[i], -1, SQLITE_TRANSIENT_BENCH)
+                    sqlite3_bind_text(byKey, 3, data.actionKeys[i], -1, SQLITE_TRANSIENT_BENCH)
+                    guard sqlite3_step(byKey) == SQLITE_ROW else { sqlite3_reset(byKey); continue }
+                    var row = rawReadRow(byKey)
+                    sqlite3_reset(byKey)
+                    // update_q_value
+                    let q = row.qValue ?? 0.5
+                    row.qValue = q + BenchData.learningRate * (BenchData.reward(j) - q)
+                    row.visitCount = (row.visitCount ?? 0) + 1
+                    row.lastUpdated = BenchData.loopTime(j)
+                    rawBindOptional(update, 1, row.id)
+                    rawBindOptional(update, 2, row.qValue)
+                    rawBindOptional(update, 3, row.visitCount)
+                    rawBindTimestamp(update, 4, row.lastUpdated)
+                    try c.run(update, "UPDATE")
+                    updated += Int(sqlite3_changes(c.db))
+                }
+                return updated
+            }
+        }
+    }
+
+    /// Creates a template database holding the rows `i` for which `include(i)` is true.
+    static func makeTemplate(path: String, data: BenchData, include: (Int) -> Bool) throws {
+        removeDatabase(path)
+        let c = try RawConnection(path: path)
+        try c.exec(BenchDDL.sql)
+        let insert = try c.prepare("INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        try c.exec("BEGIN IMMEDIATE")
+        for i in 0..<data.rows where include(i) {
+            sqlite3_bind_text(insert, 1, data.learnerIds[i], -1, SQLITE_TRANSIENT_BENCH)
+            sqlite3_bind_text(insert, 2, data.stateKeys[i], -1, SQLITE_TRANSIENT_BENCH)
+            sqlite3_bind_text(insert, 3, data.actionKeys[i], -1, SQLITE_TRANSIENT_BENCH)
+            sqlite3_bind_double(insert, 4, BenchData.qValue(i))
+            sqlite3_bind_int64(insert, 5, BenchData.visitCount(i))
+            rawBindTimestamp(insert, 6, BenchData.lastUpdated(i))
+            try c.run(insert, "INSERT")
+        }
+        try c.exec("COMMIT")
+        try c.exec("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// An empty database with the schema and the WAL journal mode.
+    static func makeEmpty(path: String) throws {
+        removeDatabase(path)
+        let c = try RawConnection(path: path)
+        try c.exec(BenchDDL.sql)
+    }
+
+    /// A fingerprint of the table's contents, compared across contenders after each run.
+    static func fingerprint(path: String) throws -> String {
+        let c = try RawConnection(path: path)
+        let count = try c.scalarInt("SELECT count(*) FROM rl_q_value")
+        let visits = try c.scalarInt("SELECT total(visit_count) FROM rl_q_value")
+        let q = try c.scalarDouble("SELECT total(q_value) FROM rl_q_value")
+        let maxTime = try c.scalarInt("SELECT count(DISTINCT substr(last_updated, 1, 19)) FROM rl_q_value")
+        return "rows=\(count) visits=\(visits) q=\(fmt(q, 3)) times=\(maxTime)"
+    }
+}

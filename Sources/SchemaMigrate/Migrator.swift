@@ -1,0 +1,311 @@
+import Foundation
+import SchemaSyntax
+import SchemaModel
+import SchemagenRuntime
+
+public struct MigrationOptions: Sendable {
+    /// The database migrated in place: a path, or a `file:` URI (e.g. `file:/x/db?mode=ro`).
+    public var database: String
+    /// Further legacy files, ATTACHed; each legacy table is read from the file that has it.
+    public var attach: [String]
+    /// Drop the legacy tables in the same transaction (the proposal's Phase 4).
+    public var dropLegacy: Bool
+    /// Plan and count only; change nothing.
+    public var dryRun: Bool
+    public var busyTimeoutMilliseconds: Int32
+    /// Test hook: throw after this many mappings have been copied (inside the transaction).
+    public var failAfterSources: Int?
+    /// Used for the backup file names.
+    public var now: Date
+
+    public init(database: String, attach: [String] = [], dropLegacy: Bool = false, dryRun: Bool = false,
+                busyTimeoutMilliseconds: Int32 = 2000, failAfterSources: Int? = nil, now: Date = Date()) {
+        self.database = database; self.attach = attach; self.dropLegacy = dropLegacy; self.dryRun = dryRun
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds; self.failAfterSources = failAfterSources; self.now = now
+    }
+}
+
+public struct SourceReport: Sendable, Hashable {
+    public var legacyTable: String
+    /// `main` or the ATTACH alias (`legacy_1`, …) the table was read from.
+    public var schema: String
+    public var target: String
+    public var isDistinct: Bool
+    public var isArchiveOnly: Bool
+    /// Legacy rows the mapping reads (after `where`).
+    public var legacyRows: Int64
+    public var expectedRows: Int64
+    public var writtenRows: Int64
+    public var archivedRows: Int64
+    /// The target's largest rowid before each INSERT (one per unpivot entry): row k (1-based, in
+    /// legacy rowid order) of entry e became target rowid `entryBases[e] + k` unless the mapping assigns the rowid.
+    public var entryBases: [Int64]
+}
+
+public struct MigrationReport: Sendable {
+    public var sources: [SourceReport]
+    public var missing: [(target: String, legacyTable: String)]
+    public var backups: [String]
+    public var droppedTables: [String]
+    public var warnings: [String]
+    public var schemaVersion: Int
+    public var dryRun: Bool
+    public var seconds: Double
+
+    public var legacyRows: Int64 { sources.filter { !$0.isDistinct }.reduce(0) { $0 + $1.legacyRows } }
+    public var writtenRows: Int64 { sources.reduce(0) { $0 + $1.writtenRows } }
+    public var archivedRows: Int64 { sources.reduce(0) { $0 + $1.archivedRows } }
+
+    public var summary: String {
+        var out = dryRun ? "Dry run: nothing was changed.\n" : ""
+        for s in sources {
+            let kind = s.isDistinct ? " (distinct)" : s.isArchiveOnly ? " (archive only)" : ""
+            out += "\(s.legacyTable) [\(s.schema)] -> \(s.isArchiveOnly ? archiveTableName : s.target)\(kind): \(s.legacyRows) legacy rows, "
+            out += dryRun ? "\(s.expectedRows) target rows expected" : "\(s.writtenRows) target rows written, \(s.archivedRows) archived"
+            out += "\n"
+        }
+        for m in missing { out += "\(m.legacyTable) -> \(m.target): skipped (no such legacy table)\n" }
+        for w in warnings { out += "warning: \(w)\n" }
+        for b in backups { out += "backup: \(b)\n" }
+        if !droppedTables.isEmpty { out += "dropped \(droppedTables.count) legacy tables\n" }
+        out += "\(dryRun ? "would migrate" : "migrated") \(legacyRows) legacy rows into \(dryRun ? sources.reduce(0) { $0 + $1.expectedRows } : writtenRows) rows"
+        out += dryRun ? "" : " (+\(archivedRows) archive rows), schema version \(schemaVersion), in \(String(format: "%.2f", seconds)) s"
+        return out + "\n"
+    }
+}
+
+public enum Migrator {
+    /// The file system path of a path or `file:` URI.
+    public static func filePath(of database: String) -> String {
+        guard database.hasPrefix("file:") else { return database }
+        var p = String(database.dropFirst(5))
+        if let q = p.firstIndex(of: "?") { p = String(p[..<q]) }
+        if p.hasPrefix("//") { p = String(p.dropFirst(2)) }
+        return p.removingPercentEncoding ?? p
+    }
+
+    static func formatted(_ d: Diagnostic, file: SourceFile) -> String {
+        let (line, col) = file.lineAndColumn(of: d.range.start)
+        return "\(file.path):\(line):\(col): \(d.severity.rawValue): \(d.message)\(d.rule.map { " [\($0)]" } ?? "")"
+    }
+
+    static func scalar(_ db: Database, _ sql: String) throws(DatabaseError) -> Int64 {
+        try db.withStatement(sql: sql) { stmt throws(DatabaseError) in
+            guard try stmt.step() else { return 0 }
+            return try stmt.optionalInt64(0) ?? 0
+        }
+    }
+
+    static func texts(_ db: Database, _ sql: String) throws(DatabaseError) -> [String] {
+        try db.withStatement(sql: sql) { stmt throws(DatabaseError) in
+            var out: [String] = []
+            while try stmt.step() { out.append(try stmt.optionalText(0) ?? "") }
+            return out
+        }
+    }
+
+    static func wrap(_ e: any Error, _ what: String, source: String? = nil, target: String? = nil) -> MigrationError {
+        if var m = e as? MigrationError {
+            if m.sourceTable == nil { m.sourceTable = source }
+            if m.targetTable == nil { m.targetTable = target }
+            return m
+        }
+        if let d = e as? DatabaseError {
+            return MigrationError(what, sourceTable: source, targetTable: target, sql: d.sql, sqliteMessage: "\(d.message) (\(DatabaseError.codeName(d.extendedResultCode)))")
+        }
+        return MigrationError("\(what): \(e)", sourceTable: source, targetTable: target)
+    }
+
+    /// Migrates in place. Either everything is copied, checked and committed, or nothing changes
+    /// (the backups made for this run are removed again).
+    public static func run(schema: Schema, file: SourceFile, options: MigrationOptions) throws(MigrationError) -> MigrationReport {
+        let started = Date()
+        let fm = FileManager.default
+        let mainPath = filePath(of: options.database)
+        guard fm.fileExists(atPath: mainPath) else { throw MigrationError("cannot open database '\(options.database)': no such file") }
+        for a in options.attach where !fm.fileExists(atPath: filePath(of: a)) {
+            throw MigrationError("cannot attach '\(a)': no such file")
+        }
+        var dbOptions = Database.Options()
+        dbOptions.walMode = false
+        dbOptions.busyTimeoutMilliseconds = options.busyTimeoutMilliseconds
+        let db: Database
+        do { db = try Database(path: options.database, options: dbOptions) } catch {
+            throw MigrationError("cannot open database '\(options.database)'", sqliteMessage: error.message)
+        }
+        defer { db.close() }
+        // Attach the other legacy files.
+        var files: [(schema: String, path: String)] = [("main", mainPath)]
+        for (i, a) in options.attach.enumerated() {
+            let alias = "legacy_\(i + 1)"
+            do {
+                try db.withStatement(sql: "ATTACH DATABASE ? AS \(SQL.ident(alias))") { stmt throws(DatabaseError) in
+                    stmt.bind(a, at: 1)
+                    try stmt.run()
+                }
+                _ = try scalar(db, "SELECT count(*) FROM \(SQL.ident(alias)).sqlite_schema")
+            } catch {
+                throw MigrationError("cannot attach '\(a)'", sql: error.sql, sqliteMessage: error.message)
+            }
+            files.append((alias, filePath(of: a)))
+        }
+        // Refuse an already migrated database.
+        let own = MappingCheck.ownTables(schema)
+        let present: [String]
+        do {
+            present = try texts(db, "SELECT name FROM main.sqlite_schema WHERE type = 'table'").filter { own.contains($0.lowercased()) }
+        } catch {
+            throw MigrationError("cannot read database '\(options.database)'", sql: error.sql, sqliteMessage: error.message)
+        }
+        if !present.isEmpty {
+            var version = ""
+            if present.contains("sys_schema_version"), let v = try? scalar(db, "SELECT max(version) FROM sys_schema_version") { version = " (sys_schema_version holds version \(v))" }
+            throw MigrationError("'\(options.database)' is already migrated\(version): it has the new tables \(present.sorted().prefix(5).joined(separator: ", "))\(present.count > 5 ? ", …" : ""); restore a backup to migrate again")
+        }
+        // Introspect and validate the mapping against the real columns.
+        let catalog: LegacyCatalog
+        do { catalog = try LegacyCatalog.introspect(db, excluding: own, origin: options.database) } catch {
+            throw MigrationError("cannot read the legacy tables of '\(options.database)'", sql: error.sql, sqliteMessage: error.message)
+        }
+        let diagnostics = MappingCheck.diagnostics(schema: schema, file: file, catalog: catalog, db: db)
+        let errors = diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            throw MigrationError("the mapping in \(file.path) does not fit the legacy tables; nothing was changed:\n" + errors.map { formatted($0, file: file) }.joined(separator: "\n"))
+        }
+        let warnings = diagnostics.filter { $0.severity == .warning }.map(\.message)
+        let plan = MigrationPlan(schema: schema, catalog: catalog)
+        var reports: [SourceReport] = []
+        for p in plan.sources {
+            do {
+                let n = try scalar(db, p.countSQL)
+                let expected = try p.distinctTupleCountSQL.map { q throws(DatabaseError) in try scalar(db, q) } ?? n * Int64(p.source.rowFactor)
+                reports.append(SourceReport(legacyTable: p.legacy.name, schema: p.legacy.schema, target: p.target.name, isDistinct: p.source.isDistinct,
+                                            isArchiveOnly: p.source.isArchiveOnly, legacyRows: n, expectedRows: expected, writtenRows: 0, archivedRows: 0, entryBases: []))
+            } catch {
+                throw MigrationError("cannot count the rows of legacy table '\(p.legacy.name)'", sourceTable: p.legacy.name, targetTable: p.target.name, sql: error.sql, sqliteMessage: error.message)
+            }
+        }
+        var report = MigrationReport(sources: reports, missing: plan.missing, backups: [], droppedTables: [], warnings: warnings,
+                                     schemaVersion: schema.version, dryRun: options.dryRun, seconds: 0)
+        if options.dryRun {
+            report.seconds = Date().timeIntervalSince(started)
+            return report
+        }
+        // Back up every file this run changes.
+        let stamp: String = {
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = TimeZone(identifier: "UTC")
+            f.dateFormat = "yyyyMMdd-HHmmss"
+            return f.string(from: options.now)
+        }()
+        var backups: [String] = []
+        func removeBackups() { for b in backups { try? fm.removeItem(atPath: b) } }
+        let changed = options.dropLegacy ? files : [files[0]]
+        for f in changed {
+            var target = "\(f.path).backup-\(stamp).sqlite"
+            var k = 2
+            while fm.fileExists(atPath: target) { target = "\(f.path).backup-\(stamp)-\(k).sqlite"; k += 1 }
+            do {
+                try db.withStatement(sql: "VACUUM \(SQL.ident(f.schema)) INTO ?") { stmt throws(DatabaseError) in
+                    stmt.bind(target, at: 1)
+                    try stmt.run()
+                }
+                backups.append(target)
+            } catch {
+                if fm.fileExists(atPath: target) { try? fm.removeItem(atPath: target) }
+                removeBackups()
+                throw MigrationError("cannot back up '\(f.path)' to '\(target)'; nothing was changed", sql: error.sql, sqliteMessage: error.message)
+            }
+        }
+        // A transaction over several files commits atomically only with a rollback journal, not WAL.
+        var restoreWAL: [String] = []
+        if changed.count > 1 {
+            for f in changed {
+                let mode = (try? texts(db, "PRAGMA \(SQL.ident(f.schema)).journal_mode").first) ?? ""
+                if mode.lowercased() == "wal" {
+                    do { _ = try texts(db, "PRAGMA \(SQL.ident(f.schema)).journal_mode = DELETE") } catch {
+                        removeBackups()
+                        throw MigrationError("cannot switch '\(f.path)' from WAL to a rollback journal for an atomic multi-file commit", sqliteMessage: error.message)
+                    }
+                    restoreWAL.append(f.schema)
+                }
+            }
+        }
+        func restoreJournals() { for s in restoreWAL { _ = try? texts(db, "PRAGMA \(SQL.ident(s)).journal_mode = WAL") } }
+        do {
+            try db.transaction { db in
+                for sql in plan.createSQL {
+                    do { try db.execute(sql) } catch { throw wrap(error, "cannot create the new tables") }
+                }
+                for (i, p) in plan.sources.enumerated() {
+                    let what = "copying '\(p.legacy.name)' into '\(p.target.name)' failed"
+                    do {
+                        if let a = p.archiveSQL, let countSQL = p.archiveCountSQL {
+                            let expected = try scalar(db, countSQL)
+                            try db.execute(a)
+                            let written = Int64(db.changes)
+                            if written != expected {
+                                throw MigrationError("archived \(written) rows of '\(p.legacy.name)', expected \(expected)", sql: a)
+                            }
+                            reports[i].archivedRows = written
+                        }
+                        if let dc = p.distinctCountSQL, let ins = p.insertSQL.first {
+                            let expected = try scalar(db, dc)
+                            try db.execute(ins)
+                            reports[i].writtenRows = Int64(db.changes)
+                            reports[i].expectedRows = expected
+                            if reports[i].writtenRows != expected {
+                                throw MigrationError("wrote \(reports[i].writtenRows) distinct rows, expected \(expected) (distinct tuples sharing a key, or a NULL in a NOT NULL column)", sql: ins)
+                            }
+                        } else {
+                            for ins in p.insertSQL {
+                                let base = try scalar(db, "SELECT coalesce(max(rowid), 0) FROM \(SQL.ident(p.target.name))")
+                                try db.execute(ins)
+                                let written = Int64(db.changes)
+                                if written != reports[i].legacyRows {
+                                    throw MigrationError("wrote \(written) rows, expected \(reports[i].legacyRows)", sql: ins)
+                                }
+                                reports[i].writtenRows += written
+                                reports[i].entryBases.append(base)
+                            }
+                            if reports[i].writtenRows != reports[i].expectedRows {
+                                throw MigrationError("wrote \(reports[i].writtenRows) rows, expected \(reports[i].expectedRows) (\(reports[i].legacyRows) legacy rows × \(p.source.rowFactor))")
+                            }
+                        }
+                    } catch {
+                        throw wrap(error, what, source: p.legacy.name, target: p.target.name)
+                    }
+                    if let n = options.failAfterSources, i + 1 >= n {
+                        throw MigrationError("injected failure after \(i + 1) mappings (test hook)", sourceTable: p.legacy.name, targetTable: p.target.name)
+                    }
+                }
+                do { try db.execute(plan.versionSQL) } catch { throw wrap(error, "cannot record the schema version", target: "sys_schema_version") }
+                if options.dropLegacy {
+                    for (sql, t) in zip(plan.dropSQL(), plan.legacyTables) {
+                        do { try db.execute(sql) } catch { throw wrap(error, "cannot drop legacy table '\(t.name)'", source: t.name) }
+                    }
+                }
+                let violations: [String]
+                do {
+                    violations = try texts(db, "SELECT \"table\" || ' rowid ' || coalesce(rowid, 'NULL') || ' -> ' || parent FROM pragma_foreign_key_check LIMIT 20")
+                } catch { throw wrap(error, "cannot check foreign keys") }
+                if !violations.isEmpty {
+                    throw MigrationError("foreign key violations after the copy: \(violations.joined(separator: "; "))")
+                }
+            }
+        } catch {
+            restoreJournals()
+            removeBackups()
+            var e = wrap(error, "the migration failed")
+            e.message += "; everything was rolled back, nothing was changed"
+            throw e
+        }
+        restoreJournals()
+        report.sources = reports
+        report.backups = backups
+        report.droppedTables = options.dropLegacy ? plan.legacyTables.map(\.name) : []
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+}

@@ -1,0 +1,280 @@
+import Foundation
+import SchemaSyntax
+import SchemaModel
+import SchemaEmit
+
+/// How a bare legacy column assigned to a target column is converted on the way.
+public enum Conversion: String, Sendable, Hashable {
+    /// Copied as it is.
+    case none
+    /// `datetime(c)` into a `timestamp` column; the original is archived whenever the result differs from it.
+    case datetime
+    /// Valid JSON is copied verbatim; other text is wrapped with `json_quote` and the original archived.
+    case jsonWrap
+    /// An INTEGER into a REAL column: exact below 2^53; beyond that the original is archived.
+    case integerToReal
+}
+
+/// Where one legacy column's value ends up.
+public enum Destination: Sendable, Hashable {
+    case column(target: String, column: String, conversion: Conversion)
+    /// One row per unpivot entry: `keyColumn = key`, `valueColumn = value`; `entry` is the entry's index.
+    case unpivot(target: String, keyColumn: String, key: String, valueColumn: String, entry: Int, conversion: Conversion)
+    case pack(target: String, column: String, key: String)
+    case archive
+    /// Used inside a computed expression only (not a verbatim copy).
+    case computed(target: String, column: String, expression: String)
+    case dropped(reason: String)
+
+    public var isVerbatim: Bool {
+        switch self {
+        case .column, .unpivot, .pack, .archive: return true
+        case .computed, .dropped: return false
+        }
+    }
+}
+
+/// The name of the archive table the migration creates beside the schema's tables.
+public let archiveTableName = "sys_legacy_archive"
+
+/// Its DDL. Not part of schema.victor: it exists only in migrated databases.
+public let archiveTableDDL = """
+    CREATE TABLE sys_legacy_archive (
+        id INTEGER PRIMARY KEY,
+        source_table TEXT NOT NULL,
+        source_rowid INTEGER,
+        target_table TEXT,
+        target_rowid INTEGER,
+        payload TEXT NOT NULL,
+        archived_at TEXT DEFAULT (datetime('now'))
+    )
+    """
+
+/// One `from` block, resolved against the legacy table that exists, with the SQL that executes it.
+public struct SourcePlan: Sendable {
+    public var target: Table
+    public var source: LegacySource
+    public var legacy: LegacyTable
+
+    /// `WHERE (…)` or "".
+    public var whereSQL: String { source.whereClause.map { " WHERE (\($0))" } ?? "" }
+
+    /// Legacy rows the mapping reads.
+    public var countSQL: String { "SELECT count(*) FROM \(legacy.qualifiedName)\(whereSQL)" }
+
+    /// The legacy column whose value becomes the target row's rowid (`id = id`), if any.
+    public var rowidSourceColumn: String? {
+        guard let alias = target.rowidAlias else { return nil }
+        guard let a = source.assignments.first(where: { $0.target == alias.name }), let c = SQL.bareIdentifier(a.expression),
+              legacy.column(named: c) != nil else { return nil }
+        return legacy.column(named: c)?.name
+    }
+
+    func conversion(from column: LegacyColumn, to type: LogicalType) -> Conversion {
+        switch type {
+        case .timestamp: return .datetime
+        case .json: return .jsonWrap
+        case .real, .epoch: return column.affinity == .integer || column.affinity == .numeric ? .integerToReal : .none
+        default: return .none
+        }
+    }
+
+    /// The SQL value written for a converted bare column, and the guard under which the original is archived.
+    func convert(_ c: String, _ conv: Conversion) -> (value: String, guard: String?) {
+        let q = SQL.ident(c)
+        switch conv {
+        case .none: return (q, nil)
+        case .datetime: return ("datetime(\(q))", "\(q) IS NOT NULL AND datetime(\(q)) IS NOT \(q)")
+        case .jsonWrap:
+            return ("CASE WHEN \(q) IS NULL OR json_valid(\(q)) THEN \(q) ELSE json_quote(\(q)) END", "\(q) IS NOT NULL AND NOT json_valid(\(q))")
+        case .integerToReal: return (q, "typeof(\(q)) = 'integer' AND CAST(\(q) AS REAL) <> \(q)")
+        }
+    }
+
+    /// Target columns and their values (without the unpivot pair), plus guards for the archive.
+    func baseColumns() -> (columns: [String], values: [String], guards: [(String, String)]) {
+        var columns: [String] = [], values: [String] = [], guards: [(String, String)] = []
+        let explicitlyKept = Set(source.archived.map { $0.lowercased() } + source.packs.flatMap { $0.columns.map { $0.lowercased() } })
+        for a in source.assignments {
+            guard let tc = target.column(named: a.target) else { continue }
+            columns.append(a.target)
+            if let bare = SQL.bareIdentifier(a.expression), let lc = legacy.column(named: bare) {
+                let (v, g) = convert(lc.name, conversion(from: lc, to: tc.type))
+                values.append(v)
+                if let g, !explicitlyKept.contains(lc.name.lowercased()) { guards.append((lc.name, g)) }
+            } else if case .json = tc.type {
+                let e = "(\(a.expression))"
+                values.append("CASE WHEN \(e) IS NULL OR json_valid(\(e)) THEN \(e) ELSE json_quote(\(e)) END")
+            } else {
+                values.append("(\(a.expression))")
+            }
+        }
+        for p in source.packs {
+            columns.append(p.target)
+            values.append(SQL.jsonObject(p.columns.map { c in (key: c, value: SQL.ident(legacy.column(named: c)?.name ?? c), guard: nil) }))
+        }
+        return (columns, values, guards)
+    }
+
+    /// The INSERT statements, one per unpivot entry (or one).
+    public var insertSQL: [String] {
+        let (columns, values, _) = baseColumns()
+        let table = SQL.ident(target.name)
+        if source.isArchiveOnly { return [] }
+        if source.isDistinct {
+            return ["INSERT OR IGNORE INTO \(table) (\(columns.map(SQL.ident).joined(separator: ", "))) SELECT DISTINCT \(values.joined(separator: ", ")) FROM \(legacy.qualifiedName)\(whereSQL)"]
+        }
+        guard let u = source.unpivot else {
+            return ["INSERT INTO \(table) (\(columns.map(SQL.ident).joined(separator: ", "))) SELECT \(values.joined(separator: ", ")) FROM \(legacy.qualifiedName)\(whereSQL) ORDER BY rowid"]
+        }
+        let valueType = target.column(named: u.valueColumn)?.type ?? .text
+        return u.entries.map { e in
+            let lc = legacy.column(named: e.column)
+            let (v, _) = convert(lc?.name ?? e.column, lc.map { conversion(from: $0, to: valueType) } ?? .none)
+            let cols = (columns + [u.keyColumn, u.valueColumn]).map(SQL.ident).joined(separator: ", ")
+            return "INSERT INTO \(table) (\(cols)) SELECT \((values + [SQL.literal(e.key), v]).joined(separator: ", ")) FROM \(legacy.qualifiedName)\(whereSQL) ORDER BY rowid"
+        }
+    }
+
+    /// Archive members: the explicitly archived columns, then every conversion guard.
+    var archiveMembers: [(key: String, value: String, guard: String?)] {
+        var members: [(key: String, value: String, guard: String?)] = source.archived.map { c in (key: c, value: SQL.ident(legacy.column(named: c)?.name ?? c), guard: nil) }
+        var seen = Set(source.archived.map { $0.lowercased() })
+        for (c, g) in baseColumns().guards where seen.insert(c.lowercased()).inserted {
+            members.append((key: c, value: SQL.ident(c), guard: g))
+        }
+        if let u = source.unpivot, let valueType = target.column(named: u.valueColumn)?.type {
+            for e in u.entries {
+                guard let lc = legacy.column(named: e.column), seen.insert(lc.name.lowercased()).inserted else { continue }
+                if let g = convert(lc.name, conversion(from: lc, to: valueType)).guard { members.append((key: lc.name, value: SQL.ident(lc.name), guard: g)) }
+            }
+        }
+        return members
+    }
+
+    /// Rows of the archive for this source: `source_rowid`, `target_rowid`, `payload`; only non-empty payloads.
+    var archiveSelect: String? {
+        if source.isDistinct { return nil }
+        let members = archiveMembers
+        if members.isEmpty { return nil }
+        let link: String
+        if source.isArchiveOnly { link = "NULL" }
+        else if let c = rowidSourceColumn { link = SQL.ident(c) }
+        else { link = "(SELECT coalesce(max(rowid), 0) FROM \(SQL.ident(target.name))) + row_number() OVER (ORDER BY rowid)" }
+        let targetName = source.isArchiveOnly ? "NULL" : SQL.literal(target.name)
+        return "SELECT * FROM (SELECT \(SQL.literal(legacy.name)) AS source_table, rowid AS source_rowid, \(targetName) AS target_table, \(link) AS target_rowid, \(SQL.jsonObject(members)) AS payload FROM \(legacy.qualifiedName)\(whereSQL)) WHERE payload <> '{}'"
+    }
+
+    /// Inserts the archive rows; runs before `insertSQL` (the row link counts on the target's rowids so far).
+    public var archiveSQL: String? {
+        archiveSelect.map { "INSERT INTO \(archiveTableName) (source_table, source_rowid, target_table, target_rowid, payload) \($0) ORDER BY source_rowid" }
+    }
+
+    public var archiveCountSQL: String? { archiveSelect.map { "SELECT count(*) FROM (\($0))" } }
+
+    /// For a distinct mapping: the rows it will add (distinct tuples whose key the target does not hold yet).
+    public var distinctCountSQL: String? { distinctCount(excludingExisting: true) }
+
+    /// For a distinct mapping: its distinct tuples (before the target exists; an upper bound of the rows added).
+    public var distinctTupleCountSQL: String? { distinctCount(excludingExisting: false) }
+
+    func distinctCount(excludingExisting: Bool) -> String? {
+        guard source.isDistinct else { return nil }
+        let (columns, values, _) = baseColumns()
+        let select = zip(columns, values).map { "\($1) AS \(SQL.ident($0))" }.joined(separator: ", ")
+        let pk = target.primaryKey
+        let match = pk.map { "x.\(SQL.ident($0)) IS d.\(SQL.ident($0))" }.joined(separator: " AND ")
+        let tuples = "SELECT count(*) FROM (SELECT DISTINCT \(select) FROM \(legacy.qualifiedName)\(whereSQL)) AS d"
+        if !excludingExisting { return tuples }
+        return tuples + " WHERE NOT EXISTS (SELECT 1 FROM \(SQL.ident(target.name)) AS x WHERE \(match))"
+    }
+
+    /// Every legacy column's destinations (a column may have several).
+    public var destinations: [String: [Destination]] {
+        var d: [String: [Destination]] = [:]
+        func add(_ c: String, _ dest: Destination) {
+            let name = legacy.column(named: c)?.name ?? c
+            d[name, default: []].append(dest)
+        }
+        if source.isDistinct { return d }
+        for a in source.assignments {
+            guard let tc = target.column(named: a.target) else { continue }
+            if let bare = SQL.bareIdentifier(a.expression), let lc = legacy.column(named: bare) {
+                add(lc.name, .column(target: target.name, column: a.target, conversion: conversion(from: lc, to: tc.type)))
+            } else {
+                for id in Set(SQL.identifiers(in: a.expression).map { $0.lowercased() }) where legacy.column(named: id) != nil {
+                    add(id, .computed(target: target.name, column: a.target, expression: a.expression))
+                }
+            }
+        }
+        if let u = source.unpivot {
+            let valueType = target.column(named: u.valueColumn)?.type ?? .text
+            for (i, e) in u.entries.enumerated() {
+                let conv = legacy.column(named: e.column).map { conversion(from: $0, to: valueType) } ?? .none
+                add(e.column, .unpivot(target: target.name, keyColumn: u.keyColumn, key: e.key, valueColumn: u.valueColumn, entry: i, conversion: conv))
+            }
+        }
+        for p in source.packs { for c in p.columns { add(c, .pack(target: target.name, column: p.target, key: c)) } }
+        for c in source.archived { add(c, .archive) }
+        for dr in source.drops { for c in dr.columns { add(c, .dropped(reason: dr.reason)) } }
+        return d
+    }
+}
+
+/// The whole migration for the legacy tables that exist.
+public struct MigrationPlan: Sendable {
+    public var schema: Schema
+    public var catalog: LegacyCatalog
+    /// In execution order: targets in dependency order, sources in file order.
+    public var sources: [SourcePlan]
+    /// Mappings whose legacy table does not exist (normal for a real database).
+    public var missing: [(target: String, legacyTable: String)]
+
+    public init(schema: Schema, catalog: LegacyCatalog) {
+        self.schema = schema
+        self.catalog = catalog
+        var sources: [SourcePlan] = [], missing: [(String, String)] = []
+        for t in schema.tablesInDependencyOrder {
+            for s in t.legacySources {
+                if let l = catalog.table(s.legacyTable) { sources.append(SourcePlan(target: t, source: s, legacy: l)) }
+                else { missing.append((t.name, s.legacyTable)) }
+            }
+        }
+        self.sources = sources
+        self.missing = missing
+    }
+
+    /// Every legacy table some mapping reads (present ones), once each, in plan order.
+    public var legacyTables: [LegacyTable] {
+        var seen = Set<String>(), out: [LegacyTable] = []
+        for s in sources where seen.insert(s.legacy.name.lowercased()).inserted { out.append(s.legacy) }
+        return out
+    }
+
+    /// The tables of the new schema, plus the archive, as DDL statements.
+    public var createSQL: [String] {
+        schema.tablesInDependencyOrder.flatMap { DDLEmitter.statements(for: $0) } + [archiveTableDDL]
+    }
+
+    public var versionSQL: String { "INSERT INTO sys_schema_version (version) VALUES (\(schema.version))" }
+
+    public func dropSQL() -> [String] { legacyTables.map { "DROP TABLE \($0.qualifiedName)" } }
+
+    /// The migration as one reviewable script.
+    public func script(dropLegacy: Bool) -> String {
+        var out = "-- Legacy migration into schema \(schema.name) version \(schema.version), generated by schemagen.\n"
+        out += "-- Legacy tables read from \(catalog.origin); row-count checks run between the statements when `schemagen migrate legacy` executes this.\n"
+        for m in missing { out += "-- skipped: \(m.legacyTable) -> \(m.target) (no such legacy table)\n" }
+        out += "BEGIN IMMEDIATE;\n\n"
+        for s in createSQL { out += s.trimmingCharacters(in: .whitespacesAndNewlines) + ";\n" }
+        for p in sources {
+            out += "\n-- \(p.legacy.name) -> \(p.target.name)\(p.source.isDistinct ? " (distinct)" : "")\(p.source.isArchiveOnly ? " (archive only)" : "")\n"
+            if let a = p.archiveSQL { out += a + ";\n" }
+            for i in p.insertSQL { out += i + ";\n" }
+        }
+        out += "\n" + versionSQL + ";\n"
+        if dropLegacy { out += "\n" + dropSQL().map { $0 + ";\n" }.joined() }
+        out += "COMMIT;\n"
+        return out
+    }
+}
