@@ -56,6 +56,9 @@ struct LanguageTests {
             name: text
             value: real?
             details: json?
+            from legacy_names distinct {
+                name = lower(label)
+            }
             from legacy_counters {
                 unpivot (name, value) {
                     hits as 'hit_count'
@@ -101,7 +104,11 @@ struct LanguageTests {
         #expect(src.assignments.map(\.expression) == ["order_no", "upper(sku_code)", "coalesce(quantity, 1)", "'migrated'"])
         #expect(src.drops.first?.columns == ["deleted"] && src.archived == ["warehouse", "shelf"])
 
-        let stat = try #require(schema.table(named: "shop_stat")?.legacySources.first)
+        let names = try #require(schema.table(named: "shop_stat")?.legacySources.first)
+        #expect(names.legacyTable == "legacy_names" && names.isDistinct && names.assignments.map(\.expression) == ["lower(label)"])
+        #expect(!names.isArchiveOnly && names.rowFactor == 1)
+        let stat = try #require(schema.table(named: "shop_stat")?.legacySources.last)
+        #expect(!stat.isDistinct)
         #expect(stat.unpivot?.entries.map(\.key) == ["hit_count", "misses"] && stat.rowFactor == 2)
         #expect(stat.packs.first?.target == "details" && stat.packs.first?.columns == ["source", "host"])
     }
