@@ -616,10 +616,15 @@ public struct RlOutcomeDAO: Sendable {
     @discardableResult
     public func update(_ row: RlOutcome) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE rl_outcome SET learner_id = ?2, provider = ?3, model = ?4, task_type = ?5, vertical = ?6, success = ?7, quality_score = ?8, metadata = ?9, created_at = COALESCE(?10, created_at) WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE rl_outcome SET vertical = ?6, success = ?7, quality_score = ?8, metadata = ?9 WHERE id = ?1 AND learner_id IS ?2 COLLATE BINARY AND provider IS ?3 COLLATE BINARY AND model IS ?4 COLLATE BINARY AND task_type IS ?5 COLLATE BINARY AND created_at IS COALESCE(?10, created_at) COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE rl_outcome SET learner_id = ?2, provider = ?3, model = ?4, task_type = ?5, vertical = ?6, success = ?7, quality_score = ?8, metadata = ?9, created_at = COALESCE(?10, created_at) WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -728,6 +733,16 @@ public struct RlQValue: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.lastUpdated, at: 7)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> RlQValue {
+        var row = self
+        row.id = rowid
+        if row.qValue?.isNaN == true { row.qValue = nil }
+        row.lastUpdated = SQLiteTimestamp.stored(row.lastUpdated)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> RlQValue {
         guard try statement.step() else {
@@ -748,9 +763,10 @@ public struct RlQValueDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlQValue) throws(DatabaseError) -> RlQValue {
-        try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, learner_id, state_key, action_key, q_value, visit_count, last_updated") { s throws(DatabaseError) -> RlQValue in
+        try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") { s throws(DatabaseError) -> RlQValue in
             row._bindColumns(to: s)
-            return try RlQValue._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
@@ -822,10 +838,15 @@ public struct RlQValueDAO: Sendable {
     @discardableResult
     public func update(_ row: RlQValue) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE rl_q_value SET learner_id = ?2, state_key = ?3, action_key = ?4, q_value = ?5, visit_count = ?6, last_updated = ?7 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE rl_q_value SET q_value = ?5, visit_count = ?6, last_updated = ?7 WHERE id = ?1 AND learner_id IS ?2 COLLATE BINARY AND state_key IS ?3 COLLATE BINARY AND action_key IS ?4 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE rl_q_value SET learner_id = ?2, state_key = ?3, action_key = ?4, q_value = ?5, visit_count = ?6, last_updated = ?7 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -866,14 +887,28 @@ public struct RlQValueDAO: Sendable {
     public func upsert(_ row: RlQValue, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlQValue {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, state_key = excluded.state_key, action_key = excluded.action_key, q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated RETURNING id, learner_id, state_key, action_key, q_value, visit_count, last_updated") { s throws(DatabaseError) -> RlQValue in
+            return try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, state_key = excluded.state_key, action_key = excluded.action_key, q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated") { s throws(DatabaseError) -> RlQValue in
                 row._bindColumns(to: s)
-                return try RlQValue._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         case .learnerIdStateKeyActionKey:
-            return try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated RETURNING id, learner_id, state_key, action_key, q_value, visit_count, last_updated") { s throws(DatabaseError) -> RlQValue in
+            return try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated") { s throws(DatabaseError) -> RlQValue in
                 row._bindColumns(to: s)
-                return try RlQValue._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(learnerId: row.learnerId, stateKey: row.stateKey, actionKey: row.actionKey) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -1054,10 +1089,15 @@ public struct RlTransitionDAO: Sendable {
     @discardableResult
     public func update(_ row: RlTransition) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE rl_transition SET learner_id = ?2, from_state = ?3, to_state = ?4, \"action\" = ?5, reward = ?6, metadata = ?7, created_at = COALESCE(?8, created_at) WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE rl_transition SET from_state = ?3, to_state = ?4, \"action\" = ?5, reward = ?6, metadata = ?7 WHERE id = ?1 AND learner_id IS ?2 COLLATE BINARY AND created_at IS COALESCE(?8, created_at) COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE rl_transition SET learner_id = ?2, from_state = ?3, to_state = ?4, \"action\" = ?5, reward = ?6, metadata = ?7, created_at = COALESCE(?8, created_at) WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -1171,6 +1211,17 @@ public struct RlParam: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.updatedAt, at: 8)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> RlParam {
+        var row = self
+        row.id = rowid
+        if row.paramValue?.isNaN == true { row.paramValue = nil }
+        if row.confidence?.isNaN == true { row.confidence = nil }
+        row.updatedAt = SQLiteTimestamp.stored(row.updatedAt)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> RlParam {
         guard try statement.step() else {
@@ -1191,9 +1242,10 @@ public struct RlParamDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlParam) throws(DatabaseError) -> RlParam {
-        try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at") { s throws(DatabaseError) -> RlParam in
+        try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") { s throws(DatabaseError) -> RlParam in
             row._bindColumns(to: s)
-            return try RlParam._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
@@ -1255,10 +1307,15 @@ public struct RlParamDAO: Sendable {
     @discardableResult
     public func update(_ row: RlParam) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE rl_param SET learner_id = ?2, param_key = ?3, param_value = ?4, context = ?5, sample_count = ?6, confidence = ?7, updated_at = ?8 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE rl_param SET param_value = ?4, sample_count = ?6, confidence = ?7, updated_at = ?8 WHERE id = ?1 AND learner_id IS ?2 COLLATE BINARY AND param_key IS ?3 COLLATE BINARY AND context IS ?5 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE rl_param SET learner_id = ?2, param_key = ?3, param_value = ?4, context = ?5, sample_count = ?6, confidence = ?7, updated_at = ?8 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -1299,14 +1356,28 @@ public struct RlParamDAO: Sendable {
     public func upsert(_ row: RlParam, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlParam {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, param_key = excluded.param_key, param_value = excluded.param_value, context = excluded.context, sample_count = excluded.sample_count, confidence = excluded.confidence, updated_at = excluded.updated_at RETURNING id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at") { s throws(DatabaseError) -> RlParam in
+            return try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, param_key = excluded.param_key, param_value = excluded.param_value, context = excluded.context, sample_count = excluded.sample_count, confidence = excluded.confidence, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlParam in
                 row._bindColumns(to: s)
-                return try RlParam._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         case .learnerIdParamKeyContext:
-            return try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(learner_id, param_key, context) DO UPDATE SET param_value = excluded.param_value, sample_count = excluded.sample_count, confidence = excluded.confidence, updated_at = excluded.updated_at RETURNING id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at") { s throws(DatabaseError) -> RlParam in
+            return try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(learner_id, param_key, context) DO UPDATE SET param_value = excluded.param_value, sample_count = excluded.sample_count, confidence = excluded.confidence, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlParam in
                 row._bindColumns(to: s)
-                return try RlParam._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(learnerId: row.learnerId, paramKey: row.paramKey, context: row.context) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -1383,6 +1454,16 @@ public struct RlTaskStat: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.updatedAt, at: 7)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> RlTaskStat {
+        var row = self
+        row.id = rowid
+        if row.statValue?.isNaN == true { row.statValue = nil }
+        row.updatedAt = SQLiteTimestamp.stored(row.updatedAt)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> RlTaskStat {
         guard try statement.step() else {
@@ -1403,9 +1484,10 @@ public struct RlTaskStatDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlTaskStat) throws(DatabaseError) -> RlTaskStat {
-        try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at") { s throws(DatabaseError) -> RlTaskStat in
+        try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") { s throws(DatabaseError) -> RlTaskStat in
             row._bindColumns(to: s)
-            return try RlTaskStat._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
@@ -1467,10 +1549,15 @@ public struct RlTaskStatDAO: Sendable {
     @discardableResult
     public func update(_ row: RlTaskStat) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE rl_task_stat SET learner_id = ?2, task_type = ?3, stat_key = ?4, stat_value = ?5, sample_count = ?6, updated_at = ?7 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE rl_task_stat SET stat_value = ?5, sample_count = ?6, updated_at = ?7 WHERE id = ?1 AND learner_id IS ?2 COLLATE BINARY AND task_type IS ?3 COLLATE BINARY AND stat_key IS ?4 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE rl_task_stat SET learner_id = ?2, task_type = ?3, stat_key = ?4, stat_value = ?5, sample_count = ?6, updated_at = ?7 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -1511,14 +1598,28 @@ public struct RlTaskStatDAO: Sendable {
     public func upsert(_ row: RlTaskStat, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlTaskStat {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, task_type = excluded.task_type, stat_key = excluded.stat_key, stat_value = excluded.stat_value, sample_count = excluded.sample_count, updated_at = excluded.updated_at RETURNING id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at") { s throws(DatabaseError) -> RlTaskStat in
+            return try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, task_type = excluded.task_type, stat_key = excluded.stat_key, stat_value = excluded.stat_value, sample_count = excluded.sample_count, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlTaskStat in
                 row._bindColumns(to: s)
-                return try RlTaskStat._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         case .learnerIdTaskTypeStatKey:
-            return try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(learner_id, task_type, stat_key) DO UPDATE SET stat_value = excluded.stat_value, sample_count = excluded.sample_count, updated_at = excluded.updated_at RETURNING id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at") { s throws(DatabaseError) -> RlTaskStat in
+            return try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(learner_id, task_type, stat_key) DO UPDATE SET stat_value = excluded.stat_value, sample_count = excluded.sample_count, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlTaskStat in
                 row._bindColumns(to: s)
-                return try RlTaskStat._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(learnerId: row.learnerId, taskType: row.taskType, statKey: row.statKey) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -1612,6 +1713,17 @@ public struct RlPattern: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.updatedAt, at: 10)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored() -> RlPattern {
+        var row = self
+        if row.avgQuality?.isNaN == true { row.avgQuality = nil }
+        if row.confidence?.isNaN == true { row.confidence = nil }
+        row.createdAt = SQLiteTimestamp.stored(row.createdAt)
+        row.updatedAt = SQLiteTimestamp.stored(row.updatedAt)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> RlPattern {
         guard try statement.step() else {
@@ -1632,9 +1744,10 @@ public struct RlPatternDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlPattern) throws(DatabaseError) -> RlPattern {
-        try db.withStatement("INSERT INTO rl_pattern (id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at") { s throws(DatabaseError) -> RlPattern in
+        try db.withStatement("INSERT INTO rl_pattern (id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") { s throws(DatabaseError) -> RlPattern in
             row._bindColumns(to: s)
-            return try RlPattern._returned(s)
+            try s.run()
+            return row._stored()
         }
     }
 
@@ -1715,9 +1828,16 @@ public struct RlPatternDAO: Sendable {
     public func upsert(_ row: RlPattern, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlPattern {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO rl_pattern (id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO UPDATE SET task_type = excluded.task_type, pattern_name = excluded.pattern_name, avg_quality = excluded.avg_quality, confidence = excluded.confidence, source_verticals = excluded.source_verticals, recommendation = excluded.recommendation, sample_count = excluded.sample_count, created_at = excluded.created_at, updated_at = excluded.updated_at RETURNING id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at") { s throws(DatabaseError) -> RlPattern in
+            return try db.withStatement("INSERT INTO rl_pattern (id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO UPDATE SET task_type = excluded.task_type, pattern_name = excluded.pattern_name, avg_quality = excluded.avg_quality, confidence = excluded.confidence, source_verticals = excluded.source_verticals, recommendation = excluded.recommendation, sample_count = excluded.sample_count, created_at = excluded.created_at, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlPattern in
                 row._bindColumns(to: s)
-                return try RlPattern._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored() }
+                guard let stored = try fetch(id: row.id) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -1788,6 +1908,16 @@ public struct RlPatternUse: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.appliedAt, at: 6)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> RlPatternUse {
+        var row = self
+        row.id = rowid
+        if row.qualityScore?.isNaN == true { row.qualityScore = nil }
+        row.appliedAt = SQLiteTimestamp.stored(row.appliedAt)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> RlPatternUse {
         guard try statement.step() else {
@@ -1808,9 +1938,10 @@ public struct RlPatternUseDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlPatternUse) throws(DatabaseError) -> RlPatternUse {
-        try db.withStatement("INSERT INTO rl_pattern_use (id, pattern_id, target_vertical, success, quality_score, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id, pattern_id, target_vertical, success, quality_score, applied_at") { s throws(DatabaseError) -> RlPatternUse in
+        try db.withStatement("INSERT INTO rl_pattern_use (id, pattern_id, target_vertical, success, quality_score, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") { s throws(DatabaseError) -> RlPatternUse in
             row._bindColumns(to: s)
-            return try RlPatternUse._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
@@ -1862,10 +1993,15 @@ public struct RlPatternUseDAO: Sendable {
     @discardableResult
     public func update(_ row: RlPatternUse) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE rl_pattern_use SET pattern_id = ?2, target_vertical = ?3, success = ?4, quality_score = ?5, applied_at = ?6 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE rl_pattern_use SET target_vertical = ?3, success = ?4, quality_score = ?5, applied_at = ?6 WHERE id = ?1 AND pattern_id IS ?2 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE rl_pattern_use SET pattern_id = ?2, target_vertical = ?3, success = ?4, quality_score = ?5, applied_at = ?6 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -1892,9 +2028,16 @@ public struct RlPatternUseDAO: Sendable {
     public func upsert(_ row: RlPatternUse, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlPatternUse {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO rl_pattern_use (id, pattern_id, target_vertical, success, quality_score, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET pattern_id = excluded.pattern_id, target_vertical = excluded.target_vertical, success = excluded.success, quality_score = excluded.quality_score, applied_at = excluded.applied_at RETURNING id, pattern_id, target_vertical, success, quality_score, applied_at") { s throws(DatabaseError) -> RlPatternUse in
+            return try db.withStatement("INSERT INTO rl_pattern_use (id, pattern_id, target_vertical, success, quality_score, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET pattern_id = excluded.pattern_id, target_vertical = excluded.target_vertical, success = excluded.success, quality_score = excluded.quality_score, applied_at = excluded.applied_at") { s throws(DatabaseError) -> RlPatternUse in
                 row._bindColumns(to: s)
-                return try RlPatternUse._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -2174,6 +2317,18 @@ public struct AgentTeamConfig: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.updatedAt, at: 11)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> AgentTeamConfig {
+        var row = self
+        row.id = rowid
+        if row.avgQuality?.isNaN == true { row.avgQuality = nil }
+        if row.avgDuration?.isNaN == true { row.avgDuration = nil }
+        if row.qValue?.isNaN == true { row.qValue = nil }
+        row.updatedAt = SQLiteTimestamp.stored(row.updatedAt)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> AgentTeamConfig {
         guard try statement.step() else {
@@ -2194,9 +2349,10 @@ public struct AgentTeamConfigDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentTeamConfig) throws(DatabaseError) -> AgentTeamConfig {
-        try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at") { s throws(DatabaseError) -> AgentTeamConfig in
+        try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") { s throws(DatabaseError) -> AgentTeamConfig in
             row._bindColumns(to: s)
-            return try AgentTeamConfig._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
@@ -2256,10 +2412,15 @@ public struct AgentTeamConfigDAO: Sendable {
     @discardableResult
     public func update(_ row: AgentTeamConfig) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE agent_team_config SET config_key = ?2, formation = ?3, role_counts = ?4, task_category = ?5, execution_count = ?6, success_count = ?7, avg_quality = ?8, avg_duration = ?9, q_value = ?10, updated_at = ?11 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE agent_team_config SET formation = ?3, role_counts = ?4, task_category = ?5, execution_count = ?6, success_count = ?7, avg_quality = ?8, avg_duration = ?9, q_value = ?10, updated_at = ?11 WHERE id = ?1 AND config_key IS ?2 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE agent_team_config SET config_key = ?2, formation = ?3, role_counts = ?4, task_category = ?5, execution_count = ?6, success_count = ?7, avg_quality = ?8, avg_duration = ?9, q_value = ?10, updated_at = ?11 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -2298,14 +2459,28 @@ public struct AgentTeamConfigDAO: Sendable {
     public func upsert(_ row: AgentTeamConfig, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentTeamConfig {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO UPDATE SET config_key = excluded.config_key, formation = excluded.formation, role_counts = excluded.role_counts, task_category = excluded.task_category, execution_count = excluded.execution_count, success_count = excluded.success_count, avg_quality = excluded.avg_quality, avg_duration = excluded.avg_duration, q_value = excluded.q_value, updated_at = excluded.updated_at RETURNING id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at") { s throws(DatabaseError) -> AgentTeamConfig in
+            return try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO UPDATE SET config_key = excluded.config_key, formation = excluded.formation, role_counts = excluded.role_counts, task_category = excluded.task_category, execution_count = excluded.execution_count, success_count = excluded.success_count, avg_quality = excluded.avg_quality, avg_duration = excluded.avg_duration, q_value = excluded.q_value, updated_at = excluded.updated_at") { s throws(DatabaseError) -> AgentTeamConfig in
                 row._bindColumns(to: s)
-                return try AgentTeamConfig._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         case .configKey:
-            return try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(config_key) DO UPDATE SET formation = excluded.formation, role_counts = excluded.role_counts, task_category = excluded.task_category, execution_count = excluded.execution_count, success_count = excluded.success_count, avg_quality = excluded.avg_quality, avg_duration = excluded.avg_duration, q_value = excluded.q_value, updated_at = excluded.updated_at RETURNING id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at") { s throws(DatabaseError) -> AgentTeamConfig in
+            return try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(config_key) DO UPDATE SET formation = excluded.formation, role_counts = excluded.role_counts, task_category = excluded.task_category, execution_count = excluded.execution_count, success_count = excluded.success_count, avg_quality = excluded.avg_quality, avg_duration = excluded.avg_duration, q_value = excluded.q_value, updated_at = excluded.updated_at") { s throws(DatabaseError) -> AgentTeamConfig in
                 row._bindColumns(to: s)
-                return try AgentTeamConfig._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(configKey: row.configKey) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -2793,6 +2968,15 @@ public struct AgentPromptStyle: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.updatedAt, at: 7)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored() -> AgentPromptStyle {
+        var row = self
+        if row.successRate?.isNaN == true { row.successRate = nil }
+        row.updatedAt = SQLiteTimestamp.stored(row.updatedAt)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> AgentPromptStyle {
         guard try statement.step() else {
@@ -2813,9 +2997,10 @@ public struct AgentPromptStyleDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentPromptStyle) throws(DatabaseError) -> AgentPromptStyle {
-        try db.withStatement("INSERT INTO agent_prompt_style (id, style_name, description, template, success_rate, usage_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, style_name, description, template, success_rate, usage_count, updated_at") { s throws(DatabaseError) -> AgentPromptStyle in
+        try db.withStatement("INSERT INTO agent_prompt_style (id, style_name, description, template, success_rate, usage_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") { s throws(DatabaseError) -> AgentPromptStyle in
             row._bindColumns(to: s)
-            return try AgentPromptStyle._returned(s)
+            try s.run()
+            return row._stored()
         }
     }
 
@@ -2896,9 +3081,16 @@ public struct AgentPromptStyleDAO: Sendable {
     public func upsert(_ row: AgentPromptStyle, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentPromptStyle {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO agent_prompt_style (id, style_name, description, template, success_rate, usage_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET style_name = excluded.style_name, description = excluded.description, template = excluded.template, success_rate = excluded.success_rate, usage_count = excluded.usage_count, updated_at = excluded.updated_at RETURNING id, style_name, description, template, success_rate, usage_count, updated_at") { s throws(DatabaseError) -> AgentPromptStyle in
+            return try db.withStatement("INSERT INTO agent_prompt_style (id, style_name, description, template, success_rate, usage_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET style_name = excluded.style_name, description = excluded.description, template = excluded.template, success_rate = excluded.success_rate, usage_count = excluded.usage_count, updated_at = excluded.updated_at") { s throws(DatabaseError) -> AgentPromptStyle in
                 row._bindColumns(to: s)
-                return try AgentPromptStyle._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored() }
+                guard let stored = try fetch(id: row.id) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -2963,6 +3155,14 @@ public struct AgentPromptElement: Codable, Sendable, Hashable {
         statement.bind(self.position, at: 5)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> AgentPromptElement {
+        var row = self
+        row.id = rowid
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> AgentPromptElement {
         guard try statement.step() else {
@@ -2983,9 +3183,10 @@ public struct AgentPromptElementDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentPromptElement) throws(DatabaseError) -> AgentPromptElement {
-        try db.withStatement("INSERT INTO agent_prompt_element (id, style_id, element_type, content, position) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id, style_id, element_type, content, position") { s throws(DatabaseError) -> AgentPromptElement in
+        try db.withStatement("INSERT INTO agent_prompt_element (id, style_id, element_type, content, position) VALUES (?1, ?2, ?3, ?4, ?5)") { s throws(DatabaseError) -> AgentPromptElement in
             row._bindColumns(to: s)
-            return try AgentPromptElement._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
@@ -3037,10 +3238,15 @@ public struct AgentPromptElementDAO: Sendable {
     @discardableResult
     public func update(_ row: AgentPromptElement) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE agent_prompt_element SET style_id = ?2, element_type = ?3, content = ?4, position = ?5 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE agent_prompt_element SET element_type = ?3, content = ?4, position = ?5 WHERE id = ?1 AND style_id IS ?2 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE agent_prompt_element SET style_id = ?2, element_type = ?3, content = ?4, position = ?5 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -3067,9 +3273,16 @@ public struct AgentPromptElementDAO: Sendable {
     public func upsert(_ row: AgentPromptElement, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentPromptElement {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO agent_prompt_element (id, style_id, element_type, content, position) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET style_id = excluded.style_id, element_type = excluded.element_type, content = excluded.content, position = excluded.position RETURNING id, style_id, element_type, content, position") { s throws(DatabaseError) -> AgentPromptElement in
+            return try db.withStatement("INSERT INTO agent_prompt_element (id, style_id, element_type, content, position) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET style_id = excluded.style_id, element_type = excluded.element_type, content = excluded.content, position = excluded.position") { s throws(DatabaseError) -> AgentPromptElement in
                 row._bindColumns(to: s)
-                return try AgentPromptElement._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -3140,6 +3353,16 @@ public struct AgentCurriculumStage: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.createdAt, at: 6)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> AgentCurriculumStage {
+        var row = self
+        row.id = rowid
+        if row.difficulty?.isNaN == true { row.difficulty = nil }
+        row.createdAt = SQLiteTimestamp.stored(row.createdAt)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> AgentCurriculumStage {
         guard try statement.step() else {
@@ -3160,9 +3383,10 @@ public struct AgentCurriculumStageDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentCurriculumStage) throws(DatabaseError) -> AgentCurriculumStage {
-        try db.withStatement("INSERT INTO agent_curriculum_stage (id, stage_name, difficulty, prerequisites, completion_criteria, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id, stage_name, difficulty, prerequisites, completion_criteria, created_at") { s throws(DatabaseError) -> AgentCurriculumStage in
+        try db.withStatement("INSERT INTO agent_curriculum_stage (id, stage_name, difficulty, prerequisites, completion_criteria, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") { s throws(DatabaseError) -> AgentCurriculumStage in
             row._bindColumns(to: s)
-            return try AgentCurriculumStage._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
@@ -3244,9 +3468,16 @@ public struct AgentCurriculumStageDAO: Sendable {
     public func upsert(_ row: AgentCurriculumStage, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentCurriculumStage {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO agent_curriculum_stage (id, stage_name, difficulty, prerequisites, completion_criteria, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET stage_name = excluded.stage_name, difficulty = excluded.difficulty, prerequisites = excluded.prerequisites, completion_criteria = excluded.completion_criteria, created_at = excluded.created_at RETURNING id, stage_name, difficulty, prerequisites, completion_criteria, created_at") { s throws(DatabaseError) -> AgentCurriculumStage in
+            return try db.withStatement("INSERT INTO agent_curriculum_stage (id, stage_name, difficulty, prerequisites, completion_criteria, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET stage_name = excluded.stage_name, difficulty = excluded.difficulty, prerequisites = excluded.prerequisites, completion_criteria = excluded.completion_criteria, created_at = excluded.created_at") { s throws(DatabaseError) -> AgentCurriculumStage in
                 row._bindColumns(to: s)
-                return try AgentCurriculumStage._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -3311,6 +3542,16 @@ public struct AgentCurriculumMetric: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.createdAt, at: 5)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> AgentCurriculumMetric {
+        var row = self
+        row.id = rowid
+        if row.metricValue?.isNaN == true { row.metricValue = nil }
+        row.createdAt = SQLiteTimestamp.stored(row.createdAt)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> AgentCurriculumMetric {
         guard try statement.step() else {
@@ -3331,9 +3572,10 @@ public struct AgentCurriculumMetricDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentCurriculumMetric) throws(DatabaseError) -> AgentCurriculumMetric {
-        try db.withStatement("INSERT INTO agent_curriculum_metric (id, stage_id, metric_name, metric_value, created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id, stage_id, metric_name, metric_value, created_at") { s throws(DatabaseError) -> AgentCurriculumMetric in
+        try db.withStatement("INSERT INTO agent_curriculum_metric (id, stage_id, metric_name, metric_value, created_at) VALUES (?1, ?2, ?3, ?4, ?5)") { s throws(DatabaseError) -> AgentCurriculumMetric in
             row._bindColumns(to: s)
-            return try AgentCurriculumMetric._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
@@ -3385,10 +3627,15 @@ public struct AgentCurriculumMetricDAO: Sendable {
     @discardableResult
     public func update(_ row: AgentCurriculumMetric) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE agent_curriculum_metric SET stage_id = ?2, metric_name = ?3, metric_value = ?4, created_at = ?5 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE agent_curriculum_metric SET metric_name = ?3, metric_value = ?4, created_at = ?5 WHERE id = ?1 AND stage_id IS ?2 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE agent_curriculum_metric SET stage_id = ?2, metric_name = ?3, metric_value = ?4, created_at = ?5 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -3415,9 +3662,16 @@ public struct AgentCurriculumMetricDAO: Sendable {
     public func upsert(_ row: AgentCurriculumMetric, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentCurriculumMetric {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO agent_curriculum_metric (id, stage_id, metric_name, metric_value, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET stage_id = excluded.stage_id, metric_name = excluded.metric_name, metric_value = excluded.metric_value, created_at = excluded.created_at RETURNING id, stage_id, metric_name, metric_value, created_at") { s throws(DatabaseError) -> AgentCurriculumMetric in
+            return try db.withStatement("INSERT INTO agent_curriculum_metric (id, stage_id, metric_name, metric_value, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET stage_id = excluded.stage_id, metric_name = excluded.metric_name, metric_value = excluded.metric_value, created_at = excluded.created_at") { s throws(DatabaseError) -> AgentCurriculumMetric in
                 row._bindColumns(to: s)
-                return try AgentCurriculumMetric._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
@@ -3761,10 +4015,15 @@ public struct UiSessionDAO: Sendable {
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
     @discardableResult
     public func update(_ row: UiSession) throws(DatabaseError) -> Bool {
-        return try db.withStatement("UPDATE ui_session SET name = ?2, provider = ?3, model = ?4, profile = ?5, data = ?6, created_at = ?7, updated_at = ?8 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE ui_session SET name = ?2, provider = ?3, model = ?4, profile = ?5, data = ?6, created_at = ?7 WHERE id = ?1 AND updated_at IS ?8 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE ui_session SET name = ?2, provider = ?3, model = ?4, profile = ?5, data = ?6, created_at = ?7, updated_at = ?8 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -3985,10 +4244,15 @@ public struct UiFailedCallDAO: Sendable {
     @discardableResult
     public func update(_ row: UiFailedCall) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE ui_failed_call SET tool_name = ?2, args_hash = ?3, args_json = ?4, error_message = ?5, failure_count = ?6, first_seen = ?7, last_seen = ?8, expires_at = ?9 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE ui_failed_call SET args_json = ?4, error_message = ?5, failure_count = ?6, first_seen = ?7, last_seen = ?8 WHERE id = ?1 AND tool_name IS ?2 COLLATE BINARY AND args_hash IS ?3 COLLATE BINARY AND expires_at IS ?9 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE ui_failed_call SET tool_name = ?2, args_hash = ?3, args_json = ?4, error_message = ?5, failure_count = ?6, first_seen = ?7, last_seen = ?8, expires_at = ?9 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
@@ -4087,6 +4351,14 @@ public struct SysMetadata: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.updatedAt, at: 3)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored() -> SysMetadata {
+        var row = self
+        row.updatedAt = SQLiteTimestamp.stored(row.updatedAt)
+        return row
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> SysMetadata {
         guard try statement.step() else {
@@ -4107,9 +4379,10 @@ public struct SysMetadataDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: SysMetadata) throws(DatabaseError) -> SysMetadata {
-        try db.withStatement("INSERT INTO sys_metadata (\"key\", value, updated_at) VALUES (?1, ?2, ?3) RETURNING \"key\", value, updated_at") { s throws(DatabaseError) -> SysMetadata in
+        try db.withStatement("INSERT INTO sys_metadata (\"key\", value, updated_at) VALUES (?1, ?2, ?3)") { s throws(DatabaseError) -> SysMetadata in
             row._bindColumns(to: s)
-            return try SysMetadata._returned(s)
+            try s.run()
+            return row._stored()
         }
     }
 
@@ -4190,9 +4463,16 @@ public struct SysMetadataDAO: Sendable {
     public func upsert(_ row: SysMetadata, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> SysMetadata {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO sys_metadata (\"key\", value, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT(\"key\") DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at RETURNING \"key\", value, updated_at") { s throws(DatabaseError) -> SysMetadata in
+            return try db.withStatement("INSERT INTO sys_metadata (\"key\", value, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT(\"key\") DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at") { s throws(DatabaseError) -> SysMetadata in
                 row._bindColumns(to: s)
-                return try SysMetadata._returned(s)
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored() }
+                guard let stored = try fetch(key: row.key) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }

@@ -231,6 +231,30 @@ struct SwiftTable {
         indexPrefixes = prefixes
     }
 
+    /// The rowid alias column, if any.
+    var rowidColumn: SwiftColumn? { columns.first(where: \.isRowid) }
+
+    /// True when an INSERT stores exactly the bound values (no database defaults, no JSON re-encoding),
+    /// apart from the rowid, so the stored row can be computed without `RETURNING`.
+    var storedRowIsComputable: Bool {
+        columns.allSatisfy { c in
+            guard c.databaseDefault == nil else { return false }
+            if case .json = c.column.type { return false }
+            return true
+        }
+    }
+
+    /// Non-primary-key columns whose change costs index or foreign-key work: those in a UNIQUE key,
+    /// an index or a foreign key. Nil when that set cannot be known (a partial index).
+    var maintainedColumns: Set<String>? {
+        guard !table.indexes.contains(where: { $0.whereClause != nil }) else { return nil }
+        var names = Set(table.uniqueKeys.joined())
+        for index in table.indexes { names.formUnion(index.columns.map(\.name)) }
+        for fk in table.foreignKeys { names.formUnion(fk.columns) }
+        names.subtract(table.primaryKey)
+        return names
+    }
+
     var sqlTable: String { SQLIdentifier.quoted(table.name) }
     var selectList: String { columns.map(\.sqlName).joined(separator: ", ") }
     var orderBy: String { primaryKey.map { $0.columns.map(\.sqlName).joined(separator: ", ") } ?? "_rowid_" }
@@ -290,6 +314,26 @@ struct SwiftTable {
         out += "    func _bindColumns(to statement: borrowing Statement) {\n"
         for c in columns { out += "        \(c.bind("self.\(c.name)", at: c.parameter, "statement"))\n" }
         out += "    }\n\n"
+        if storedRowIsComputable {
+            out += "    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,\n"
+            out += "    /// timestamps at the stored millisecond precision, NaN as NULL.\n"
+            out += "    func _stored(\(rowidColumn == nil ? "" : "rowid: Int64")) -> \(typeName) {\n"
+            out += "        var row = self\n"
+            for c in columns {
+                if c.isRowid {
+                    out += "        row.\(c.name) = rowid\n"
+                    continue
+                }
+                switch c.column.type {
+                case .timestamp: out += "        row.\(c.name) = SQLiteTimestamp.stored(row.\(c.name))\n"
+                case .epoch: out += "        row.\(c.name) = SQLiteTimestamp.storedEpoch(row.\(c.name))\n"
+                case .real where c.isOptional: out += "        if row.\(c.name)?.isNaN == true { row.\(c.name) = nil }\n"
+                default: break
+                }
+            }
+            out += "        return row\n"
+            out += "    }\n\n"
+        }
         out += "    /// The single row an `INSERT … RETURNING` produced.\n"
         out += "    static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> \(typeName) {\n"
         out += "        guard try statement.step() else {\n"
@@ -310,16 +354,29 @@ struct SwiftTable {
         out += "    public let db: Database\n\n"
         out += "    public init(db: Database) {\n        self.db = db\n    }\n"
 
-        let insertSQL = "INSERT INTO \(sqlTable) (\(selectList)) VALUES (\(columns.map(\.insertValue).joined(separator: ", "))) RETURNING \(selectList)"
+        let insertValues = "INSERT INTO \(sqlTable) (\(selectList)) VALUES (\(columns.map(\.insertValue).joined(separator: ", ")))"
+        // `RETURNING` roughly doubles the cost of an INSERT in SQLite. When the database fills in
+        // nothing but the rowid, the stored row is computed in Swift instead (`_stored`).
+        let insertBody = storedRowIsComputable
+            ? """
+                try db.withStatement(\(SwiftTable.literal(insertValues))) { s throws(DatabaseError) -> \(T) in
+                    row._bindColumns(to: s)
+                    try s.run()
+                    return row._stored(\(rowidColumn == nil ? "" : "rowid: s.lastInsertRowID"))
+                }
+            """
+            : """
+                try db.withStatement(\(SwiftTable.literal(insertValues + " RETURNING \(selectList)"))) { s throws(DatabaseError) -> \(T) in
+                    row._bindColumns(to: s)
+                    return try \(T)._returned(s)
+                }
+            """
         out += indented("""
 
             /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
             @discardableResult
             public func insert(_ row: \(T)) throws(DatabaseError) -> \(T) {
-                try db.withStatement(\(SwiftTable.literal(insertSQL))) { s throws(DatabaseError) -> \(T) in
-                    row._bindColumns(to: s)
-                    return try \(T)._returned(s)
-                }
+            \(insertBody)
             }
 
             /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
@@ -433,10 +490,37 @@ struct SwiftTable {
         if let rowid = pk.columns.first(where: \.isRowid) {
             out += "        guard row.\(rowid.name) != nil else { return false }\n"
         }
-        out += "        return try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> Bool in\n"
+        let maintained = maintainedColumns.map { names in others.filter { names.contains($0.column.name) } } ?? []
+        let plain = others.filter { c in !maintained.contains { $0.column.name == c.column.name } }
+        guard !maintained.isEmpty, !plain.isEmpty else {
+            out += "        return try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> Bool in\n"
+            out += "            row._bindColumns(to: s)\n"
+            out += "            try s.run()\n"
+            out += "            return s.changes > 0\n"
+            out += "        }\n    }\n"
+            return out
+        }
+        // Rewriting an indexed column re-writes its index entries (and re-checks UNIQUE and foreign
+        // keys) even when the value is unchanged, which makes a full-row UPDATE several times slower.
+        // So first update only the other columns, guarded by the indexed ones being byte-for-byte
+        // unchanged; only when that matches no row, write every column.
+        let narrowSets = plain.map { c in
+            c.databaseDefault == nil ? "\(c.sqlName) = ?\(c.parameter)" : "\(c.sqlName) = COALESCE(?\(c.parameter), \(c.sqlName))"
+        }
+        let guards = maintained.map { c in
+            let value = c.databaseDefault == nil ? "?\(c.parameter)" : "COALESCE(?\(c.parameter), \(c.sqlName))"
+            return "\(c.sqlName) IS \(value) COLLATE BINARY"
+        }
+        let narrowSQL = "UPDATE \(sqlTable) SET \(narrowSets.joined(separator: ", ")) WHERE \(whereClause) AND \(guards.joined(separator: " AND "))"
+        out += "        return try db.withStatement(\(SwiftTable.literal(narrowSQL))) { s throws(DatabaseError) -> Bool in\n"
         out += "            row._bindColumns(to: s)\n"
         out += "            try s.run()\n"
-        out += "            return s.changes > 0\n"
+        out += "            if s.changes > 0 { return true }\n"
+        out += "            return try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> Bool in\n"
+        out += "                row._bindColumns(to: s)\n"
+        out += "                try s.run()\n"
+        out += "                return s.changes > 0\n"
+        out += "            }\n"
         out += "        }\n    }\n"
         return out
     }
@@ -489,12 +573,31 @@ struct SwiftTable {
                     : "\(c.sqlName) = COALESCE(?\(c.parameter), \(sqlTable).\(c.sqlName))"
             }
             if sets.isEmpty, let c = t.key.columns.first { sets = ["\(c.sqlName) = excluded.\(c.sqlName)"] }
-            let sql = "INSERT INTO \(sqlTable) (\(selectList)) VALUES (\(columns.map(\.insertValue).joined(separator: ", "))) "
-                + "ON CONFLICT(\(conflict)) DO UPDATE SET \(sets.joined(separator: ", ")) RETURNING \(selectList)"
+            let plainSQL = "INSERT INTO \(sqlTable) (\(selectList)) VALUES (\(columns.map(\.insertValue).joined(separator: ", "))) "
+                + "ON CONFLICT(\(conflict)) DO UPDATE SET \(sets.joined(separator: ", "))"
+            let sql = plainSQL + " RETURNING \(selectList)"
             out += "        case .\(SwiftNaming.escaped(t.name)):\n"
-            out += "            return try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> \(T) in\n"
+            guard storedRowIsComputable else {
+                out += "            return try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> \(T) in\n"
+                out += "                row._bindColumns(to: s)\n"
+                out += "                return try \(T)._returned(s)\n"
+                out += "            }\n"
+                continue
+            }
+            // Without `RETURNING` (which roughly doubles the cost of the statement): a sentinel
+            // last-insert rowid tells whether the row was inserted (then it is `_stored`) or an
+            // existing row was updated (then it is read back by the conflict key).
+            let keyArguments = t.key.columns.map { c in "\(c.name): " + (c.isRowid ? "row.\(c.name) ?? rowid" : "row.\(c.name)") }
+            out += "            return try db.withStatement(\(SwiftTable.literal(plainSQL))) { s throws(DatabaseError) -> \(T) in\n"
             out += "                row._bindColumns(to: s)\n"
-            out += "                return try \(T)._returned(s)\n"
+            out += "                s.setLastInsertRowID(Int64.min)\n"
+            out += "                try s.run()\n"
+            out += "                let rowid = s.lastInsertRowID\n"
+            out += "                if rowid != Int64.min { return row._stored(\(rowidColumn == nil ? "" : "rowid: rowid")) }\n"
+            out += "                guard let stored = try fetch(\(keyArguments.joined(separator: ", "))) else {\n"
+            out += "                    throw DatabaseError(kind: .misuse, message: \"upserted row not found\", sql: s.sql)\n"
+            out += "                }\n"
+            out += "                return stored\n"
             out += "            }\n"
         }
         out += "        }\n    }\n"

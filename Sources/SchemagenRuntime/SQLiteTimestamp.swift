@@ -21,6 +21,34 @@ public enum SQLiteTimestamp {
         return text.withUTF8 { parse($0) }.map { Date(timeIntervalSince1970: $0) }
     }
 
+    /// The date exactly as a TEXT timestamp column returns it after storing `date`: formatted
+    /// (milliseconds, rounded) and parsed back. `date` itself when it cannot be formatted (binding
+    /// such a date fails anyway). Lets an INSERT return the stored row without `RETURNING`.
+    public static func stored(_ date: Date) -> Date {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLength) { buffer -> Date in
+            guard let count = format(seconds: date.timeIntervalSince1970, into: buffer),
+                  let seconds = parse(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+            else { return date }
+            return Date(timeIntervalSince1970: seconds)
+        }
+    }
+
+    /// `stored(_:)` for an optional date.
+    public static func stored(_ date: Date?) -> Date? {
+        date.map { stored($0) }
+    }
+
+    /// The date exactly as a REAL seconds-since-1970 (`epoch`) column returns it; nil for NaN (stored as NULL).
+    public static func storedEpoch(_ date: Date?) -> Date? {
+        guard let date, !date.timeIntervalSince1970.isNaN else { return nil }
+        return Date(timeIntervalSince1970: date.timeIntervalSince1970)
+    }
+
+    /// `storedEpoch(_:)` for a non-optional date.
+    public static func storedEpoch(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970)
+    }
+
     // MARK: Calendar arithmetic
 
     @inline(__always)

@@ -58,6 +58,12 @@ public struct Statement: ~Copyable {
     /// Rowid of the most recent successful INSERT on this connection.
     @inlinable public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(sqlite3_db_handle(handle)) }
 
+    /// Sets the connection's last-insert rowid (`sqlite3_set_last_insert_rowid`), e.g. to a sentinel
+    /// before an upsert, to tell afterwards whether it inserted (the rowid changed) or updated.
+    @inlinable public func setLastInsertRowID(_ rowid: Int64) {
+        sqlite3_set_last_insert_rowid(sqlite3_db_handle(handle), rowid)
+    }
+
     /// Rows changed by the most recent INSERT/UPDATE/DELETE on this connection.
     @inlinable public var changes: Int { Int(sqlite3_changes64(sqlite3_db_handle(handle))) }
 

@@ -53,7 +53,7 @@ enum GRDBContender {
                 GRDBQValue(id: nil, learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
                            qValue: BenchData.qValue(i), visitCount: BenchData.visitCount(i), lastUpdated: BenchData.lastUpdated(i))
             }
-            return PreparedRun {
+            return PreparedRun(queue) {
                 let stored = try queue.write { db -> [GRDBQValue] in
                     var stored: [GRDBQValue] = []
                     stored.reserveCapacity(rows.count)
@@ -70,14 +70,14 @@ enum GRDBContender {
                 GRDBQValue(id: nil, learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
                            qValue: BenchData.upsertQValue(i), visitCount: BenchData.upsertVisitCount(i), lastUpdated: BenchData.upsertLastUpdated(i))
             }
-            return PreparedRun {
+            return PreparedRun(queue) {
                 try queue.write { db in
                     for var row in rows { try row.upsert(db) }
                 }
                 return rows.count
             }
         case .fetchAll:
-            return PreparedRun {
+            return PreparedRun(queue) {
                 let rows = try queue.read { db in
                     try GRDBQValue.fetchAll(db.cachedStatement(sql: select + " ORDER BY id"))
                 }
@@ -85,7 +85,7 @@ enum GRDBContender {
             }
         case .lookup:
             // One inDatabase block (no transaction, autocommit per statement as for the other contenders).
-            return PreparedRun {
+            return PreparedRun(queue) {
                 try queue.inDatabase { db in
                     var checksum = 0
                     for j in 0..<data.rows {
@@ -99,7 +99,7 @@ enum GRDBContender {
                 }
             }
         case .learnerLoop:
-            return PreparedRun {
+            return PreparedRun(queue) {
                 try queue.inDatabase { db in
                     var updated = 0
                     for j in 0..<data.loopIterations {

@@ -21,7 +21,7 @@ enum GeneratedContender {
                 RlQValue(learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
                          qValue: BenchData.qValue(i), visitCount: BenchData.visitCount(i), lastUpdated: BenchData.lastUpdated(i))
             }
-            return PreparedRun {
+            return PreparedRun(db) {
                 let stored = try dao.insert(contentsOf: rows)
                 return stored.count
             }
@@ -30,19 +30,19 @@ enum GeneratedContender {
                 RlQValue(learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
                          qValue: BenchData.upsertQValue(i), visitCount: BenchData.upsertVisitCount(i), lastUpdated: BenchData.upsertLastUpdated(i))
             }
-            return PreparedRun {
+            return PreparedRun(db) {
                 try db.transaction { _ in
                     for row in rows { try dao.upsert(row, onConflict: .learnerIdStateKeyActionKey) }
                 }
                 return rows.count
             }
         case .fetchAll:
-            return PreparedRun {
+            return PreparedRun(db) {
                 let rows = try dao.fetchAll()
                 return rows.reduce(rows.count) { $0 + Int($1.visitCount ?? 0) }
             }
         case .lookup:
-            return PreparedRun {
+            return PreparedRun(db) {
                 var checksum = 0
                 for j in 0..<data.rows {
                     let i = data.lookupRow(j)
@@ -53,7 +53,7 @@ enum GeneratedContender {
                 return checksum
             }
         case .learnerLoop:
-            return PreparedRun {
+            return PreparedRun(db) {
                 var updated = 0
                 for j in 0..<data.loopIterations {
                     let i = data.loopRow(j)

@@ -66,7 +66,14 @@ struct BenchData {
 /// A prepared run: the database is open and the inputs are built; `body` is the timed part and
 /// returns a checksum that must be the same for every contender.
 struct PreparedRun {
+    /// Keeps the connection open for as long as the run exists.
+    var connection: AnyObject?
     var body: () throws -> Int
+
+    init(_ connection: AnyObject? = nil, body: @escaping () throws -> Int) {
+        self.connection = connection
+        self.body = body
+    }
 }
 
 /// Monotonic nanoseconds.

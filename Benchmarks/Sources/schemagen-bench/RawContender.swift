@@ -177,7 +177,7 @@ enum RawContender {
             let begin = try c.prepare("BEGIN IMMEDIATE")
             let commit = try c.prepare("COMMIT")
             let insert = try c.prepare("INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-            return PreparedRun {
+            return PreparedRun(c) {
                 var stored: [RawRow] = []
                 stored.reserveCapacity(rows.count)
                 try c.run(begin, "BEGIN")
@@ -206,7 +206,7 @@ enum RawContender {
                 INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
                 ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated
                 """)
-            return PreparedRun {
+            return PreparedRun(c) {
                 try c.run(begin, "BEGIN")
                 for row in rows {
                     sqlite3_bind_text(upsert, 1, row.learnerId, -1, SQLITE_TRANSIENT_BENCH)
@@ -222,7 +222,7 @@ enum RawContender {
             }
         case .fetchAll:
             let all = try c.prepare(select + " ORDER BY id")
-            return PreparedRun {
+            return PreparedRun(c) {
                 var rows: [RawRow] = []
                 while sqlite3_step(all) == SQLITE_ROW { rows.append(rawReadRow(all)) }
                 sqlite3_reset(all)
@@ -230,7 +230,7 @@ enum RawContender {
             }
         case .lookup:
             let byKey = try c.prepare(select + " WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3")
-            return PreparedRun {
+            return PreparedRun(c) {
                 var checksum = 0
                 for j in 0..<data.rows {
                     let i = data.lookupRow(j)
@@ -248,7 +248,7 @@ enum RawContender {
         case .learnerLoop:
             let byKey = try c.prepare(select + " WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3")
             let update = try c.prepare("UPDATE rl_q_value SET q_value = ?2, visit_count = ?3, last_updated = ?4 WHERE id = ?1")
-            return PreparedRun {
+            return PreparedRun(c) {
                 var updated = 0
                 for j in 0..<data.loopIterations {
                     let i = data.loopRow(j)

@@ -12,47 +12,56 @@ import Foundation
 //     --dir PATH        scratch directory (default: a new directory under the system temp dir)
 //     --verbose         print every round
 
-var arguments = Array(CommandLine.arguments.dropFirst())
+struct Options {
+    var rounds = 5
+    var rowCount = 100_000
+    var only: Set<String> = []
+    var contenders = ContenderKind.allCases
+    var sizes = [100, 1_000, 10_000]
+    var generatorRepeats = 3
+    var scratch: String?
+    var verbose = false
+
+    static func parse(_ arguments: [String]) -> Options {
+        var o = Options()
+        var k = 0
+        func value() -> String {
+            k += 1
+            guard k < arguments.count else { print("error: missing value after \(arguments[k - 1])"); exit(2) }
+            return arguments[k]
+        }
+        while k < arguments.count {
+            switch arguments[k] {
+            case "--rounds": o.rounds = max(1, Int(value()) ?? 5)
+            case "--rows": o.rowCount = max(100, Int(value()) ?? 100_000)
+            case "--only": o.only = Set(value().split(separator: ",").map(String.init))
+            case "--contenders":
+                let names = value().split(separator: ",").map { $0.lowercased() }
+                o.contenders = ContenderKind.allCases.filter { c in names.contains { c.rawValue.lowercased().hasPrefix($0) } }
+            case "--sizes": o.sizes = value().split(separator: ",").compactMap { Int($0) }
+            case "--generator-repeats": o.generatorRepeats = max(1, Int(value()) ?? 3)
+            case "--dir": o.scratch = value()
+            case "--verbose": o.verbose = true
+            default: print("error: unknown argument \(arguments[k])"); exit(2)
+            }
+            k += 1
+        }
+        return o
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--generator-child", arguments.count == 2 {
     do { try GeneratorBench.child(path: arguments[1]) } catch { print("error: \(error)"); exit(1) }
     exit(0)
 }
+let options = Options.parse(arguments)
 
-var rounds = 5
-var rowCount = 100_000
-var only: Set<String> = []
-var contenders = ContenderKind.allCases
-var sizes = [100, 1_000, 10_000]
-var generatorRepeats = 3
-var scratch: String?
-var verbose = false
-var k = 0
-func value() -> String {
-    k += 1
-    guard k < arguments.count else { print("error: missing value after \(arguments[k - 1])"); exit(2) }
-    return arguments[k]
-}
-while k < arguments.count {
-    switch arguments[k] {
-    case "--rounds": rounds = max(1, Int(value()) ?? 5)
-    case "--rows": rowCount = max(100, Int(value()) ?? 100_000)
-    case "--only": only = Set(value().split(separator: ",").map(String.init))
-    case "--contenders":
-        let names = value().split(separator: ",").map { $0.lowercased() }
-        contenders = ContenderKind.allCases.filter { c in names.contains { c.rawValue.lowercased().hasPrefix($0) } }
-    case "--sizes": sizes = value().split(separator: ",").compactMap { Int($0) }
-    case "--generator-repeats": generatorRepeats = max(1, Int(value()) ?? 3)
-    case "--dir": scratch = value()
-    case "--verbose": verbose = true
-    default: print("error: unknown argument \(arguments[k])"); exit(2)
-    }
-    k += 1
-}
-
-let directory = scratch ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("schemagen-bench-\(getpid())")
+let directory = options.scratch ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("schemagen-bench-\(getpid())")
 try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
-@MainActor func runDatabaseBenchmarks() throws {
+func runDatabaseBenchmarks(_ options: Options, directory: String) throws {
+    let (rounds, rowCount, only, contenders, verbose) = (options.rounds, options.rowCount, options.only, options.contenders, options.verbose)
     let workloads = Workload.allCases.filter { only.isEmpty || only.contains("db") || only.contains($0.rawValue) }
     guard !workloads.isEmpty else { return }
     let data = BenchData(rows: rowCount, loopIterations: rowCount / 2)
@@ -124,11 +133,11 @@ try? FileManager.default.createDirectory(atPath: directory, withIntermediateDire
 }
 
 do {
-    if only.isEmpty || !only.contains("generator") || only.count > 1 {
-        try runDatabaseBenchmarks()
+    if options.only.isEmpty || !options.only.contains("generator") || options.only.count > 1 {
+        try runDatabaseBenchmarks(options, directory: directory)
     }
-    if only.isEmpty || only.contains("generator") {
-        try GeneratorBench.run(sizes: sizes, repeats: generatorRepeats, directory: directory)
+    if options.only.isEmpty || options.only.contains("generator") {
+        try GeneratorBench.run(sizes: options.sizes, repeats: options.generatorRepeats, directory: directory)
     }
     try? FileManager.default.removeItem(atPath: directory)
 } catch {

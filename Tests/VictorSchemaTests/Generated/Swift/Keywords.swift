@@ -197,10 +197,15 @@ public struct OrderDAO: Sendable {
     @discardableResult
     public func update(_ row: Order) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE \"order\" SET \"group\" = ?2, \"default\" = ?3, \"select\" = ?4, \"where\" = ?5, placed_at = COALESCE(?6, placed_at) WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE \"order\" SET \"select\" = ?4, placed_at = COALESCE(?6, placed_at) WHERE id = ?1 AND \"group\" IS ?2 COLLATE BINARY AND \"default\" IS ?3 COLLATE BINARY AND \"where\" IS ?5 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
-            return s.changes > 0
+            if s.changes > 0 { return true }
+            return try db.withStatement("UPDATE \"order\" SET \"group\" = ?2, \"default\" = ?3, \"select\" = ?4, \"where\" = ?5, placed_at = COALESCE(?6, placed_at) WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+                row._bindColumns(to: s)
+                try s.run()
+                return s.changes > 0
+            }
         }
     }
 
