@@ -375,6 +375,19 @@ public struct RlLearnerDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: RlLearner, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO rl_learner (id, name, type, config, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, COALESCE(?5, (datetime('now'))), ?6) ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type, config = excluded.config, created_at = COALESCE(?5, rl_learner.created_at), updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -386,7 +399,7 @@ public struct RlLearnerDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: RlLearner, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlLearner {
+    public func upsertAndFetch(_ row: RlLearner, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlLearner {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO rl_learner (id, name, type, config, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, COALESCE(?5, (datetime('now'))), ?6) ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type, config = excluded.config, created_at = COALESCE(?5, rl_learner.created_at), updated_at = excluded.updated_at RETURNING id, name, type, config, created_at, updated_at") { s throws(DatabaseError) -> RlLearner in
@@ -637,6 +650,19 @@ public struct RlOutcomeDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: RlOutcome, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO rl_outcome (id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, COALESCE(?10, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, provider = excluded.provider, model = excluded.model, task_type = excluded.task_type, vertical = excluded.vertical, success = excluded.success, quality_score = excluded.quality_score, metadata = excluded.metadata, created_at = COALESCE(?10, rl_outcome.created_at)") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -648,7 +674,7 @@ public struct RlOutcomeDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: RlOutcome, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlOutcome {
+    public func upsertAndFetch(_ row: RlOutcome, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlOutcome {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO rl_outcome (id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, COALESCE(?10, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, provider = excluded.provider, model = excluded.model, task_type = excluded.task_type, vertical = excluded.vertical, success = excluded.success, quality_score = excluded.quality_score, metadata = excluded.metadata, created_at = COALESCE(?10, rl_outcome.created_at) RETURNING id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at") { s throws(DatabaseError) -> RlOutcome in
@@ -871,6 +897,24 @@ public struct RlQValueDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: RlQValue, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, state_key = excluded.state_key, action_key = excluded.action_key, q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        case .learnerIdStateKeyActionKey:
+            try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -884,15 +928,17 @@ public struct RlQValueDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: RlQValue, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlQValue {
+    public func upsertAndFetch(_ row: RlQValue, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlQValue {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, state_key = excluded.state_key, action_key = excluded.action_key, q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated") { s throws(DatabaseError) -> RlQValue in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id ?? rowid) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -901,10 +947,12 @@ public struct RlQValueDAO: Sendable {
         case .learnerIdStateKeyActionKey:
             return try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated") { s throws(DatabaseError) -> RlQValue in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(learnerId: row.learnerId, stateKey: row.stateKey, actionKey: row.actionKey) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -1110,6 +1158,19 @@ public struct RlTransitionDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: RlTransition, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO rl_transition (id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, from_state = excluded.from_state, to_state = excluded.to_state, \"action\" = excluded.\"action\", reward = excluded.reward, metadata = excluded.metadata, created_at = COALESCE(?8, rl_transition.created_at)") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -1121,7 +1182,7 @@ public struct RlTransitionDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: RlTransition, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlTransition {
+    public func upsertAndFetch(_ row: RlTransition, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlTransition {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO rl_transition (id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, from_state = excluded.from_state, to_state = excluded.to_state, \"action\" = excluded.\"action\", reward = excluded.reward, metadata = excluded.metadata, created_at = COALESCE(?8, rl_transition.created_at) RETURNING id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at") { s throws(DatabaseError) -> RlTransition in
@@ -1340,6 +1401,24 @@ public struct RlParamDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: RlParam, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, param_key = excluded.param_key, param_value = excluded.param_value, context = excluded.context, sample_count = excluded.sample_count, confidence = excluded.confidence, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        case .learnerIdParamKeyContext:
+            try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(learner_id, param_key, context) DO UPDATE SET param_value = excluded.param_value, sample_count = excluded.sample_count, confidence = excluded.confidence, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -1353,15 +1432,17 @@ public struct RlParamDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: RlParam, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlParam {
+    public func upsertAndFetch(_ row: RlParam, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlParam {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, param_key = excluded.param_key, param_value = excluded.param_value, context = excluded.context, sample_count = excluded.sample_count, confidence = excluded.confidence, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlParam in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id ?? rowid) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -1370,10 +1451,12 @@ public struct RlParamDAO: Sendable {
         case .learnerIdParamKeyContext:
             return try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(learner_id, param_key, context) DO UPDATE SET param_value = excluded.param_value, sample_count = excluded.sample_count, confidence = excluded.confidence, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlParam in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(learnerId: row.learnerId, paramKey: row.paramKey, context: row.context) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -1582,6 +1665,24 @@ public struct RlTaskStatDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: RlTaskStat, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, task_type = excluded.task_type, stat_key = excluded.stat_key, stat_value = excluded.stat_value, sample_count = excluded.sample_count, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        case .learnerIdTaskTypeStatKey:
+            try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(learner_id, task_type, stat_key) DO UPDATE SET stat_value = excluded.stat_value, sample_count = excluded.sample_count, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -1595,15 +1696,17 @@ public struct RlTaskStatDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: RlTaskStat, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlTaskStat {
+    public func upsertAndFetch(_ row: RlTaskStat, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlTaskStat {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, task_type = excluded.task_type, stat_key = excluded.stat_key, stat_value = excluded.stat_value, sample_count = excluded.sample_count, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlTaskStat in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id ?? rowid) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -1612,10 +1715,12 @@ public struct RlTaskStatDAO: Sendable {
         case .learnerIdTaskTypeStatKey:
             return try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(learner_id, task_type, stat_key) DO UPDATE SET stat_value = excluded.stat_value, sample_count = excluded.sample_count, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlTaskStat in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(learnerId: row.learnerId, taskType: row.taskType, statKey: row.statKey) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -1814,6 +1919,19 @@ public struct RlPatternDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: RlPattern, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO rl_pattern (id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO UPDATE SET task_type = excluded.task_type, pattern_name = excluded.pattern_name, avg_quality = excluded.avg_quality, confidence = excluded.confidence, source_verticals = excluded.source_verticals, recommendation = excluded.recommendation, sample_count = excluded.sample_count, created_at = excluded.created_at, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -1825,15 +1943,17 @@ public struct RlPatternDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: RlPattern, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlPattern {
+    public func upsertAndFetch(_ row: RlPattern, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlPattern {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO rl_pattern (id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO UPDATE SET task_type = excluded.task_type, pattern_name = excluded.pattern_name, avg_quality = excluded.avg_quality, confidence = excluded.confidence, source_verticals = excluded.source_verticals, recommendation = excluded.recommendation, sample_count = excluded.sample_count, created_at = excluded.created_at, updated_at = excluded.updated_at") { s throws(DatabaseError) -> RlPattern in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored() }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -2014,6 +2134,19 @@ public struct RlPatternUseDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: RlPatternUse, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO rl_pattern_use (id, pattern_id, target_vertical, success, quality_score, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET pattern_id = excluded.pattern_id, target_vertical = excluded.target_vertical, success = excluded.success, quality_score = excluded.quality_score, applied_at = excluded.applied_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -2025,15 +2158,17 @@ public struct RlPatternUseDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: RlPatternUse, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlPatternUse {
+    public func upsertAndFetch(_ row: RlPatternUse, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlPatternUse {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO rl_pattern_use (id, pattern_id, target_vertical, success, quality_score, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET pattern_id = excluded.pattern_id, target_vertical = excluded.target_vertical, success = excluded.success, quality_score = excluded.quality_score, applied_at = excluded.applied_at") { s throws(DatabaseError) -> RlPatternUse in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id ?? rowid) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -2200,6 +2335,19 @@ public struct RlMetricDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: RlMetric, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO rl_metric (id, learner_id, metric_type, metric_value, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, metric_type = excluded.metric_type, metric_value = excluded.metric_value, metadata = excluded.metadata, created_at = COALESCE(?6, rl_metric.created_at)") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -2211,7 +2359,7 @@ public struct RlMetricDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: RlMetric, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlMetric {
+    public func upsertAndFetch(_ row: RlMetric, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> RlMetric {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO rl_metric (id, learner_id, metric_type, metric_value, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, metric_type = excluded.metric_type, metric_value = excluded.metric_value, metadata = excluded.metadata, created_at = COALESCE(?6, rl_metric.created_at) RETURNING id, learner_id, metric_type, metric_value, metadata, created_at") { s throws(DatabaseError) -> RlMetric in
@@ -2443,6 +2591,24 @@ public struct AgentTeamConfigDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: AgentTeamConfig, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO UPDATE SET config_key = excluded.config_key, formation = excluded.formation, role_counts = excluded.role_counts, task_category = excluded.task_category, execution_count = excluded.execution_count, success_count = excluded.success_count, avg_quality = excluded.avg_quality, avg_duration = excluded.avg_duration, q_value = excluded.q_value, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        case .configKey:
+            try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(config_key) DO UPDATE SET formation = excluded.formation, role_counts = excluded.role_counts, task_category = excluded.task_category, execution_count = excluded.execution_count, success_count = excluded.success_count, avg_quality = excluded.avg_quality, avg_duration = excluded.avg_duration, q_value = excluded.q_value, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -2456,15 +2622,17 @@ public struct AgentTeamConfigDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: AgentTeamConfig, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentTeamConfig {
+    public func upsertAndFetch(_ row: AgentTeamConfig, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentTeamConfig {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO UPDATE SET config_key = excluded.config_key, formation = excluded.formation, role_counts = excluded.role_counts, task_category = excluded.task_category, execution_count = excluded.execution_count, success_count = excluded.success_count, avg_quality = excluded.avg_quality, avg_duration = excluded.avg_duration, q_value = excluded.q_value, updated_at = excluded.updated_at") { s throws(DatabaseError) -> AgentTeamConfig in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id ?? rowid) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -2473,10 +2641,12 @@ public struct AgentTeamConfigDAO: Sendable {
         case .configKey:
             return try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(config_key) DO UPDATE SET formation = excluded.formation, role_counts = excluded.role_counts, task_category = excluded.task_category, execution_count = excluded.execution_count, success_count = excluded.success_count, avg_quality = excluded.avg_quality, avg_duration = excluded.avg_duration, q_value = excluded.q_value, updated_at = excluded.updated_at") { s throws(DatabaseError) -> AgentTeamConfig in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(configKey: row.configKey) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -2679,6 +2849,19 @@ public struct AgentTeamRunDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: AgentTeamRun, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO agent_team_run (id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, COALESCE(?12, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET team_id = excluded.team_id, task_category = excluded.task_category, formation = excluded.formation, role_counts = excluded.role_counts, member_count = excluded.member_count, budget_used = excluded.budget_used, tools_used = excluded.tools_used, success = excluded.success, quality_score = excluded.quality_score, duration_seconds = excluded.duration_seconds, created_at = COALESCE(?12, agent_team_run.created_at)") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -2690,7 +2873,7 @@ public struct AgentTeamRunDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: AgentTeamRun, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentTeamRun {
+    public func upsertAndFetch(_ row: AgentTeamRun, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentTeamRun {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO agent_team_run (id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, COALESCE(?12, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET team_id = excluded.team_id, task_category = excluded.task_category, formation = excluded.formation, role_counts = excluded.role_counts, member_count = excluded.member_count, budget_used = excluded.budget_used, tools_used = excluded.tools_used, success = excluded.success, quality_score = excluded.quality_score, duration_seconds = excluded.duration_seconds, created_at = COALESCE(?12, agent_team_run.created_at) RETURNING id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at") { s throws(DatabaseError) -> AgentTeamRun in
@@ -2876,6 +3059,19 @@ public struct AgentWorkflowRunDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: AgentWorkflowRun, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO agent_workflow_run (id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?9, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET workflow_name = excluded.workflow_name, task_type = excluded.task_type, success = excluded.success, duration_seconds = excluded.duration_seconds, quality_score = excluded.quality_score, vertical = excluded.vertical, mode = excluded.mode, created_at = COALESCE(?9, agent_workflow_run.created_at)") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -2887,7 +3083,7 @@ public struct AgentWorkflowRunDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: AgentWorkflowRun, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentWorkflowRun {
+    public func upsertAndFetch(_ row: AgentWorkflowRun, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentWorkflowRun {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO agent_workflow_run (id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?9, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET workflow_name = excluded.workflow_name, task_type = excluded.task_type, success = excluded.success, duration_seconds = excluded.duration_seconds, quality_score = excluded.quality_score, vertical = excluded.vertical, mode = excluded.mode, created_at = COALESCE(?9, agent_workflow_run.created_at) RETURNING id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at") { s throws(DatabaseError) -> AgentWorkflowRun in
@@ -3067,6 +3263,19 @@ public struct AgentPromptStyleDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: AgentPromptStyle, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO agent_prompt_style (id, style_name, description, template, success_rate, usage_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET style_name = excluded.style_name, description = excluded.description, template = excluded.template, success_rate = excluded.success_rate, usage_count = excluded.usage_count, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -3078,15 +3287,17 @@ public struct AgentPromptStyleDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: AgentPromptStyle, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentPromptStyle {
+    public func upsertAndFetch(_ row: AgentPromptStyle, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentPromptStyle {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO agent_prompt_style (id, style_name, description, template, success_rate, usage_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET style_name = excluded.style_name, description = excluded.description, template = excluded.template, success_rate = excluded.success_rate, usage_count = excluded.usage_count, updated_at = excluded.updated_at") { s throws(DatabaseError) -> AgentPromptStyle in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored() }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -3259,6 +3470,19 @@ public struct AgentPromptElementDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: AgentPromptElement, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO agent_prompt_element (id, style_id, element_type, content, position) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET style_id = excluded.style_id, element_type = excluded.element_type, content = excluded.content, position = excluded.position") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -3270,15 +3494,17 @@ public struct AgentPromptElementDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: AgentPromptElement, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentPromptElement {
+    public func upsertAndFetch(_ row: AgentPromptElement, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentPromptElement {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO agent_prompt_element (id, style_id, element_type, content, position) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET style_id = excluded.style_id, element_type = excluded.element_type, content = excluded.content, position = excluded.position") { s throws(DatabaseError) -> AgentPromptElement in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id ?? rowid) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -3454,6 +3680,19 @@ public struct AgentCurriculumStageDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: AgentCurriculumStage, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO agent_curriculum_stage (id, stage_name, difficulty, prerequisites, completion_criteria, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET stage_name = excluded.stage_name, difficulty = excluded.difficulty, prerequisites = excluded.prerequisites, completion_criteria = excluded.completion_criteria, created_at = excluded.created_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -3465,15 +3704,17 @@ public struct AgentCurriculumStageDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: AgentCurriculumStage, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentCurriculumStage {
+    public func upsertAndFetch(_ row: AgentCurriculumStage, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentCurriculumStage {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO agent_curriculum_stage (id, stage_name, difficulty, prerequisites, completion_criteria, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET stage_name = excluded.stage_name, difficulty = excluded.difficulty, prerequisites = excluded.prerequisites, completion_criteria = excluded.completion_criteria, created_at = excluded.created_at") { s throws(DatabaseError) -> AgentCurriculumStage in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id ?? rowid) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -3648,6 +3889,19 @@ public struct AgentCurriculumMetricDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: AgentCurriculumMetric, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO agent_curriculum_metric (id, stage_id, metric_name, metric_value, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET stage_id = excluded.stage_id, metric_name = excluded.metric_name, metric_value = excluded.metric_value, created_at = excluded.created_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -3659,15 +3913,17 @@ public struct AgentCurriculumMetricDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: AgentCurriculumMetric, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentCurriculumMetric {
+    public func upsertAndFetch(_ row: AgentCurriculumMetric, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentCurriculumMetric {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO agent_curriculum_metric (id, stage_id, metric_name, metric_value, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET stage_id = excluded.stage_id, metric_name = excluded.metric_name, metric_value = excluded.metric_value, created_at = excluded.created_at") { s throws(DatabaseError) -> AgentCurriculumMetric in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(id: row.id ?? rowid) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -3834,6 +4090,19 @@ public struct AgentPolicySnapshotDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: AgentPolicySnapshot, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO agent_policy_snapshot (id, learner_id, snapshot_name, policy_data, performance_score, created_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, snapshot_name = excluded.snapshot_name, policy_data = excluded.policy_data, performance_score = excluded.performance_score, created_at = COALESCE(?6, agent_policy_snapshot.created_at)") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -3845,7 +4114,7 @@ public struct AgentPolicySnapshotDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: AgentPolicySnapshot, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentPolicySnapshot {
+    public func upsertAndFetch(_ row: AgentPolicySnapshot, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> AgentPolicySnapshot {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO agent_policy_snapshot (id, learner_id, snapshot_name, policy_data, performance_score, created_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET learner_id = excluded.learner_id, snapshot_name = excluded.snapshot_name, policy_data = excluded.policy_data, performance_score = excluded.performance_score, created_at = COALESCE(?6, agent_policy_snapshot.created_at) RETURNING id, learner_id, snapshot_name, policy_data, performance_score, created_at") { s throws(DatabaseError) -> AgentPolicySnapshot in
@@ -4036,6 +4305,19 @@ public struct UiSessionDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: UiSession, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO ui_session (id, name, provider, model, profile, data, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET name = excluded.name, provider = excluded.provider, model = excluded.model, profile = excluded.profile, data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -4047,7 +4329,7 @@ public struct UiSessionDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: UiSession, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> UiSession {
+    public func upsertAndFetch(_ row: UiSession, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> UiSession {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO ui_session (id, name, provider, model, profile, data, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET name = excluded.name, provider = excluded.provider, model = excluded.model, profile = excluded.profile, data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at RETURNING id, name, provider, model, profile, data, created_at, updated_at") { s throws(DatabaseError) -> UiSession in
@@ -4276,6 +4558,24 @@ public struct UiFailedCallDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: UiFailedCall, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO ui_failed_call (id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO UPDATE SET tool_name = excluded.tool_name, args_hash = excluded.args_hash, args_json = excluded.args_json, error_message = excluded.error_message, failure_count = excluded.failure_count, first_seen = excluded.first_seen, last_seen = excluded.last_seen, expires_at = excluded.expires_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        case .toolNameArgsHash:
+            try db.withStatement("INSERT INTO ui_failed_call (id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(tool_name, args_hash) DO UPDATE SET args_json = excluded.args_json, error_message = excluded.error_message, failure_count = excluded.failure_count, first_seen = excluded.first_seen, last_seen = excluded.last_seen, expires_at = excluded.expires_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -4289,7 +4589,7 @@ public struct UiFailedCallDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: UiFailedCall, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> UiFailedCall {
+    public func upsertAndFetch(_ row: UiFailedCall, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> UiFailedCall {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO ui_failed_call (id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO UPDATE SET tool_name = excluded.tool_name, args_hash = excluded.args_hash, args_json = excluded.args_json, error_message = excluded.error_message, failure_count = excluded.failure_count, first_seen = excluded.first_seen, last_seen = excluded.last_seen, expires_at = excluded.expires_at RETURNING id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at") { s throws(DatabaseError) -> UiFailedCall in
@@ -4449,6 +4749,19 @@ public struct SysMetadataDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: SysMetadata, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO sys_metadata (\"key\", value, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT(\"key\") DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -4460,15 +4773,17 @@ public struct SysMetadataDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: SysMetadata, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> SysMetadata {
+    public func upsertAndFetch(_ row: SysMetadata, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> SysMetadata {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO sys_metadata (\"key\", value, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT(\"key\") DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at") { s throws(DatabaseError) -> SysMetadata in
                 row._bindColumns(to: s)
+                let previous = s.lastInsertRowID
                 s.setLastInsertRowID(Int64.min)
                 try s.run()
                 let rowid = s.lastInsertRowID
                 if rowid != Int64.min { return row._stored() }
+                s.setLastInsertRowID(previous)
                 guard let stored = try fetch(key: row.key) else {
                     throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
                 }
@@ -4611,6 +4926,19 @@ public struct SysSchemaVersionDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: SysSchemaVersion, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO sys_schema_version (version, applied_at) VALUES (?1, COALESCE(?2, (datetime('now')))) ON CONFLICT(version) DO UPDATE SET applied_at = COALESCE(?2, sys_schema_version.applied_at)") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -4622,7 +4950,7 @@ public struct SysSchemaVersionDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: SysSchemaVersion, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> SysSchemaVersion {
+    public func upsertAndFetch(_ row: SysSchemaVersion, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> SysSchemaVersion {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO sys_schema_version (version, applied_at) VALUES (?1, COALESCE(?2, (datetime('now')))) ON CONFLICT(version) DO UPDATE SET applied_at = COALESCE(?2, sys_schema_version.applied_at) RETURNING version, applied_at") { s throws(DatabaseError) -> SysSchemaVersion in

@@ -51,6 +51,7 @@ public enum SwiftEmitter {
 
 extension String {
     func replacingAll(_ target: Character, with replacement: String) -> String {
+        guard contains(target) else { return self }
         var out = ""
         for c in self { if c == target { out += replacement } else { out.append(c) } }
         return out
@@ -64,7 +65,9 @@ extension Substring {
 }
 
 /// One column as the Swift code sees it.
-struct SwiftColumn {
+/// A class: tables hold many references to their columns (keys, prefixes), and copying the
+/// wrapped `Column` value costs a retain per string it holds.
+final class SwiftColumn {
     let column: Column
     /// 0-based result column; the parameter number is `index + 1`.
     let index: Int
@@ -79,6 +82,8 @@ struct SwiftColumn {
         self.column = column
         self.index = index
         self.rawName = SwiftNaming.propertyName(for: column)
+        self.name = SwiftNaming.escaped(rawName)
+        self.sqlName = SQLIdentifier.quoted(column.name)
         self.isRowid = isRowid
         if isRowid {
             databaseDefault = nil
@@ -114,8 +119,10 @@ struct SwiftColumn {
         }
     }
 
-    var name: String { SwiftNaming.escaped(rawName) }
-    var sqlName: String { SQLIdentifier.quoted(column.name) }
+    /// The Swift property name, backticked when it is a keyword.
+    let name: String
+    /// The column name as SQL needs it (quoted when it must be).
+    let sqlName: String
     var parameter: Int { index + 1 }
     var baseType: String { column.type.swiftType }
     /// The property is optional: nullable, a rowid alias (nil before insert), or defaulted by the database.
@@ -204,6 +211,7 @@ struct SwiftTable {
         let rowid = table.rowidAlias?.name
         let cols = table.columns.enumerated().map { SwiftColumn($1, index: $0, isRowid: $1.name == rowid) }
         columns = cols
+        selectList = cols.map(\.sqlName).joined(separator: ", ")
         func key(_ names: [String]) -> SwiftKey? {
             let found = names.compactMap { n in cols.first { $0.column.name == n } }
             return found.count == names.count && !found.isEmpty ? SwiftKey(columns: found) : nil
@@ -256,15 +264,24 @@ struct SwiftTable {
     }
 
     var sqlTable: String { SQLIdentifier.quoted(table.name) }
-    var selectList: String { columns.map(\.sqlName).joined(separator: ", ") }
+    /// Every column, in schema order, as an SQL select list.
+    let selectList: String
     var orderBy: String { primaryKey.map { $0.columns.map(\.sqlName).joined(separator: ", ") } ?? "_rowid_" }
 
     static func literal(_ sql: String) -> String { SwiftNaming.stringLiteral(sql) }
 
     /// Indents every non-empty line by four spaces.
     func indented(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
+        // Byte-level: this runs over every generated line.
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
+        var atLineStart = true
+        for b in text.utf8 {
+            if atLineStart && b != 0x0A { out.append(contentsOf: [0x20, 0x20, 0x20, 0x20]) }
+            out.append(b)
+            atLineStart = b == 0x0A
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func doc(_ text: String?, indent: String) -> String {
@@ -558,11 +575,18 @@ struct SwiftTable {
             out += "        case \(SwiftNaming.escaped(t.name))\n"
         }
         out += "    }\n\n"
+        // Two entry points, as in GRDB: `upsert` only writes; `upsertAndFetch` also returns the
+        // stored row, which costs a read of the existing row when the conflict path is taken.
+        var plain = "    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns\n"
+        plain += "    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).\n"
+        plain += "    /// Use `upsertAndFetch` for the row as stored.\n"
+        plain += "    public func upsert(_ row: \(T), onConflict target: ConflictTarget = .\(SwiftNaming.escaped(first.name))) throws(DatabaseError) {\n"
+        plain += "        switch target {\n"
         out += "    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns\n"
         out += "    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);\n"
         out += "    /// returns the row as stored.\n"
         out += "    @discardableResult\n"
-        out += "    public func upsert(_ row: \(T), onConflict target: ConflictTarget = .\(SwiftNaming.escaped(first.name))) throws(DatabaseError) -> \(T) {\n"
+        out += "    public func upsertAndFetch(_ row: \(T), onConflict target: ConflictTarget = .\(SwiftNaming.escaped(first.name))) throws(DatabaseError) -> \(T) {\n"
         out += "        switch target {\n"
         for t in targets {
             let conflict = t.key.columns.map(\.sqlName).joined(separator: ", ")
@@ -576,6 +600,11 @@ struct SwiftTable {
             let plainSQL = "INSERT INTO \(sqlTable) (\(selectList)) VALUES (\(columns.map(\.insertValue).joined(separator: ", "))) "
                 + "ON CONFLICT(\(conflict)) DO UPDATE SET \(sets.joined(separator: ", "))"
             let sql = plainSQL + " RETURNING \(selectList)"
+            plain += "        case .\(SwiftNaming.escaped(t.name)):\n"
+            plain += "            try db.withStatement(\(SwiftTable.literal(plainSQL))) { s throws(DatabaseError) in\n"
+            plain += "                row._bindColumns(to: s)\n"
+            plain += "                try s.run()\n"
+            plain += "            }\n"
             out += "        case .\(SwiftNaming.escaped(t.name)):\n"
             guard storedRowIsComputable else {
                 out += "            return try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> \(T) in\n"
@@ -590,10 +619,12 @@ struct SwiftTable {
             let keyArguments = t.key.columns.map { c in "\(c.name): " + (c.isRowid ? "row.\(c.name) ?? rowid" : "row.\(c.name)") }
             out += "            return try db.withStatement(\(SwiftTable.literal(plainSQL))) { s throws(DatabaseError) -> \(T) in\n"
             out += "                row._bindColumns(to: s)\n"
+            out += "                let previous = s.lastInsertRowID\n"
             out += "                s.setLastInsertRowID(Int64.min)\n"
             out += "                try s.run()\n"
             out += "                let rowid = s.lastInsertRowID\n"
             out += "                if rowid != Int64.min { return row._stored(\(rowidColumn == nil ? "" : "rowid: rowid")) }\n"
+            out += "                s.setLastInsertRowID(previous)\n"
             out += "                guard let stored = try fetch(\(keyArguments.joined(separator: ", "))) else {\n"
             out += "                    throw DatabaseError(kind: .misuse, message: \"upserted row not found\", sql: s.sql)\n"
             out += "                }\n"
@@ -601,6 +632,7 @@ struct SwiftTable {
             out += "            }\n"
         }
         out += "        }\n    }\n"
-        return out
+        plain += "        }\n    }\n\n"
+        return plain + out
     }
 }

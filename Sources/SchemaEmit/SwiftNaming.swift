@@ -96,6 +96,10 @@ public enum SwiftNaming {
 
     /// A Swift string literal (with quotes) for arbitrary text.
     public static func stringLiteral(_ s: String) -> String {
+        // Fast path (almost every SQL string): nothing to escape, so copy it whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -263,8 +263,11 @@ public struct Statement: ~Copyable {
     /// Storage class of column `i`, after checking that a row is available and `i` is in range.
     @inlinable @inline(__always)
     func _type(_ i: Int32) throws(DatabaseError) -> Int32 {
-        if _slowPath(i < 0 || i >= sqlite3_data_count(handle)) { throw _badColumn(i) }
-        return sqlite3_column_type(handle, i)
+        // sqlite3_column_type answers NULL (and never reads out of bounds) for a bad index or when
+        // no row is available, so the range check is needed only on the NULL path.
+        let type = sqlite3_column_type(handle, i)
+        if _slowPath(type == SQLITE_NULL) && (i < 0 || i >= sqlite3_data_count(handle)) { throw _badColumn(i) }
+        return type
     }
 
     @usableFromInline

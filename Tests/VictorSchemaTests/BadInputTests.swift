@@ -83,7 +83,7 @@ import VictorSchema
         changed.default = 5
         changed.select = false
         #expect(try db.order.update(changed))
-        let up = try db.order.upsert(Order(group: "g1", default: 9), onConflict: .group)
+        let up = try db.order.upsertAndFetch(Order(group: "g1", default: 9), onConflict: .group)
         #expect(up.id == o.id && up.default == 9 && up.placedAt == o.placedAt)
         let check = #expect(throws: DatabaseError.self) { try db.order.insert(Order(group: "g2", default: -1)) }
         #expect(check?.constraint == .check)

@@ -118,24 +118,34 @@ private func date(_ seconds: TimeInterval) -> Date { Date(timeIntervalSince1970:
         #expect(try dao.update(RlQValue(learnerId: "x", stateKey: "y", actionKey: "z")) == false) // nil rowid
 
         // Upsert on the unique key: the conflict path updates in place and keeps the id.
-        let up = try dao.upsert(RlQValue(learnerId: "l", stateKey: "s", actionKey: "a", qValue: 0.1, visitCount: 7),
+        let up = try dao.upsertAndFetch(RlQValue(learnerId: "l", stateKey: "s", actionKey: "a", qValue: 0.1, visitCount: 7),
                                 onConflict: .learnerIdStateKeyActionKey)
         #expect(up.id == row.id)
         #expect(up.qValue == 0.1 && up.visitCount == 7)
         #expect(try dao.count() == 1)
         // Upsert on the unique key without a conflict inserts.
-        let fresh = try dao.upsert(RlQValue(learnerId: "l", stateKey: "s2", actionKey: "a"), onConflict: .learnerIdStateKeyActionKey)
+        let fresh = try dao.upsertAndFetch(RlQValue(learnerId: "l", stateKey: "s2", actionKey: "a"), onConflict: .learnerIdStateKeyActionKey)
         #expect(fresh.id != row.id)
         // Upsert on the primary key.
         var byId = up
         byId.qValue = 0.2
-        #expect(try dao.upsert(byId).qValue == 0.2)
+        #expect(try dao.upsertAndFetch(byId).qValue == 0.2)
         #expect(try dao.count() == 2)
+        // The conflict path leaves the connection's last-insert rowid as it was.
+        #expect(db.lastInsertRowID == fresh.id)
+
+        // `upsert` writes without reading back: both paths.
+        try dao.upsert(RlQValue(learnerId: "l", stateKey: "s", actionKey: "a", qValue: 0.3, visitCount: 8), onConflict: .learnerIdStateKeyActionKey)
+        #expect(try dao.fetch(learnerId: "l", stateKey: "s", actionKey: "a")?.qValue == 0.3)
+        #expect(try dao.fetch(learnerId: "l", stateKey: "s", actionKey: "a")?.id == row.id)
+        try dao.upsert(RlQValue(learnerId: "l", stateKey: "s3", actionKey: "a", visitCount: 1), onConflict: .learnerIdStateKeyActionKey)
+        #expect(try dao.count() == 3)
+        #expect(try dao.delete(learnerId: "l", stateKey: "s3", actionKey: "a"))
 
         // Database-defaulted columns: nil on upsert/update keeps the stored value.
         let learner = try db.rlLearner.insert(RlLearner(id: "L", name: "n", type: "t"))
         let created = try #require(learner.createdAt)
-        let renamed = try db.rlLearner.upsert(RlLearner(id: "L", name: "n2", type: "t"))
+        let renamed = try db.rlLearner.upsertAndFetch(RlLearner(id: "L", name: "n2", type: "t"))
         #expect(renamed.name == "n2" && renamed.createdAt == created)
         #expect(try db.rlLearner.update(RlLearner(id: "L", name: "n3", type: "t")))
         #expect(try db.rlLearner.fetch(id: "L")?.createdAt == created)
@@ -146,9 +156,9 @@ private func date(_ seconds: TimeInterval) -> Date { Date(timeIntervalSince1970:
         #expect(try dao.count() == 0)
 
         // A table whose only column besides the key is database-defaulted.
-        let v = try db.sysSchemaVersion.upsert(SysSchemaVersion(version: 1))
+        let v = try db.sysSchemaVersion.upsertAndFetch(SysSchemaVersion(version: 1))
         #expect(v.appliedAt != nil)
-        #expect(try db.sysSchemaVersion.upsert(SysSchemaVersion(version: 1)).appliedAt == v.appliedAt)
+        #expect(try db.sysSchemaVersion.upsertAndFetch(SysSchemaVersion(version: 1)).appliedAt == v.appliedAt)
     }
 
     @Test(arguments: Store.allCases)

@@ -47,7 +47,7 @@ public struct BaseLearner: Sendable {
                 learnerId: learnerId, stateKey: state, actionKey: action,
                 qValue: newQ, visitCount: (existing?.visitCount ?? 0) + 1, lastUpdated: now
             )
-            return try db.rlQValue.upsert(row, onConflict: .learnerIdStateKeyActionKey)
+            return try db.rlQValue.upsertAndFetch(row, onConflict: .learnerIdStateKeyActionKey)
         }
     }
 

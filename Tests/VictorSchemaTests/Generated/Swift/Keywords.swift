@@ -228,6 +228,24 @@ public struct OrderDAO: Sendable {
             return s.changes > 0
         }
     }
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: Order, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at)") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        case .group:
+            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at)") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -241,7 +259,7 @@ public struct OrderDAO: Sendable {
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
-    public func upsert(_ row: Order, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> Order {
+    public func upsertAndFetch(_ row: Order, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> Order {
         switch target {
         case .primaryKey:
             return try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
