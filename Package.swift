@@ -57,14 +57,16 @@ let package = Package(
         // The Swift generated from schema.victor (`schemagen generate schema.victor --output Generated`):
         // every build proves the generated code compiles.
         .target(name: "VictorSchema", dependencies: ["SchemagenRuntime"], path: "Generated/Swift", swiftSettings: strict),
-        .testTarget(name: "VictorSchemaTests", dependencies: ["VictorSchema", "SchemagenRuntime"], exclude: ["Keywords.victor"], swiftSettings: strict),
+        .testTarget(name: "VictorSchemaTests", dependencies: ["VictorSchema", "SchemagenRuntime", "SchemagenTestSupport"], exclude: ["Keywords.victor"], swiftSettings: strict),
         .testTarget(name: "SchemaSyntaxTests", dependencies: ["SchemaSyntax", "SchemaModel", "SchemagenDriver"], exclude: ["Corpus"], swiftSettings: strict),
-        .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime"], swiftSettings: strict),
+        .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "SchemaEvolve"], swiftSettings: strict),
+        // Runs the built `schemagen` binary for the test targets that check the CLI.
+        .target(name: "SchemagenTestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         // Runs the built `schemagen` binary: exit codes, stdout/stderr, files written.
-        .testTarget(name: "SchemagenCLITests", dependencies: ["schemagen"], swiftSettings: strict),
+        .testTarget(name: "SchemagenCLITests", dependencies: ["schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemaLintTests", dependencies: ["SchemaLint", "SchemaModel", "SchemagenDriver"], exclude: ["Fixtures"], swiftSettings: strict),
         // Legacy migration on real-shaped data (fixtures: the legacy DDL).
-        .testTarget(name: "SchemaMigrateTests", dependencies: ["SchemaMigrate", "SchemagenDriver", "VictorSchema", "SchemagenRuntime", "schemagen"],
+        .testTarget(name: "SchemaMigrateTests", dependencies: ["SchemaMigrate", "SchemagenDriver", "VictorSchema", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),

@@ -5,38 +5,9 @@ import SchemaModel
 import SchemaEmit
 import SchemagenDriver
 import SchemagenRuntime
+import SchemaEvolve
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// The structure SQLite reports for a database: per table, `PRAGMA table_xinfo`,
-/// `foreign_key_list`, `index_list` and `index_xinfo`, each row rendered with `quote()`.
-func structure(of db: Database) throws -> [String: [String]] {
-    func rows(_ sql: String, _ arg: String) throws -> [String] {
-        try db.withStatement(sql: sql) { (stmt: borrowing Statement) throws(DatabaseError) -> [String] in
-            stmt.bind(arg, at: 1)
-            var out: [String] = []
-            while try stmt.step() { out.append(try stmt.text(0)) }
-            return out
-        }
-    }
-    let tables = try db.withStatement(sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") { (stmt: borrowing Statement) throws(DatabaseError) -> [String] in
-        var out: [String] = []
-        while try stmt.step() { out.append(try stmt.text(0)) }
-        return out
-    }
-    var result: [String: [String]] = [:]
-    for t in tables {
-        var lines = try rows("SELECT 'column ' || quote(cid) || ' ' || quote(name) || ' ' || quote(type) || ' notnull=' || quote(\"notnull\") || ' default=' || quote(dflt_value) || ' pk=' || quote(pk) || ' hidden=' || quote(hidden) FROM pragma_table_xinfo(?1)", t)
-        lines += try rows("SELECT 'fk ' || quote(id) || ' ' || quote(seq) || ' ' || quote(\"table\") || ' ' || quote(\"from\") || ' ' || quote(\"to\") || ' ' || quote(on_update) || ' ' || quote(on_delete) || ' ' || quote(\"match\") FROM pragma_foreign_key_list(?1)", t)
-        let indexes = try rows("SELECT name FROM pragma_index_list(?1) ORDER BY name", t)
-        lines += try rows("SELECT 'index ' || quote(name) || ' unique=' || quote(\"unique\") || ' origin=' || quote(origin) || ' partial=' || quote(partial) FROM pragma_index_list(?1) ORDER BY name", t)
-        for i in indexes {
-            lines += try rows("SELECT 'index-column ' || quote(?1) || ' ' || quote(seqno) || ' ' || quote(cid) || ' ' || quote(name) || ' desc=' || quote(\"desc\") || ' ' || quote(coll) || ' key=' || quote(key) FROM pragma_index_xinfo(?1)", i)
-        }
-        result[t] = lines
-    }
-    return result
-}
 
 func database(from script: String) throws -> Database {
     let db = try Database.inMemory()
@@ -57,8 +28,8 @@ struct DDLTests {
     /// The acceptance test of the core issue: schema.victor's DDL is structurally the proposal's appendix.
     @Test func ddlMatchesTheProposalAppendixStructurally() throws {
         let loaded = try loadRepoSchema()
-        let ours = try structure(of: database(from: DDLEmitter.emit(loaded.schema)))
-        let appendix = try structure(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
+        let ours = try SchemaIntrospection.structure(of: database(from: DDLEmitter.emit(loaded.schema)))
+        let appendix = try SchemaIntrospection.structure(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
         #expect(appendix.count == 21)
         #expect(Set(ours.keys) == Set(appendix.keys))
         for (table, expected) in appendix.sorted(by: { $0.key < $1.key }) {
@@ -71,8 +42,8 @@ struct DDLTests {
         let text = try String(contentsOfFile: Self.schemaPath, encoding: .utf8)
             .replacingOccurrences(of: "index idx_q_learner (learner_id)", with: "index idx_q_learner (learner_id desc)")
         let loaded = SchemaLoader.load(SourceFile(path: "schema.victor", text: text))
-        let ours = try structure(of: database(from: DDLEmitter.emit(loaded.schema)))
-        let appendix = try structure(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
+        let ours = try SchemaIntrospection.structure(of: database(from: DDLEmitter.emit(loaded.schema)))
+        let appendix = try SchemaIntrospection.structure(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
         #expect(ours["rl_q_value"] != appendix["rl_q_value"])
         #expect(ours["rl_outcome"] == appendix["rl_outcome"])
     }

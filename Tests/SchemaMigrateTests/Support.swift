@@ -1,4 +1,5 @@
 import Foundation
+import SchemagenTestSupport
 import Testing
 import SchemaSyntax
 import SchemaModel
@@ -162,33 +163,6 @@ func listing(_ dir: URL) -> [String] {
 
 /// Runs the built `schemagen` binary.
 func runCLI(_ args: [String], shellPrefix: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-    let binary = productsDirectory().appendingPathComponent("schemagen").path
-    let p = Process()
-    if let prefix = shellPrefix {
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", prefix + " exec \"$0\" \"$@\"", binary] + args
-    } else {
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-    }
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment { env[k] = v }
-    p.environment = env
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-}
-
-func productsDirectory() -> URL {
-    var dir = Bundle.main.bundleURL
-    for _ in 0..<4 {
-        if FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("schemagen").path) { return dir }
-        dir = dir.deletingLastPathComponent()
-    }
-    return repoRoot.appendingPathComponent(".build-migrate/debug")
+    let r = try SchemagenCLI.run(args, shellPrefix: shellPrefix, environment: environment)
+    return (r.status, r.stdout, r.stderr)
 }

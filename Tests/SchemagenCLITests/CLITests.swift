@@ -1,46 +1,16 @@
 import Foundation
 import Testing
+import SchemagenTestSupport
 
-/// Runs the `schemagen` binary built beside the test bundle.
-struct CLI {
+/// The repository checkout these tests run in, and the shared `schemagen` runner.
+enum CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var binary: URL {
-        // swift test puts the test bundle and the executable in the same build directory.
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("schemagen")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return root.appendingPathComponent(".build/debug/schemagen")
+    static func run(_ args: [String], cwd: URL = root) throws -> SchemagenCLI.Result {
+        try SchemagenCLI.run(args, cwd: cwd)
     }
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ args: [String], cwd: URL = root) throws -> Result {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = cwd
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    static func temp() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("schemagen-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    static func temp() throws -> URL { try SchemagenCLI.temporaryDirectory("schemagen-cli") }
 }
 
 struct CLITests {

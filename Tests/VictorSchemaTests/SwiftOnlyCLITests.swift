@@ -1,31 +1,12 @@
 import Foundation
 import Testing
+import SchemagenTestSupport
 
 /// The build plugin's path through the CLI: `schemagen generate FILE --output DIR --swift-only`.
 @Suite struct SwiftOnlyCLITests {
-    static var schemagen: URL {
-        // Test bundles live in the build products directory, next to the `schemagen` executable.
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("schemagen")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return Bundle.main.bundleURL.appendingPathComponent("schemagen")
-    }
-
     func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = Self.schemagen
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try SchemagenCLI.run(args)
+        return (r.status, r.stdout, r.stderr)
     }
 
     @Test func brokenSchemaFailsWithLocatedDiagnosticAndRemovesStaleSwift() throws {
