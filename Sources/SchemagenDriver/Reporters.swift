@@ -16,8 +16,9 @@ public enum LintFormat: String, CaseIterable, Sendable {
 public enum Reporters {
     public static let toolName = "schemagen"
     public static let toolVersion = "0.1.0"
-    /// Where SARIF consumers send people for the rules. Set to the repository's docs/LINT.md.
-    public static let informationURI = "https://github.com/victor/schemagen/blob/main/docs/LINT.md"
+    /// Where the rules are documented, relative to the repository (SARIF's `helpUri`/`informationUri`
+    /// must be absolute URIs, and the project has no published address yet, so they are left out).
+    public static let rulesDocument = "docs/LINT.md"
     /// The SARIF rule id of diagnostics that no lint rule produced (parse and schema errors).
     public static let schemaErrorRule = "schema-error"
 
@@ -132,8 +133,7 @@ public enum Reporters {
                 "shortDescription": ["text": r.summary],
                 "fullDescription": ["text": r.summary],
                 "defaultConfiguration": ["level": sarifLevel(r.defaultSeverity)],
-                "help": ["text": "\(r.summary) See \(informationURI)#\(r.id)", "markdown": "\(r.summary)\n\nSee [\(r.id)](\(informationURI)#\(r.id))."],
-                "helpUri": "\(informationURI)#\(r.id)",
+                "help": ["text": "\(r.summary) See \(rulesDocument), section \(r.id).", "markdown": "\(r.summary)\n\nSee `\(rulesDocument)`, section `\(r.id)`."],
                 "properties": ["tags": [r.category.rawValue]],
             ]
         }
@@ -184,7 +184,6 @@ public enum Reporters {
             "runs": [[
                 "tool": ["driver": [
                     "name": toolName,
-                    "informationUri": informationURI,
                     "version": toolVersion,
                     "semanticVersion": toolVersion,
                     "rules": ruleObjects,
