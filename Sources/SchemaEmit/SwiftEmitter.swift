@@ -128,6 +128,11 @@ final class SwiftColumn {
     /// The property is optional: nullable, a rowid alias (nil before insert), or defaulted by the database.
     var isOptional: Bool { column.isNullable || isRowid || databaseDefault != nil }
     var swiftType: String { isOptional ? baseType + "?" : baseType }
+    /// `col = ?N` in an UPDATE; for a database-defaulted column `col = COALESCE(?N, col)`, so nil
+    /// keeps the stored value.
+    var assignment: String {
+        databaseDefault == nil ? "\(sqlName) = ?\(parameter)" : "\(sqlName) = COALESCE(?\(parameter), \(sqlName))"
+    }
     /// The type of a key parameter for lookups by this column.
     var keyType: String { column.isNullable ? baseType + "?" : baseType }
     /// `=` for NOT NULL columns, `IS` (NULL-safe) for nullable ones.
@@ -465,39 +470,37 @@ struct SwiftTable {
         return out
     }
 
-    func fetchOne(_ k: SwiftKey, doc: String) -> String {
-        let T = typeName
-        var sql = "SELECT \(selectList) FROM \(sqlTable) WHERE \(k.whereClause())"
-        if k.hasNullable { sql += " ORDER BY \(orderBy) LIMIT 1" }
+    /// A DAO method over one cached statement: binds the key's columns, then the `body` lines.
+    func keyedMethod(doc: String, discardable: Bool = false, name: String, key k: SwiftKey, returns: String,
+                     sql: String, body: [String]) -> String {
         var out = "\n    /// \(doc)\n"
-        out += "    public func fetch(\(k.parameters)) throws(DatabaseError) -> \(T)? {\n"
-        out += "        try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> \(T)? in\n"
+        if discardable { out += "    @discardableResult\n" }
+        out += "    public func \(name)(\(k.parameters)) throws(DatabaseError) -> \(returns) {\n"
+        out += "        try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> \(returns) in\n"
         for b in k.binds("s") { out += "            \(b)\n" }
-        out += "            return try s.step() ? \(T)(s) : nil\n"
+        for line in body { out += "            \(line)\n" }
         out += "        }\n    }\n"
         return out
     }
 
+    func fetchOne(_ k: SwiftKey, doc: String) -> String {
+        var sql = "SELECT \(selectList) FROM \(sqlTable) WHERE \(k.whereClause())"
+        if k.hasNullable { sql += " ORDER BY \(orderBy) LIMIT 1" }
+        return keyedMethod(doc: doc, name: "fetch", key: k, returns: "\(typeName)?", sql: sql,
+                           body: ["return try s.step() ? \(typeName)(s) : nil"])
+    }
+
     func fetchMany(_ k: SwiftKey) -> String {
-        let T = typeName
         let sql = "SELECT \(selectList) FROM \(sqlTable) WHERE \(k.whereClause()) ORDER BY \(orderBy)"
-        var out = "\n    /// Fetches the rows matching the index prefix (`\(k.columns.map(\.column.name).joined(separator: ", "))`), ordered by the primary key.\n"
-        out += "    public func fetchAll(\(k.parameters)) throws(DatabaseError) -> [\(T)] {\n"
-        out += "        try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> [\(T)] in\n"
-        for b in k.binds("s") { out += "            \(b)\n" }
-        out += "            var rows: [\(T)] = []\n"
-        out += "            while try s.step() { rows.append(try \(T)(s)) }\n"
-        out += "            return rows\n"
-        out += "        }\n    }\n"
-        return out
+        return keyedMethod(doc: "Fetches the rows matching the index prefix (`\(k.columns.map(\.column.name).joined(separator: ", "))`), ordered by the primary key.",
+                           name: "fetchAll", key: k, returns: "[\(typeName)]", sql: sql,
+                           body: ["var rows: [\(typeName)] = []", "while try s.step() { rows.append(try \(typeName)(s)) }", "return rows"])
     }
 
     func update(_ pk: SwiftKey) -> String {
         let others = columns.filter { !pk.names.contains($0.column.name) }
         guard !others.isEmpty else { return "" }
-        let sets = others.map { c in
-            c.databaseDefault == nil ? "\(c.sqlName) = ?\(c.parameter)" : "\(c.sqlName) = COALESCE(?\(c.parameter), \(c.sqlName))"
-        }
+        let sets = others.map(\.assignment)
         let whereClause = pk.columns.map { "\($0.sqlName) = ?\($0.parameter)" }.joined(separator: " AND ")
         let sql = "UPDATE \(sqlTable) SET \(sets.joined(separator: ", ")) WHERE \(whereClause)"
         var out = "\n    /// Writes every column of `row` to the row with its primary key; returns whether a row changed"
@@ -521,9 +524,7 @@ struct SwiftTable {
         // keys) even when the value is unchanged, which makes a full-row UPDATE several times slower.
         // So first update only the other columns, guarded by the indexed ones being byte-for-byte
         // unchanged; only when that matches no row, write every column.
-        let narrowSets = plain.map { c in
-            c.databaseDefault == nil ? "\(c.sqlName) = ?\(c.parameter)" : "\(c.sqlName) = COALESCE(?\(c.parameter), \(c.sqlName))"
-        }
+        let narrowSets = plain.map(\.assignment)
         let guards = maintained.map { c in
             let value = c.databaseDefault == nil ? "?\(c.parameter)" : "COALESCE(?\(c.parameter), \(c.sqlName))"
             return "\(c.sqlName) IS \(value) COLLATE BINARY"
@@ -543,16 +544,8 @@ struct SwiftTable {
     }
 
     func delete(_ k: SwiftKey, doc: String) -> String {
-        let sql = "DELETE FROM \(sqlTable) WHERE \(k.whereClause())"
-        var out = "\n    /// \(doc)\n"
-        out += "    @discardableResult\n"
-        out += "    public func delete(\(k.parameters)) throws(DatabaseError) -> Bool {\n"
-        out += "        try db.withStatement(\(SwiftTable.literal(sql))) { s throws(DatabaseError) -> Bool in\n"
-        for b in k.binds("s") { out += "            \(b)\n" }
-        out += "            try s.run()\n"
-        out += "            return s.changes > 0\n"
-        out += "        }\n    }\n"
-        return out
+        keyedMethod(doc: doc, discardable: true, name: "delete", key: k, returns: "Bool",
+                    sql: "DELETE FROM \(sqlTable) WHERE \(k.whereClause())", body: ["try s.run()", "return s.changes > 0"])
     }
 
     func upsert() -> String {

@@ -34,11 +34,6 @@ public struct LintContext: Sendable {
         self.inflector = Inflector(extraUncountables: Set(options.uncountableWords))
         self.tablesByName = schema.tablesByName
     }
-
-    /// Every column of every table, with its table.
-    public var allColumns: [(table: Table, column: Column)] {
-        schema.tables.flatMap { t in t.columns.map { (t, $0) } }
-    }
 }
 
 /// Options a rule reads; naming options come from the schema's `naming` block.

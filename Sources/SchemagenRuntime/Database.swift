@@ -179,16 +179,8 @@ public final class Database: @unchecked Sendable {
             entry.inUse = true
             return entry
         }
-        do throws(DatabaseError) {
-            let cacheable = staticCache[key] == nil
-            let handle = try prepare(sql.utf8Start, Int(sql.utf8CodeUnitCount), persistent: cacheable)
-            let entry = CachedStatement(handle: handle, temporary: !cacheable)
-            if cacheable { staticCache[key] = entry }
-            entry.inUse = true
-            return entry
-        } catch {
-            lock.unlock()
-            throw error
+        return try _checkoutMiss(cacheable: staticCache[key] == nil, store: { staticCache[key] = $0 }) { persistent throws(DatabaseError) in
+            try prepare(sql.utf8Start, Int(sql.utf8CodeUnitCount), persistent: persistent)
         }
     }
 
@@ -199,17 +191,26 @@ public final class Database: @unchecked Sendable {
             entry.inUse = true
             return entry
         }
-        do throws(DatabaseError) {
-            let cacheable = dynamicCache[sql] == nil
+        return try _checkoutMiss(cacheable: dynamicCache[sql] == nil, store: { dynamicCache[sql] = $0 }) { persistent throws(DatabaseError) in
             var text = sql
             let prepared = text.withUTF8 { buffer -> Result<OpaquePointer, DatabaseError> in
                 guard let base = buffer.baseAddress else {
                     return .failure(DatabaseError(kind: .misuse, message: "empty SQL", sql: sql))
                 }
-                do throws(DatabaseError) { return .success(try prepare(base, buffer.count, persistent: cacheable)) } catch { return .failure(error) }
+                do throws(DatabaseError) { return .success(try prepare(base, buffer.count, persistent: persistent)) } catch { return .failure(error) }
             }
-            let entry = CachedStatement(handle: try prepared.get(), temporary: !cacheable)
-            if cacheable { dynamicCache[sql] = entry }
+            return try prepared.get()
+        }
+    }
+
+    /// The miss path of a checkout, with the lock held: prepares the statement, caches it when no
+    /// entry for this SQL exists yet (otherwise the entry is busy — re-entrant use — and this one is
+    /// a temporary, finalized at check-in) and marks it in use. On error the lock is released.
+    private func _checkoutMiss(cacheable: Bool, store: (CachedStatement) -> Void,
+                               prepare: (_ persistent: Bool) throws(DatabaseError) -> OpaquePointer) throws(DatabaseError) -> CachedStatement {
+        do throws(DatabaseError) {
+            let entry = CachedStatement(handle: try prepare(cacheable), temporary: !cacheable)
+            if cacheable { store(entry) }
             entry.inUse = true
             return entry
         } catch {

@@ -37,13 +37,12 @@ struct Evolve: ParsableCommand {
         do {
             let db = try Database(path: database)
             defer { db.close() }
-            if !plan.isEmpty, try SchemaEvolution.difference(db, from: after.schema) == nil,
-               try SchemaEvolution.difference(db, from: before.schema) != nil {
-                print("\(database) is already at version \(after.schema.version)")
-                return
-            }
-            if let difference = try SchemaEvolution.difference(db, from: before.schema) {
-                throw EvolutionError("\(difference); \(database) is not at version \(before.schema.version) of \(before.schema.name)")
+            if let drift = try SchemaEvolution.difference(db, from: before.schema) {
+                if !plan.isEmpty, try SchemaEvolution.difference(db, from: after.schema) == nil {
+                    print("\(database) is already at version \(after.schema.version)")
+                    return
+                }
+                throw EvolutionError("\(drift); \(database) is not at version \(before.schema.version) of \(before.schema.name)")
             }
             if !noBackup && !plan.isEmpty {
                 let backup = database + ".before-v\(after.schema.version).sqlite"

@@ -25,10 +25,9 @@ public struct ReferenceTypeMismatchRule: LintRule {
                 let refCols = fk.referencedColumns.isEmpty ? target.primaryKey : fk.referencedColumns
                 for (local, remote) in zip(fk.columns, refCols) {
                     guard let lc = t.column(named: local), let rc = target.column(named: remote) else { continue }
-                    if lc.type.sqliteType != rc.type.sqliteType || lc.type != rc.type {
+                    if lc.type != rc.type {
                         findings.append(Finding("'\(t.name).\(local)' has type \(lc.type.name) but references '\(target.name).\(remote)' of type \(rc.type.name)",
                                                 at: lc.typeRange,
-                                                fixIts: lc.type.sqliteType != rc.type.sqliteType ? [] : [],
                                                 notes: [.init(message: "'\(remote)' is declared here", range: rc.range)]))
                     }
                 }
