@@ -107,5 +107,17 @@ struct EvolveCLITests {
         let again = try CLI.run(["evolve", "v1.victor", "v2.victor", "--database", "app.db"], cwd: dir)
         #expect(again.status == 0)
         #expect(again.stdout == "app.db is already at version 2\n")
+
+        // Bad input: a missing database, and one at neither version; nothing is written.
+        let missing = try CLI.run(["evolve", "v1.victor", "v2.victor", "--database", "nope.db"], cwd: dir)
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "error: no database at 'nope.db'\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("nope.db").path))
+        let v3 = v2.replacingOccurrences(of: "version 2", with: "version 3").replacingOccurrences(of: "pinned: bool = false\n", with: "pinned: bool = false\n    color: text?\n")
+        try v3.write(to: dir.appendingPathComponent("v3.victor"), atomically: true, encoding: .utf8)
+        let drift = try CLI.run(["evolve", "v1.victor", "v3.victor", "--database", "app.db"], cwd: dir)
+        #expect(drift.status == 1)
+        #expect(drift.stderr == "error: table app_note in the database differs from the schema; app.db is not at version 1 of s\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("app.db.before-v3.sqlite").path))
     }
 }
