@@ -101,10 +101,21 @@ public struct LegacyCatalog: Sendable {
             return (db, try introspect(db, excluding: excluding, isFullDDL: true, origin: path))
         }
         guard FileManager.default.fileExists(atPath: path) else { throw MigrationError("cannot open '\(path)': no such file") }
+        // Opening the file itself, even read-only, can write its `-shm` (and a last connection may
+        // checkpoint and delete its `-wal`): read a private byte copy instead. The copy is folded into
+        // one file and unlinked; the open connection keeps reading it.
+        let snapshot = try Snapshot(path, [])
+        defer { snapshot.remove() }
         var options = Database.Options()
-        options.readOnly = true
         options.walMode = false
-        let db = try Database(path: path, options: options)
+        options.foreignKeys = false
+        let db: Database
+        do {
+            db = try Database(path: snapshot.database, options: options)
+            try db.execute("PRAGMA journal_mode = DELETE; PRAGMA query_only = 1")
+        } catch {
+            throw snapshot.unmapped(MigrationError("cannot open '\(snapshot.database)'", sql: error.sql, sqliteMessage: error.message))
+        }
         return (db, try introspect(db, excluding: excluding, origin: path))
     }
 }
@@ -115,21 +126,46 @@ public enum SQL {
     public static func ident(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
     public static func literal(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
 
-    /// The JSON text of any SQLite value, losslessly: TEXT as a JSON string, INTEGER as written,
-    /// REAL with 17 significant digits (json_object() keeps only 15), ±Inf as ±9e999, NULL as null,
-    /// BLOB as {"$blob": "HEX"}.
-    public static func jsonText(_ v: String) -> String {
-        "CASE typeof(\(v)) WHEN 'null' THEN 'null' WHEN 'integer' THEN CAST(\(v) AS TEXT) "
-            + "WHEN 'real' THEN CASE WHEN \(v) = 9e999 THEN '9e999' WHEN \(v) = -9e999 THEN '-9e999' ELSE printf('%!.17g', \(v)) END "
-            + "WHEN 'text' THEN json_quote(\(v)) ELSE '{\"$blob\":\"' || hex(\(v)) || '\"}' END"
+    /// The temporary table holding the exact JSON text of REAL values (filled by the migrator from
+    /// Swift's shortest round-trip formatting; SQLite's own formatting keeps 15–17 digits and is not
+    /// bit-exact near DBL_MAX). Keyed by legacy table + column (`k`) and the legacy row's rowid (`r`).
+    public static let exactTable = "schemagen_exact_real"
+    public static let exactTableDDL = "CREATE TEMP TABLE IF NOT EXISTS \(exactTable) (k TEXT NOT NULL, r INTEGER NOT NULL, j TEXT NOT NULL, PRIMARY KEY (k, r)) WITHOUT ROWID"
+
+    /// The key of a legacy column in `exactTable`.
+    public static func exactKey(schema: String, table: String, column: String) -> String {
+        "\(schema).\(table).\(column)".lowercased()
+    }
+
+    /// The lookup of a legacy value's exact text: `rowRef` is the legacy row's rowid expression.
+    public static func exactLookup(key: String, rowRef: String) -> String {
+        "(SELECT j FROM temp.\(exactTable) WHERE k = \(literal(key)) AND r = \(rowRef))"
+    }
+
+    /// The JSON text of any SQLite value, losslessly and with its storage class recoverable:
+    /// NULL as `null`; INTEGER as written (no `.` or exponent); REAL as the shortest text that reads back
+    /// as the same double (from `exact`, the lookup in `exactTable`; `printf('%!.17g')` when absent), always
+    /// with a `.` or an exponent, ±Inf as ±9e999; TEXT as a JSON string, or `{"$text": "HEX"}` when it
+    /// holds a NUL byte (SQLite's JSON functions cut strings at `\u0000`); BLOB as `{"$blob": "HEX"}`.
+    public static func jsonText(_ v: String, exact: String? = nil) -> String {
+        let real = exact.map { "coalesce(\($0), \(realText(v)))" } ?? realText(v)
+        return "CASE typeof(\(v)) WHEN 'null' THEN 'null' WHEN 'integer' THEN CAST(\(v) AS TEXT) "
+            + "WHEN 'real' THEN CASE WHEN \(v) = 9e999 THEN '9e999' WHEN \(v) = -9e999 THEN '-9e999' ELSE \(real) END "
+            + "WHEN 'text' THEN CASE WHEN instr(CAST(\(v) AS BLOB), x'00') > 0 THEN '{\"$text\":\"' || hex(\(v)) || '\"}' ELSE json_quote(\(v)) END "
+            + "ELSE '{\"$blob\":\"' || hex(\(v)) || '\"}' END"
+    }
+
+    /// SQLite's best text of a REAL (only where no exact text was recorded), with a `.` or exponent.
+    static func realText(_ v: String) -> String {
+        "(SELECT CASE WHEN instr(t, '.') OR instr(t, 'e') OR instr(t, 'n') THEN t ELSE t || '.0' END FROM (SELECT printf('%!.17g', \(v)) AS t))"
     }
 
     /// A JSON object built from members `(key, value SQL, guard SQL?)`; guarded members appear only
-    /// when their guard is true.
-    public static func jsonObject(_ members: [(key: String, value: String, guard: String?)]) -> String {
+    /// when their guard is true. `exact` gives a member's exact REAL lookup (see `jsonText`).
+    public static func jsonObject(_ members: [(key: String, value: String, guard: String?)], exact: (String) -> String? = { _ in nil }) -> String {
         guard !members.isEmpty else { return "'{}'" }
         let parts = members.map { m -> String in
-            let member = "',' || \(literal(jsonQuoted(m.key))) || ':' || (\(jsonText(m.value)))"
+            let member = "',' || \(literal(jsonQuoted(m.key))) || ':' || (\(jsonText(m.value, exact: exact(m.key))))"
             if let g = m.guard { return "(CASE WHEN \(g) THEN \(member) ELSE '' END)" }
             return "(\(member))"
         }

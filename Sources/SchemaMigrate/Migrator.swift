@@ -61,15 +61,15 @@ public struct MigrationReport: Sendable {
         for s in sources {
             let kind = s.isDistinct ? " (distinct)" : s.isArchiveOnly ? " (archive only)" : ""
             out += "\(s.legacyTable) [\(s.schema)] -> \(s.isArchiveOnly ? archiveTableName : s.target)\(kind): \(s.legacyRows) legacy rows, "
-            out += dryRun ? "\(s.expectedRows) target rows expected" : "\(s.writtenRows) target rows written, \(s.archivedRows) archived"
+            out += "\(s.writtenRows) target rows \(dryRun ? "would be " : "")written, \(s.archivedRows) archived"
             out += "\n"
         }
         for m in missing { out += "\(m.legacyTable) -> \(m.target): skipped (no such legacy table)\n" }
         for w in warnings { out += "warning: \(w)\n" }
         for b in backups { out += "backup: \(b)\n" }
         if !droppedTables.isEmpty { out += "dropped \(droppedTables.count) legacy tables\n" }
-        out += "\(dryRun ? "would migrate" : "migrated") \(legacyRows) legacy rows into \(dryRun ? sources.reduce(0) { $0 + $1.expectedRows } : writtenRows) rows"
-        out += dryRun ? "" : " (+\(archivedRows) archive rows), schema version \(schemaVersion), in \(String(format: "%.2f", seconds)) s"
+        out += "\(dryRun ? "would migrate" : "migrated") \(legacyRows) legacy rows into \(writtenRows) rows"
+        out += " (+\(archivedRows) archive rows), schema version \(schemaVersion), in \(String(format: "%.2f", seconds)) s"
         return out + "\n"
     }
 }
@@ -116,16 +116,68 @@ public enum Migrator {
         return MigrationError("\(what): \(e)", sourceTable: source, targetTable: target)
     }
 
+    /// Records the exact shortest text of every REAL value the plan writes into JSON (see `SQL.exactTable`).
+    static func recordExactReals(_ db: Database, _ plan: MigrationPlan) throws(DatabaseError) {
+        try db.execute(SQL.exactTableDDL)
+        for p in plan.sources {
+            for q in p.exactRealSQL {
+                var rows: [(String, Int64, Double)] = []
+                try db.withStatement(sql: q) { stmt throws(DatabaseError) in
+                    while try stmt.step() { rows.append((try stmt.text(0), try stmt.int64(1), try stmt.double(2))) }
+                }
+                for (k, r, d) in rows {
+                    try db.withStatement(sql: "INSERT OR REPLACE INTO temp.\(SQL.exactTable) (k, r, j) VALUES (?, ?, ?)") { stmt throws(DatabaseError) in
+                        stmt.bind(k, at: 1)
+                        stmt.bind(r, at: 2)
+                        stmt.bind(exactJSON(d), at: 3)
+                        try stmt.run()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The JSON number text of a finite double that reads back as the same bits (Swift's shortest
+    /// round-trip formatting), always with a `.` or an exponent so it reads back as REAL.
+    public static func exactJSON(_ d: Double) -> String {
+        let t = d.description
+        return t.contains(".") || t.contains("e") ? t : t + ".0"
+    }
+
     /// Migrates in place. Either everything is copied, checked and committed, or nothing changes
     /// (the backups made for this run are removed again).
+    ///
+    /// A dry run is the real run on a private snapshot of the files (the database and its `-wal` or
+    /// hot `-journal`, copied byte for byte into a temporary directory, never opened by SQLite in
+    /// place): it runs every step and check the real run does and changes no file of the user's.
     public static func run(schema: Schema, file: SourceFile, options: MigrationOptions) throws(MigrationError) -> MigrationReport {
-        let started = Date()
         let fm = FileManager.default
-        let mainPath = filePath(of: options.database)
-        guard fm.fileExists(atPath: mainPath) else { throw MigrationError("cannot open database '\(options.database)': no such file") }
+        guard fm.fileExists(atPath: filePath(of: options.database)) else { throw MigrationError("cannot open database '\(options.database)': no such file") }
         for a in options.attach where !fm.fileExists(atPath: filePath(of: a)) {
             throw MigrationError("cannot attach '\(a)': no such file")
         }
+        guard options.dryRun else { return try execute(schema: schema, file: file, options: options, snapshot: false) }
+        let snapshot: Snapshot
+        do { snapshot = try Snapshot(options.database, options.attach) } catch {
+            throw MigrationError("cannot copy the database for the dry run: \(error.message)")
+        }
+        defer { snapshot.remove() }
+        var copy = options
+        copy.database = snapshot.database
+        copy.attach = snapshot.attach
+        do {
+            var report = try execute(schema: schema, file: file, options: copy, snapshot: true)
+            report.dryRun = true
+            return report
+        } catch {
+            throw snapshot.unmapped(error)
+        }
+    }
+
+    static func execute(schema: Schema, file: SourceFile, options: MigrationOptions, snapshot: Bool) throws(MigrationError) -> MigrationReport {
+        let started = Date()
+        let fm = FileManager.default
+        let mainPath = filePath(of: options.database)
         var dbOptions = Database.Options()
         dbOptions.walMode = false
         dbOptions.busyTimeoutMilliseconds = options.busyTimeoutMilliseconds
@@ -148,6 +200,10 @@ public enum Migrator {
                 throw MigrationError("cannot attach '\(a)'", sql: error.sql, sqliteMessage: error.message)
             }
             files.append((alias, filePath(of: a)))
+        }
+        // The exact REAL texts the SQL looks up (temporary: in memory, no file of the user's).
+        do { try db.execute(SQL.exactTableDDL) } catch {
+            throw MigrationError("cannot create the temporary table \(SQL.exactTable)", sql: error.sql, sqliteMessage: error.message)
         }
         // Refuse an already migrated database.
         let own = MappingCheck.ownTables(schema)
@@ -186,11 +242,7 @@ public enum Migrator {
             }
         }
         var report = MigrationReport(sources: reports, missing: plan.missing, backups: [], droppedTables: [], warnings: warnings,
-                                     schemaVersion: schema.version, dryRun: options.dryRun, seconds: 0)
-        if options.dryRun {
-            report.seconds = Date().timeIntervalSince(started)
-            return report
-        }
+                                     schemaVersion: schema.version, dryRun: snapshot, seconds: 0)
         // Back up every file this run changes.
         let stamp: String = {
             let f = DateFormatter()
@@ -202,7 +254,7 @@ public enum Migrator {
         var backups: [String] = []
         func removeBackups() { for b in backups { try? fm.removeItem(atPath: b) } }
         let changed = options.dropLegacy ? files : [files[0]]
-        for f in changed {
+        for f in changed where !snapshot {
             var target = "\(f.path).backup-\(stamp).sqlite"
             var k = 2
             while fm.fileExists(atPath: target) { target = "\(f.path).backup-\(stamp)-\(k).sqlite"; k += 1 }
@@ -238,6 +290,7 @@ public enum Migrator {
                 for sql in plan.createSQL {
                     do { try db.execute(sql) } catch { throw wrap(error, "cannot create the new tables") }
                 }
+                do { try recordExactReals(db, plan) } catch { throw wrap(error, "cannot record the exact text of REAL values") }
                 for (i, p) in plan.sources.enumerated() {
                     let what = "copying '\(p.legacy.name)' into '\(p.target.name)' failed"
                     do {
@@ -307,5 +360,68 @@ public enum Migrator {
         report.droppedTables = options.dropLegacy ? plan.legacyTables.map(\.name) : []
         report.seconds = Date().timeIntervalSince(started)
         return report
+    }
+}
+
+/// Byte copies of a database and its attached files (each with its `-wal` and `-journal`, never its
+/// `-shm`) in a private temporary directory, for a dry run that must not touch the originals.
+struct Snapshot {
+    var directory: String
+    var database: String
+    var attach: [String]
+    /// Copy path or URI → the user's original, for messages.
+    var names: [(copy: String, original: String)]
+
+    init(_ database: String, _ attach: [String]) throws(MigrationError) {
+        let fm = FileManager.default
+        directory = fm.temporaryDirectory.appendingPathComponent("schemagen-dry-run-\(UUID().uuidString)").path
+        do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw MigrationError("cannot create '\(directory)': \((error as NSError).localizedDescription)")
+        }
+        names = []
+        self.database = ""
+        self.attach = []
+        for (i, original) in ([database] + attach).enumerated() {
+            let source = Migrator.filePath(of: original)
+            let copy = "\(directory)/\(i).db"
+            do {
+                try Self.copy(source, to: copy)
+            } catch {
+                try? fm.removeItem(atPath: directory)
+                throw MigrationError("cannot copy '\(source)': \((error as NSError).localizedDescription)")
+            }
+            // Keep a file: URI's parameters (mode=ro, …): the copy must behave like the original.
+            var uri = copy
+            if original.hasPrefix("file:"), let q = original.firstIndex(of: "?") {
+                uri = "file:" + copy + String(original[q...])
+            }
+            if i == 0 { self.database = uri } else { self.attach.append(uri) }
+            names.append((uri, original))
+            names.append((copy, source))
+        }
+    }
+
+    static func copy(_ source: String, to copy: String) throws {
+        let fm = FileManager.default
+        try fm.copyItem(atPath: source, toPath: copy)
+        for suffix in ["-wal", "-journal"] where fm.fileExists(atPath: source + suffix) {
+            try fm.copyItem(atPath: source + suffix, toPath: copy + suffix)
+        }
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+
+    /// The error with the copies' names replaced by the originals'.
+    func unmapped(_ e: MigrationError) -> MigrationError {
+        func fix(_ s: String) -> String {
+            var s = s
+            for n in names.sorted(by: { $0.copy.count > $1.copy.count }) { s = s.replacingOccurrences(of: n.copy, with: n.original) }
+            return s
+        }
+        var e = e
+        e.message = fix(e.message)
+        e.sql = e.sql.map(fix)
+        e.sqliteMessage = e.sqliteMessage.map(fix)
+        return e
     }
 }

@@ -79,15 +79,54 @@ public struct SourcePlan: Sendable {
         }
     }
 
-    /// The SQL value written for a converted bare column, and the guard under which the original is archived.
-    func convert(_ c: String, _ conv: Conversion) -> (value: String, guard: String?) {
+    /// The lookup of a legacy column's exact REAL text in `SQL.exactTable` for the current legacy row.
+    func exactLookup(_ column: String) -> String? {
+        guard let lc = legacy.column(named: column) else { return nil }
+        return SQL.exactLookup(key: SQL.exactKey(schema: legacy.schema, table: legacy.name, column: lc.name), rowRef: "\(legacy.qualifiedName).rowid")
+    }
+
+    /// The JSON value SQL for any value: valid JSON text as it is, other text as a JSON string, every
+    /// other storage class as `SQL.jsonText` (a BLOB as `{"$blob": "HEX"}`, a REAL exactly). NULL stays NULL.
+    static func jsonValue(_ e: String, exact: String?) -> String {
+        "CASE typeof(\(e)) WHEN 'null' THEN NULL WHEN 'text' THEN CASE WHEN json_valid(\(e)) THEN \(e) ELSE json_quote(\(e)) END ELSE \(SQL.jsonText(e, exact: exact)) END"
+    }
+
+    /// SQL true when the value `q` is stored in a target column of `type` unchanged and in a storage
+    /// class the generated DAO reads for that type (nil: every value fits, or the conversion decides).
+    static func fits(_ q: String, _ type: LogicalType) -> String? {
+        switch type {
+        case .text: return "typeof(\(q)) IN ('null', 'text')"
+        case .integer: return "typeof(\(q)) IN ('null', 'integer')"
+        case .bool: return "(typeof(\(q)) = 'null' OR (typeof(\(q)) = 'integer' AND \(q) IN (0, 1)))"
+        case .real, .epoch: return "typeof(\(q)) IN ('null', 'real', 'integer')"
+        case .blob: return "typeof(\(q)) IN ('null', 'blob')"
+        case .json, .timestamp: return nil
+        }
+    }
+
+    /// The SQL value written for a bare column, and the guard under which the original is archived.
+    /// A value of a storage class the target type cannot hold unchanged is archived (tagged, see
+    /// `SQL.jsonText`); the target receives its text form (text columns) or NULL.
+    func convert(_ c: String, _ conv: Conversion, to type: LogicalType) -> (value: String, guard: String?) {
         let q = SQL.ident(c)
         switch conv {
-        case .none: return (q, nil)
         case .datetime: return ("datetime(\(q))", "\(q) IS NOT NULL AND datetime(\(q)) IS NOT \(q)")
         case .jsonWrap:
-            return ("CASE WHEN \(q) IS NULL OR json_valid(\(q)) THEN \(q) ELSE json_quote(\(q)) END", "\(q) IS NOT NULL AND NOT json_valid(\(q))")
-        case .integerToReal: return (q, "typeof(\(q)) = 'integer' AND CAST(\(q) AS REAL) <> \(q)")
+            return (Self.jsonValue(q, exact: exactLookup(c)), "typeof(\(q)) <> 'null' AND (typeof(\(q)) <> 'text' OR NOT json_valid(\(q)))")
+        case .none, .integerToReal:
+            var value = q, guards: [String] = []
+            if let f = Self.fits(q, type) {
+                let substitute: String
+                if case .text = type {
+                    substitute = "CASE typeof(\(q)) WHEN 'integer' THEN CAST(\(q) AS TEXT) WHEN 'real' THEN \(SQL.jsonText(q, exact: exactLookup(c))) ELSE \(SQL.jsonText(q)) END"
+                } else {
+                    substitute = "NULL"
+                }
+                value = "CASE WHEN \(f) THEN \(q) ELSE \(substitute) END"
+                guards.append("NOT \(f)")
+            }
+            if conv == .integerToReal { guards.append("(typeof(\(q)) = 'integer' AND CAST(\(q) AS REAL) <> \(q))") }
+            return (value, guards.isEmpty ? nil : guards.joined(separator: " OR "))
         }
     }
 
@@ -99,19 +138,18 @@ public struct SourcePlan: Sendable {
             guard let tc = target.column(named: a.target) else { continue }
             columns.append(a.target)
             if let bare = SQL.bareIdentifier(a.expression), let lc = legacy.column(named: bare) {
-                let (v, g) = convert(lc.name, conversion(from: lc, to: tc.type))
+                let (v, g) = convert(lc.name, conversion(from: lc, to: tc.type), to: tc.type)
                 values.append(v)
                 if let g, !explicitlyKept.contains(lc.name.lowercased()) { guards.append((lc.name, g)) }
             } else if case .json = tc.type {
-                let e = "(\(a.expression))"
-                values.append("CASE WHEN \(e) IS NULL OR json_valid(\(e)) THEN \(e) ELSE json_quote(\(e)) END")
+                values.append(Self.jsonValue("(\(a.expression))", exact: nil))
             } else {
                 values.append("(\(a.expression))")
             }
         }
         for p in source.packs {
             columns.append(p.target)
-            values.append(SQL.jsonObject(p.columns.map { c in (key: c, value: SQL.ident(legacy.column(named: c)?.name ?? c), guard: nil) }))
+            values.append(SQL.jsonObject(p.columns.map { c in (key: c, value: SQL.ident(legacy.column(named: c)?.name ?? c), guard: nil) }, exact: exactLookup))
         }
         return (columns, values, guards)
     }
@@ -130,7 +168,7 @@ public struct SourcePlan: Sendable {
         let valueType = target.column(named: u.valueColumn)?.type ?? .text
         return u.entries.map { e in
             let lc = legacy.column(named: e.column)
-            let (v, _) = convert(lc?.name ?? e.column, lc.map { conversion(from: $0, to: valueType) } ?? .none)
+            let (v, _) = convert(lc?.name ?? e.column, lc.map { conversion(from: $0, to: valueType) } ?? .none, to: valueType)
             let cols = (columns + [u.keyColumn, u.valueColumn]).map(SQL.ident).joined(separator: ", ")
             return "INSERT INTO \(table) (\(cols)) SELECT \((values + [SQL.literal(e.key), v]).joined(separator: ", ")) FROM \(legacy.qualifiedName)\(whereSQL) ORDER BY rowid"
         }
@@ -146,7 +184,7 @@ public struct SourcePlan: Sendable {
         if let u = source.unpivot, let valueType = target.column(named: u.valueColumn)?.type {
             for e in u.entries {
                 guard let lc = legacy.column(named: e.column), seen.insert(lc.name.lowercased()).inserted else { continue }
-                if let g = convert(lc.name, conversion(from: lc, to: valueType)).guard { members.append((key: lc.name, value: SQL.ident(lc.name), guard: g)) }
+                if let g = convert(lc.name, conversion(from: lc, to: valueType), to: valueType).guard { members.append((key: lc.name, value: SQL.ident(lc.name), guard: g)) }
             }
         }
         return members
@@ -162,7 +200,37 @@ public struct SourcePlan: Sendable {
         else if let c = rowidSourceColumn { link = SQL.ident(c) }
         else { link = "(SELECT coalesce(max(rowid), 0) FROM \(SQL.ident(target.name))) + row_number() OVER (ORDER BY rowid)" }
         let targetName = source.isArchiveOnly ? "NULL" : SQL.literal(target.name)
-        return "SELECT * FROM (SELECT \(SQL.literal(legacy.name)) AS source_table, rowid AS source_rowid, \(targetName) AS target_table, \(link) AS target_rowid, \(SQL.jsonObject(members)) AS payload FROM \(legacy.qualifiedName)\(whereSQL)) WHERE payload <> '{}'"
+        return "SELECT * FROM (SELECT \(SQL.literal(legacy.name)) AS source_table, rowid AS source_rowid, \(targetName) AS target_table, \(link) AS target_rowid, \(SQL.jsonObject(members, exact: exactLookup)) AS payload FROM \(legacy.qualifiedName)\(whereSQL)) WHERE payload <> '{}'"
+    }
+
+    /// Legacy columns whose REAL values may be written into JSON (packed, archived, or converted into a
+    /// JSON or text column), with the condition under which they are: the migrator records the exact
+    /// text of those values in `SQL.exactTable` first. Each query yields `(k, rowid, value)`.
+    public var exactRealSQL: [String] {
+        var conditions: [String: String] = [:], order: [String] = []
+        func add(_ c: String, _ condition: String?) {
+            guard let lc = legacy.column(named: c) else { return }
+            let key = lc.name.lowercased()
+            if conditions[key] == nil { order.append(key); conditions[key] = condition ?? "1" }
+            else if let condition, conditions[key] != "1" { conditions[key] = "(\(conditions[key] ?? "0")) OR (\(condition))" }
+            else { conditions[key] = "1" }
+        }
+        for p in source.packs { for c in p.columns { add(c, nil) } }
+        for m in archiveMembers { add(m.key, m.guard) }
+        for a in source.assignments {
+            guard let tc = target.column(named: a.target), let bare = SQL.bareIdentifier(a.expression), let lc = legacy.column(named: bare) else { continue }
+            switch tc.type {
+            case .json, .text: add(lc.name, nil)
+            default: break
+            }
+        }
+        return order.compactMap { key in
+            guard let lc = legacy.column(named: key) else { return nil }
+            let q = SQL.ident(lc.name)
+            let k = SQL.literal(SQL.exactKey(schema: legacy.schema, table: legacy.name, column: lc.name))
+            let w = source.whereClause.map { " AND (\($0))" } ?? ""
+            return "SELECT \(k), rowid, \(q) FROM \(legacy.qualifiedName) WHERE typeof(\(q)) = 'real' AND abs(\(q)) < 9e999 AND (\(conditions[key] ?? "1"))\(w)"
+        }
     }
 
     /// Inserts the archive rows; runs before `insertSQL` (the row link counts on the target's rowids so far).
@@ -267,6 +335,9 @@ public struct MigrationPlan: Sendable {
         for m in missing { out += "-- skipped: \(m.legacyTable) -> \(m.target) (no such legacy table)\n" }
         out += "BEGIN IMMEDIATE;\n\n"
         for s in createSQL { out += s.trimmingCharacters(in: .whitespacesAndNewlines) + ";\n" }
+        out += "-- schemagen fills this with the exact shortest text of every REAL value bound for JSON; run standalone,\n"
+        out += "-- it stays empty and SQLite's printf('%!.17g') is used instead (not bit-exact near DBL_MAX).\n"
+        out += SQL.exactTableDDL + ";\n"
         for p in sources {
             out += "\n-- \(p.legacy.name) -> \(p.target.name)\(p.source.isDistinct ? " (distinct)" : "")\(p.source.isArchiveOnly ? " (archive only)" : "")\n"
             if let a = p.archiveSQL { out += a + ";\n" }
