@@ -145,12 +145,12 @@ public enum SQL {
     /// The JSON text of any SQLite value, losslessly and with its storage class recoverable:
     /// NULL as `null`; INTEGER as written (no `.` or exponent); REAL as the shortest text that reads back
     /// as the same double (from `exact`, the lookup in `exactTable`; `printf('%!.17g')` when absent), always
-    /// with a `.` or an exponent, ±Inf as ±9e999; TEXT as a JSON string, or `{"$text": "HEX"}` when it
+    /// with a `.` or an exponent, ±Inf as `{"$real": "inf"}` / `"-inf"` (JSON has no infinity); TEXT as a JSON string, or `{"$text": "HEX"}` when it
     /// holds a NUL byte (SQLite's JSON functions cut strings at `\u0000`); BLOB as `{"$blob": "HEX"}`.
     public static func jsonText(_ v: String, exact: String? = nil) -> String {
         let real = exact.map { "coalesce(\($0), \(realText(v)))" } ?? realText(v)
         return "CASE typeof(\(v)) WHEN 'null' THEN 'null' WHEN 'integer' THEN CAST(\(v) AS TEXT) "
-            + "WHEN 'real' THEN CASE WHEN \(v) = 9e999 THEN '9e999' WHEN \(v) = -9e999 THEN '-9e999' ELSE \(real) END "
+            + "WHEN 'real' THEN CASE WHEN \(v) = 9e999 THEN '{\"$real\":\"inf\"}' WHEN \(v) = -9e999 THEN '{\"$real\":\"-inf\"}' ELSE \(real) END "
             + "WHEN 'text' THEN CASE WHEN instr(CAST(\(v) AS BLOB), x'00') > 0 THEN '{\"$text\":\"' || hex(\(v)) || '\"}' ELSE json_quote(\(v)) END "
             + "ELSE '{\"$blob\":\"' || hex(\(v)) || '\"}' END"
     }

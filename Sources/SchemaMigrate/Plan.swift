@@ -88,7 +88,13 @@ public struct SourcePlan: Sendable {
     /// The JSON value SQL for any value: valid JSON text as it is, other text as a JSON string, every
     /// other storage class as `SQL.jsonText` (a BLOB as `{"$blob": "HEX"}`, a REAL exactly). NULL stays NULL.
     static func jsonValue(_ e: String, exact: String?) -> String {
-        "CASE typeof(\(e)) WHEN 'null' THEN NULL WHEN 'text' THEN CASE WHEN json_valid(\(e)) THEN \(e) ELSE json_quote(\(e)) END ELSE \(SQL.jsonText(e, exact: exact)) END"
+        "CASE typeof(\(e)) WHEN 'null' THEN NULL WHEN 'text' THEN CASE WHEN \(jsonReadable(e)) THEN \(e) ELSE json_quote(\(e)) END ELSE \(SQL.jsonText(e, exact: exact)) END"
+    }
+
+    /// SQL true when TEXT `e` is JSON that JSON readers take: valid for SQLite, and no number beyond
+    /// the range of a double (SQLite accepts `1e999`; Foundation's JSONDecoder, behind the DAOs, does not).
+    static func jsonReadable(_ e: String) -> String {
+        "(json_valid(\(e)) AND NOT EXISTS (SELECT 1 FROM json_tree(\(e)) WHERE type = 'real' AND abs(atom) > 1.7976931348623157e308))"
     }
 
     /// SQL true when the value `q` is stored in a target column of `type` unchanged and in a storage
@@ -110,15 +116,18 @@ public struct SourcePlan: Sendable {
     func convert(_ c: String, _ conv: Conversion, to type: LogicalType) -> (value: String, guard: String?) {
         let q = SQL.ident(c)
         switch conv {
-        case .datetime: return ("datetime(\(q))", "\(q) IS NOT NULL AND datetime(\(q)) IS NOT \(q)")
+        case .datetime:
+            // Only what the DAO's timestamp reader takes (julian day 0 is '-4713-11-24 12:00:00').
+            let v = "CASE WHEN datetime(\(q)) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]' THEN datetime(\(q)) END"
+            return (v, "\(q) IS NOT NULL AND (\(v)) IS NOT \(q)")
         case .jsonWrap:
-            return (Self.jsonValue(q, exact: exactLookup(c)), "typeof(\(q)) <> 'null' AND (typeof(\(q)) <> 'text' OR NOT json_valid(\(q)))")
+            return (Self.jsonValue(q, exact: exactLookup(c)), "typeof(\(q)) <> 'null' AND (typeof(\(q)) <> 'text' OR NOT \(Self.jsonReadable(q)))")
         case .none, .integerToReal:
             var value = q, guards: [String] = []
             if let f = Self.fits(q, type) {
                 let substitute: String
                 if case .text = type {
-                    substitute = "CASE typeof(\(q)) WHEN 'integer' THEN CAST(\(q) AS TEXT) WHEN 'real' THEN \(SQL.jsonText(q, exact: exactLookup(c))) ELSE \(SQL.jsonText(q)) END"
+                    substitute = SQL.jsonText(q, exact: exactLookup(c)) // INTEGER as its digits, REAL exact, BLOB tagged
                 } else {
                     substitute = "NULL"
                 }
@@ -128,6 +137,35 @@ public struct SourcePlan: Sendable {
             if conv == .integerToReal { guards.append("(typeof(\(q)) = 'integer' AND CAST(\(q) AS REAL) <> \(q))") }
             return (value, guards.isEmpty ? nil : guards.joined(separator: " OR "))
         }
+    }
+
+    /// The computed expressions (assignments that are not a bare legacy column but read one), in order.
+    var computedExpressions: [String] {
+        var out: [String] = []
+        for a in source.assignments where target.column(named: a.target) != nil {
+            if let bare = SQL.bareIdentifier(a.expression), legacy.column(named: bare) != nil { continue }
+            guard SQL.identifiers(in: a.expression).contains(where: { legacy.column(named: $0) != nil }) else { continue }
+            if !out.contains(a.expression) { out.append(a.expression) }
+        }
+        return out
+    }
+
+    func computedIndex(_ expression: String) -> Int? { computedExpressions.firstIndex(of: expression) }
+
+    /// The FROM clause of the inserts: the legacy table, joined (by rowid) with the computed
+    /// expressions evaluated over the row with every BLOB replaced by its `{"$blob": "HEX"}` text, so
+    /// that SQL functions that refuse BLOBs (`json_array`, …) cannot abort the copy. Bare columns,
+    /// packs and the archive read the untouched values.
+    var fromSQL: String {
+        let exprs = computedExpressions
+        guard !exprs.isEmpty else { return legacy.qualifiedName }
+        let sanitized = legacy.columns.map { c -> String in
+            let q = SQL.ident(c.name)
+            return "CASE WHEN typeof(\(q)) = 'blob' THEN '{\"$blob\":\"' || hex(\(q)) || '\"}' ELSE \(q) END AS \(q)"
+        }
+        let inner = "SELECT rowid AS schemagen_rowid, \(sanitized.joined(separator: ", ")) FROM \(legacy.qualifiedName)"
+        let computed = "SELECT schemagen_rowid, " + exprs.enumerated().map { "(\($1)) AS schemagen_c\($0)" }.joined(separator: ", ") + " FROM (\(inner))"
+        return "\(legacy.qualifiedName) JOIN (\(computed)) AS schemagen_computed ON schemagen_computed.schemagen_rowid = \(legacy.qualifiedName).rowid"
     }
 
     /// Target columns and their values (without the unpivot pair), plus guards for the archive.
@@ -141,10 +179,9 @@ public struct SourcePlan: Sendable {
                 let (v, g) = convert(lc.name, conversion(from: lc, to: tc.type), to: tc.type)
                 values.append(v)
                 if let g, !explicitlyKept.contains(lc.name.lowercased()) { guards.append((lc.name, g)) }
-            } else if case .json = tc.type {
-                values.append(Self.jsonValue("(\(a.expression))", exact: nil))
             } else {
-                values.append("(\(a.expression))")
+                let e = computedIndex(a.expression).map { "schemagen_computed.schemagen_c\($0)" } ?? "(\(a.expression))"
+                if case .json = tc.type { values.append(Self.jsonValue(e, exact: nil)) } else { values.append(e) }
             }
         }
         for p in source.packs {
@@ -160,17 +197,17 @@ public struct SourcePlan: Sendable {
         let table = SQL.ident(target.name)
         if source.isArchiveOnly { return [] }
         if source.isDistinct {
-            return ["INSERT OR IGNORE INTO \(table) (\(columns.map(SQL.ident).joined(separator: ", "))) SELECT DISTINCT \(values.joined(separator: ", ")) FROM \(legacy.qualifiedName)\(whereSQL)"]
+            return ["INSERT OR IGNORE INTO \(table) (\(columns.map(SQL.ident).joined(separator: ", "))) SELECT DISTINCT \(values.joined(separator: ", ")) FROM \(fromSQL)\(whereSQL)"]
         }
         guard let u = source.unpivot else {
-            return ["INSERT INTO \(table) (\(columns.map(SQL.ident).joined(separator: ", "))) SELECT \(values.joined(separator: ", ")) FROM \(legacy.qualifiedName)\(whereSQL) ORDER BY rowid"]
+            return ["INSERT INTO \(table) (\(columns.map(SQL.ident).joined(separator: ", "))) SELECT \(values.joined(separator: ", ")) FROM \(fromSQL)\(whereSQL) ORDER BY \(legacy.qualifiedName).rowid"]
         }
         let valueType = target.column(named: u.valueColumn)?.type ?? .text
         return u.entries.map { e in
             let lc = legacy.column(named: e.column)
             let (v, _) = convert(lc?.name ?? e.column, lc.map { conversion(from: $0, to: valueType) } ?? .none, to: valueType)
             let cols = (columns + [u.keyColumn, u.valueColumn]).map(SQL.ident).joined(separator: ", ")
-            return "INSERT INTO \(table) (\(cols)) SELECT \((values + [SQL.literal(e.key), v]).joined(separator: ", ")) FROM \(legacy.qualifiedName)\(whereSQL) ORDER BY rowid"
+            return "INSERT INTO \(table) (\(cols)) SELECT \((values + [SQL.literal(e.key), v]).joined(separator: ", ")) FROM \(fromSQL)\(whereSQL) ORDER BY \(legacy.qualifiedName).rowid"
         }
     }
 
@@ -252,7 +289,7 @@ public struct SourcePlan: Sendable {
         let select = zip(columns, values).map { "\($1) AS \(SQL.ident($0))" }.joined(separator: ", ")
         let pk = target.primaryKey
         let match = pk.map { "x.\(SQL.ident($0)) IS d.\(SQL.ident($0))" }.joined(separator: " AND ")
-        let tuples = "SELECT count(*) FROM (SELECT DISTINCT \(select) FROM \(legacy.qualifiedName)\(whereSQL)) AS d"
+        let tuples = "SELECT count(*) FROM (SELECT DISTINCT \(select) FROM \(fromSQL)\(whereSQL)) AS d"
         if !excludingExisting { return tuples }
         return tuples + " WHERE NOT EXISTS (SELECT 1 FROM \(SQL.ident(target.name)) AS x WHERE \(match))"
     }

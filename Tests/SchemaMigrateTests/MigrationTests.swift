@@ -28,32 +28,41 @@ func checkNothingLost(old: Database, schema: Schema, report: MigrationReport) th
             if let c = p.rowidSourceColumn { return "L.\(SQL.ident(c))" }
             return "\(r.entryBases.count > entry ? r.entryBases[entry] : 0) + L.rn"
         }
+        let archiveRow = "SELECT A.payload FROM new.sys_legacy_archive A WHERE A.source_table = \(SQL.literal(p.legacy.name)) AND A.source_rowid = L.rid"
         let archived = { (c: String) -> String in
-            let path = SQL.literal(SQL.jsonPath(c))
-            return "EXISTS (SELECT 1 FROM new.sys_legacy_archive A WHERE A.source_table = \(SQL.literal(p.legacy.name)) AND A.source_rowid = L.rid AND (\(same("json_extract(A.payload, \(path))", "L.\(SQL.ident(c))")) OR (L.\(SQL.ident(c)) IS NULL AND json_type(A.payload, \(path)) = 'null')))"
+            "EXISTS (SELECT 1 FROM (\(archiveRow)) AS A WHERE \(inJSON("A.payload", c, "L.\(SQL.ident(c))")))"
         }
         for col in p.legacy.columns {
             let dests = p.destinations[col.name] ?? []
             if dests.contains(where: { if case .dropped = $0 { return true }; return false }) { continue }
             let c = "L.\(SQL.ident(col.name))"
             var alternatives: [String] = []
+            var exactAlternatives: [String] = [] // verbatim copies, compared by SQLite (bit-exact for REAL)
+            var jsonMembers: [String] = []       // the raw JSON text of each JSON member holding the value
+            let path = SQL.literal(SQL.jsonPath(col.name))
+            let realPath = SQL.literal("$.\"$real\"")
+            func member(_ x: String) -> String { "(SELECT coalesce(json_extract(m, \(realPath)), m) FROM (SELECT \(x) AS m))" }
+            jsonMembers.append(member("(SELECT A.payload -> \(path) FROM (\(archiveRow)) AS A)"))
             for d in dests {
                 switch d {
                 case .column(_, let tc, let conv):
                     var ok = same("T.\(SQL.ident(tc))", c)
                     if conv == .integerToReal { ok += " OR (typeof(\(c)) = 'integer' AND typeof(T.\(SQL.ident(tc))) = 'real' AND T.\(SQL.ident(tc)) = \(c))" }
                     alternatives.append("EXISTS (SELECT 1 FROM \(t) T WHERE T.rowid = \(link(0)) AND (\(ok)))")
-                    if conv != .none { alternatives.append(archived(col.name)) }
+                    exactAlternatives.append(alternatives[alternatives.count - 1])
+                    alternatives.append(archived(col.name)) // a conversion, or a storage class the column cannot hold
                 case .unpivot(_, let kc, let key, let vc, let entry, let conv):
                     let v = "T.\(SQL.ident(vc))"
                     var ok = same(v, c)
                     if conv == .integerToReal { ok += " OR (typeof(\(c)) = 'integer' AND typeof(\(v)) = 'real' AND \(v) = \(c))" }
                     alternatives.append("EXISTS (SELECT 1 FROM \(t) T WHERE T.rowid = \(link(entry)) AND T.\(SQL.ident(kc)) = \(SQL.literal(key)) AND (\(ok)))")
-                    if conv != .none { alternatives.append(archived(col.name)) }
+                    exactAlternatives.append(alternatives[alternatives.count - 1])
+                    alternatives.append(archived(col.name))
                 case .pack(_, let pc, let key):
                     let path = SQL.literal(SQL.jsonPath(key))
                     let j = "T.\(SQL.ident(pc))"
-                    alternatives.append("EXISTS (SELECT 1 FROM \(t) T WHERE T.rowid = \(link(0)) AND json_valid(\(j)) AND (\(same("json_extract(\(j), \(path))", c)) OR (\(c) IS NULL AND json_type(\(j), \(path)) = 'null')))")
+                    alternatives.append("EXISTS (SELECT 1 FROM \(t) T WHERE T.rowid = \(link(0)) AND json_valid(\(j)) AND \(inJSON(j, key, c)))")
+                    jsonMembers.append(member("(SELECT \(j) -> \(path) FROM \(t) T WHERE T.rowid = \(link(0)))"))
                 case .archive:
                     alternatives.append(archived(col.name))
                 case .computed, .dropped:
@@ -66,9 +75,39 @@ func checkNothingLost(old: Database, schema: Schema, report: MigrationReport) th
             let missing = try scalar(old, sql)
             #expect(missing == 0, "\(p.legacy.name).\(col.name): \(missing) values not found in their destination\n\(sql)")
             checkedValues += Int(n)
+            // REAL values in JSON: the member's text must read back (Swift's correctly rounded parser) as the same bits.
+            let exactOK = exactAlternatives.isEmpty ? "0" : exactAlternatives.joined(separator: " OR ")
+            let bitsSQL = "SELECT L.rid, \(c), (\(exactOK)), \(jsonMembers.joined(separator: ", ")) FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY rowid) AS rn, * FROM \(p.legacy.qualifiedName)\(p.whereSQL)) AS L WHERE typeof(\(c)) = 'real'"
+            var wrong: [Int64] = []
+            try old.withStatement(sql: bitsSQL) { stmt throws(DatabaseError) in
+                while try stmt.step() {
+                    let d = try stmt.double(1)
+                    if try stmt.int64(2) != 0 { continue }
+                    var found = false
+                    for i in 3..<stmt.columnCount {
+                        if let text = try stmt.optionalText(i), let back = Double(text), back.bitPattern == d.bitPattern { found = true }
+                    }
+                    if !found { wrong.append(try stmt.int64(0)) }
+                }
+            }
+            #expect(wrong.isEmpty, "\(p.legacy.name).\(col.name): REAL values of rowids \(wrong.prefix(10)) not bit-exact in JSON")
         }
     }
     return (checkedValues, rows)
+}
+
+/// SQL true when JSON object `json` holds legacy value `v` losslessly under `key` (see SQL.jsonText):
+/// NULL as null, INTEGER and TEXT by `typeof` and `IS`, a TEXT with NUL as `{"$text": HEX}`, a BLOB as
+/// `{"$blob": HEX}`, a REAL as a JSON real (its bits are compared in Swift).
+func inJSON(_ json: String, _ key: String, _ v: String) -> String {
+    let path = SQL.literal(SQL.jsonPath(key))
+    let tagged = { (tag: String) in SQL.literal(SQL.jsonPath(key) + "." + "\"$\(tag)\"") }
+    let e = "json_extract(\(json), \(path))"
+    return "(CASE typeof(\(v)) WHEN 'null' THEN json_type(\(json), \(path)) = 'null' "
+        + "WHEN 'integer' THEN json_type(\(json), \(path)) = 'integer' AND \(e) = \(v) "
+        + "WHEN 'real' THEN json_type(\(json), \(path)) = 'real' OR json_extract(\(json), \(tagged("real"))) IN ('inf', '-inf') "
+        + "WHEN 'text' THEN CASE WHEN instr(CAST(\(v) AS BLOB), x'00') > 0 THEN json_extract(\(json), \(tagged("text"))) = hex(\(v)) ELSE typeof(\(e)) = 'text' AND \(e) = \(v) END "
+        + "ELSE json_extract(\(json), \(tagged("blob"))) = hex(\(v)) END)"
 }
 
 /// Per target table: its rows are exactly those the mappings wrote; per discriminator constant too.
