@@ -327,7 +327,14 @@ public enum Migrator {
                             }
                         }
                     } catch {
-                        throw wrap(error, what, source: p.legacy.name, target: p.target.name)
+                        var e = wrap(error, what, source: p.legacy.name, target: p.target.name)
+                        if let d = error as? DatabaseError, d.message.contains("NOT NULL constraint failed"),
+                           let column = d.message.components(separatedBy: "NOT NULL constraint failed: \(p.target.name).").last?.prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" }),
+                           let q = p.rowsWithNull(targetColumn: String(column)),
+                           let rows = try? texts(db, q), !rows.isEmpty {
+                            e.message += "; the legacy rows (rowid) whose value for '\(column)' is NULL or has no home in it: \(rows.joined(separator: ", "))\(rows.count == 10 ? ", …" : "")"
+                        }
+                        throw e
                     }
                     if let n = options.failAfterSources, i + 1 >= n {
                         throw MigrationError("injected failure after \(i + 1) mappings (test hook)", sourceTable: p.legacy.name, targetTable: p.target.name)

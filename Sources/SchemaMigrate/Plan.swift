@@ -240,6 +240,26 @@ public struct SourcePlan: Sendable {
         return "SELECT * FROM (SELECT \(SQL.literal(legacy.name)) AS source_table, rowid AS source_rowid, \(targetName) AS target_table, \(link) AS target_rowid, \(SQL.jsonObject(members, exact: exactLookup)) AS payload FROM \(legacy.qualifiedName)\(whereSQL)) WHERE payload <> '{}'"
     }
 
+    /// The first ten legacy rowids for which the value written into `targetColumn` is NULL (to name
+    /// the rows behind a NOT NULL failure).
+    public func rowsWithNull(targetColumn: String) -> String? {
+        let (columns, values, _) = baseColumns()
+        var value = zip(columns, values).first { $0.0.lowercased() == targetColumn.lowercased() }?.1
+        if value == nil, let u = source.unpivot, u.valueColumn.lowercased() == targetColumn.lowercased() {
+            let valueType = target.column(named: u.valueColumn)?.type ?? .text
+            value = u.entries.compactMap { e -> String? in
+                guard let lc = legacy.column(named: e.column) else { return nil }
+                return "(\(convert(lc.name, conversion(from: lc, to: valueType), to: valueType).value)) IS NULL"
+            }.joined(separator: " OR ")
+            if value == "" { value = nil } else { value = value.map { "(\($0))" } }
+        } else {
+            value = value.map { "(\($0)) IS NULL" }
+        }
+        guard let condition = value else { return nil }
+        let w = source.whereClause.map { " AND (\($0))" } ?? ""
+        return "SELECT CAST(\(legacy.qualifiedName).rowid AS TEXT) FROM \(fromSQL) WHERE \(condition)\(w) ORDER BY \(legacy.qualifiedName).rowid LIMIT 10"
+    }
+
     /// Legacy columns whose REAL values may be written into JSON (packed, archived, or converted into a
     /// JSON or text column), with the condition under which they are: the migrator records the exact
     /// text of those values in `SQL.exactTable` first. Each query yields `(k, rowid, value)`.

@@ -29,7 +29,7 @@ struct MigrateLegacy: ParsableCommand {
     @Option(help: "The database to migrate in place (a path or a file: URI).") var database: String?
     @Option(help: "A further legacy database file to read (ATTACHed); repeatable.") var attach: [String] = []
     @Flag(help: "Drop the legacy tables in the same transaction.") var dropLegacy = false
-    @Flag(help: "Print, per legacy table, its targets and row counts; change nothing.") var dryRun = false
+    @Flag(help: "Run the whole migration (every copy and check) on a private copy of the files and print its figures; change no file.") var dryRun = false
     @Flag(help: "Print the migration script instead of running it.") var sql = false
     @Flag(help: "Print the Markdown mapping table (every legacy column and where it goes) instead of running.") var mappingDoc = false
     @Option(help: "With --sql or --mapping-doc: the legacy DDL (.sql) or database to plan against, instead of --database.") var legacy: String?

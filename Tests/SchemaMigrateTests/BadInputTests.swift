@@ -65,11 +65,13 @@ import SchemagenRuntime
         // A TEXT PRIMARY KEY admits NULL in SQLite: rl_q_value.action_key does not.
         let c = try openPlain(db)
         try c.execute("INSERT INTO model_selector_q_values (provider, q_value) VALUES (NULL, 0.5)")
+        let rowid = try scalar(c, "SELECT rowid FROM model_selector_q_values WHERE provider IS NULL")
         c.close()
         try expectUnchanged(dir) {
             #expect { _ = try migrate(MigrationOptions(database: db, dropLegacy: true)) } throws: { e in
                 guard let m = e as? MigrationError else { return false }
                 return m.sourceTable == "model_selector_q_values" && m.targetTable == "rl_q_value" && (m.sqliteMessage ?? "").contains("NOT NULL") && m.sql != nil
+                    && m.message.contains("legacy rows (rowid) whose value for 'action_key' is NULL or has no home in it: \(rowid)")
             }
         }
     }
