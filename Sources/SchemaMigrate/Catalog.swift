@@ -146,12 +146,13 @@ public enum SQL {
     /// NULL as `null`; INTEGER as written (no `.` or exponent); REAL as the shortest text that reads back
     /// as the same double (from `exact`, the lookup in `exactTable`; `printf('%!.17g')` when absent), always
     /// with a `.` or an exponent, ±Inf as `{"$real": "inf"}` / `"-inf"` (JSON has no infinity); TEXT as a JSON string, or `{"$text": "HEX"}` when it
-    /// holds a NUL byte (SQLite's JSON functions cut strings at `\u0000`); BLOB as `{"$blob": "HEX"}`.
+    /// holds a NUL byte (SQLite's JSON functions cut strings at `\u0000`) or, per `exact`, is not UTF-8
+    /// (JSON readers reject the whole document); BLOB as `{"$blob": "HEX"}`.
     public static func jsonText(_ v: String, exact: String? = nil) -> String {
         let real = exact.map { "coalesce(\($0), \(realText(v)))" } ?? realText(v)
         return "CASE typeof(\(v)) WHEN 'null' THEN 'null' WHEN 'integer' THEN CAST(\(v) AS TEXT) "
             + "WHEN 'real' THEN CASE WHEN \(v) = 9e999 THEN '{\"$real\":\"inf\"}' WHEN \(v) = -9e999 THEN '{\"$real\":\"-inf\"}' ELSE \(real) END "
-            + "WHEN 'text' THEN CASE WHEN instr(CAST(\(v) AS BLOB), x'00') > 0 THEN '{\"$text\":\"' || hex(\(v)) || '\"}' ELSE json_quote(\(v)) END "
+            + "WHEN 'text' THEN CASE \(exact.map { "WHEN \($0) IS NOT NULL THEN \($0) " } ?? "")WHEN instr(CAST(\(v) AS BLOB), x'00') > 0 THEN '{\"$text\":\"' || hex(\(v)) || '\"}' ELSE json_quote(\(v)) END "
             + "ELSE '{\"$blob\":\"' || hex(\(v)) || '\"}' END"
     }
 

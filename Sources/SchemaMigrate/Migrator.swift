@@ -121,15 +121,24 @@ public enum Migrator {
         try db.execute(SQL.exactTableDDL)
         for p in plan.sources {
             for q in p.exactRealSQL {
-                var rows: [(String, Int64, Double)] = []
+                var rows: [(String, Int64, String)] = []
                 try db.withStatement(sql: q) { stmt throws(DatabaseError) in
-                    while try stmt.step() { rows.append((try stmt.text(0), try stmt.int64(1), try stmt.double(2))) }
+                    while try stmt.step() {
+                        if try stmt.text(2) == "real" {
+                            rows.append((try stmt.text(0), try stmt.int64(1), exactJSON(try stmt.double(3))))
+                        } else {
+                            let bytes = try stmt.blob(3)
+                            if String(data: bytes, encoding: .utf8) == nil {
+                                rows.append((try stmt.text(0), try stmt.int64(1), "{\"$text\":\"" + bytes.map { String(format: "%02X", $0) }.joined() + "\"}"))
+                            }
+                        }
+                    }
                 }
-                for (k, r, d) in rows {
+                for (k, r, j) in rows {
                     try db.withStatement(sql: "INSERT OR REPLACE INTO temp.\(SQL.exactTable) (k, r, j) VALUES (?, ?, ?)") { stmt throws(DatabaseError) in
                         stmt.bind(k, at: 1)
                         stmt.bind(r, at: 2)
-                        stmt.bind(exactJSON(d), at: 3)
+                        stmt.bind(j, at: 3)
                         try stmt.run()
                     }
                 }

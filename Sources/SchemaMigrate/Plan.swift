@@ -88,7 +88,8 @@ public struct SourcePlan: Sendable {
     /// The JSON value SQL for any value: valid JSON text as it is, other text as a JSON string, every
     /// other storage class as `SQL.jsonText` (a BLOB as `{"$blob": "HEX"}`, a REAL exactly). NULL stays NULL.
     static func jsonValue(_ e: String, exact: String?) -> String {
-        "CASE typeof(\(e)) WHEN 'null' THEN NULL WHEN 'text' THEN CASE WHEN \(jsonReadable(e)) THEN \(e) ELSE json_quote(\(e)) END ELSE \(SQL.jsonText(e, exact: exact)) END"
+        let tagged = exact.map { "WHEN \($0) IS NOT NULL THEN \($0) " } ?? "" // TEXT that is not UTF-8
+        return "CASE typeof(\(e)) WHEN 'null' THEN NULL WHEN 'text' THEN CASE \(tagged)WHEN \(jsonReadable(e)) THEN \(e) ELSE \(SQL.jsonText(e)) END ELSE \(SQL.jsonText(e, exact: exact)) END"
     }
 
     /// SQL true when TEXT `e` is JSON that JSON readers take: valid for SQLite, and no number beyond
@@ -121,7 +122,8 @@ public struct SourcePlan: Sendable {
             let v = "CASE WHEN datetime(\(q)) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]' THEN datetime(\(q)) END"
             return (v, "\(q) IS NOT NULL AND (\(v)) IS NOT \(q)")
         case .jsonWrap:
-            return (Self.jsonValue(q, exact: exactLookup(c)), "typeof(\(q)) <> 'null' AND (typeof(\(q)) <> 'text' OR NOT \(Self.jsonReadable(q)))")
+            let notUTF8 = exactLookup(c).map { " OR \($0) IS NOT NULL" } ?? ""
+            return (Self.jsonValue(q, exact: exactLookup(c)), "typeof(\(q)) <> 'null' AND (typeof(\(q)) <> 'text' OR NOT \(Self.jsonReadable(q))\(notUTF8))")
         case .none, .integerToReal:
             var value = q, guards: [String] = []
             if let f = Self.fits(q, type) {
@@ -260,9 +262,11 @@ public struct SourcePlan: Sendable {
         return "SELECT CAST(\(legacy.qualifiedName).rowid AS TEXT) FROM \(fromSQL) WHERE \(condition)\(w) ORDER BY \(legacy.qualifiedName).rowid LIMIT 10"
     }
 
-    /// Legacy columns whose REAL values may be written into JSON (packed, archived, or converted into a
-    /// JSON or text column), with the condition under which they are: the migrator records the exact
-    /// text of those values in `SQL.exactTable` first. Each query yields `(k, rowid, value)`.
+    /// Legacy columns whose values may be written into JSON (packed, archived, or converted into a
+    /// JSON or text column), with the condition under which they are: the migrator records, in
+    /// `SQL.exactTable`, the exact text of their REALs and the `{"$text": HEX}` of their TEXTs that
+    /// are not UTF-8 (SQLite cannot tell). Each query yields `(k, rowid, typeof, REAL or TEXT bytes)`;
+    /// TEXT rows are only those with bytes above 0x7F.
     public var exactRealSQL: [String] {
         var conditions: [String: String] = [:], order: [String] = []
         func add(_ c: String, _ condition: String?) {
@@ -286,7 +290,8 @@ public struct SourcePlan: Sendable {
             let q = SQL.ident(lc.name)
             let k = SQL.literal(SQL.exactKey(schema: legacy.schema, table: legacy.name, column: lc.name))
             let w = source.whereClause.map { " AND (\($0))" } ?? ""
-            return "SELECT \(k), rowid, \(q) FROM \(legacy.qualifiedName) WHERE typeof(\(q)) = 'real' AND abs(\(q)) < 9e999 AND (\(conditions[key] ?? "1"))\(w)"
+            return "SELECT \(k), rowid, typeof(\(q)), CASE typeof(\(q)) WHEN 'text' THEN CAST(\(q) AS BLOB) ELSE \(q) END FROM \(legacy.qualifiedName) "
+                + "WHERE ((typeof(\(q)) = 'real' AND abs(\(q)) < 9e999) OR (typeof(\(q)) = 'text' AND \(q) GLOB '*[^' || char(1) || '-' || char(127) || ']*')) AND (\(conditions[key] ?? "1"))\(w)"
         }
     }
 

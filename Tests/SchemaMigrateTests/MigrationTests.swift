@@ -97,7 +97,7 @@ func checkNothingLost(old: Database, schema: Schema, report: MigrationReport) th
 }
 
 /// SQL true when JSON object `json` holds legacy value `v` losslessly under `key` (see SQL.jsonText):
-/// NULL as null, INTEGER and TEXT by `typeof` and `IS`, a TEXT with NUL as `{"$text": HEX}`, a BLOB as
+/// NULL as null, INTEGER and TEXT by `typeof` and `IS`, a TEXT with NUL or not UTF-8 as `{"$text": HEX}`, a BLOB as
 /// `{"$blob": HEX}`, a REAL as a JSON real (its bits are compared in Swift).
 func inJSON(_ json: String, _ key: String, _ v: String) -> String {
     let path = SQL.literal(SQL.jsonPath(key))
@@ -106,7 +106,7 @@ func inJSON(_ json: String, _ key: String, _ v: String) -> String {
     return "(CASE typeof(\(v)) WHEN 'null' THEN json_type(\(json), \(path)) = 'null' "
         + "WHEN 'integer' THEN json_type(\(json), \(path)) = 'integer' AND \(e) = \(v) "
         + "WHEN 'real' THEN json_type(\(json), \(path)) = 'real' OR json_extract(\(json), \(tagged("real"))) IN ('inf', '-inf') "
-        + "WHEN 'text' THEN CASE WHEN instr(CAST(\(v) AS BLOB), x'00') > 0 THEN json_extract(\(json), \(tagged("text"))) = hex(\(v)) ELSE typeof(\(e)) = 'text' AND \(e) = \(v) END "
+        + "WHEN 'text' THEN CASE WHEN json_type(\(json), \(tagged("text"))) = 'text' THEN json_extract(\(json), \(tagged("text"))) = hex(\(v)) ELSE typeof(\(e)) = 'text' AND \(e) = \(v) END "
         + "ELSE json_extract(\(json), \(tagged("blob"))) = hex(\(v)) END)"
 }
 

@@ -8,11 +8,11 @@ import VictorSchema
 @testable import SchemaMigrate
 
 /// Values of every SQLite storage class, as SQL literals: BLOBs (empty, binary, JSON-looking), TEXT
-/// with a NUL, INTEGER extremes, REAL extremes (±DBL_MAX, ±Inf, subnormals, -0.0), NULL.
+/// with a NUL and TEXT that is not UTF-8, INTEGER extremes, REAL extremes (±DBL_MAX, ±Inf, subnormals, -0.0), NULL.
 let oddValues = [
     "X'00FF7B7D'", "X''", "CAST(X'61006200' AS TEXT)", "X'7B7D'", "9223372036854775807", "-9223372036854775808",
     "1.7976931348623157e308", "-1.7976931348623157e308", "4.9406564584124654e-324", "2.2250738585072009e-308",
-    "9e999", "-9e999", "-0.0", "'abc'", "NULL", "0.30000000000000004",
+    "9e999", "-9e999", "-0.0", "'abc'", "NULL", "0.30000000000000004", "CAST(X'61FF62' AS TEXT)", "CAST(X'C3' AS TEXT)",
 ]
 
 /// SplitMix64: a seeded generator, so the random doubles are the same on every run.
