@@ -194,7 +194,27 @@ public enum Migrator {
         do { db = try Database(path: options.database, options: dbOptions) } catch {
             throw MigrationError("cannot open database '\(options.database)'", sqliteMessage: error.message)
         }
-        defer { db.close() }
+        // SQLite checkpoints a WAL into its database and deletes it when the last connection closes;
+        // a read-only connection cannot. One per file, closed after ours when the run fails, keeps a
+        // database whose -wal was left behind (a crashed writer) byte-identical. Not with the journal
+        // switch of a multi-file run (it needs the files to itself, and changes them anyway).
+        var guards: [Database] = []
+        if !snapshot && !(options.dropLegacy && !options.attach.isEmpty) {
+            var g = Database.Options()
+            g.readOnly = true
+            g.walMode = false
+            g.foreignKeys = false
+            g.busyTimeoutMilliseconds = options.busyTimeoutMilliseconds
+            for path in [options.database] + options.attach {
+                if let c = try? Database(path: path, options: g) { guards.append(c) }
+            }
+        }
+        var succeeded = false
+        defer {
+            if succeeded { for g in guards { g.close() } }
+            db.close()
+            for g in guards { g.close() }
+        }
         // Attach the other legacy files.
         var files: [(schema: String, path: String)] = [("main", mainPath)]
         for (i, a) in options.attach.enumerated() {
@@ -371,6 +391,7 @@ public enum Migrator {
             throw e
         }
         restoreJournals()
+        succeeded = true
         report.sources = reports
         report.backups = backups
         report.droppedTables = options.dropLegacy ? plan.legacyTables.map(\.name) : []

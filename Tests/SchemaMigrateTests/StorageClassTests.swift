@@ -246,3 +246,35 @@ extension StorageClassTests {
         #expect(try scalar(writer, "SELECT count(*) FROM schema_version") == 6)
     }
 }
+
+extension StorageClassTests {
+    /// A failed real run on a WAL database whose `-wal` a crashed writer left behind (no connection
+    /// open) leaves the database and `-wal` byte-identical: our connection closing last would
+    /// checkpoint the WAL into the database and delete it. The next, successful run migrates the rows
+    /// that were still in the WAL.
+    @Test func failedRunOnALeftoverWALChangesNeitherDatabaseNorWAL() throws {
+        let dir = try tempDir("wal-left")
+        let db = dir.appendingPathComponent("victor.db").path
+        try Generator.build(files: [.graph: db], rows: 5)
+        let writer = try Database(path: db)
+        try writer.execute("PRAGMA wal_autocheckpoint = 0")
+        try writer.execute("INSERT INTO schema_version VALUES (41)")
+        let frozen = (FileManager.default.contents(atPath: db), FileManager.default.contents(atPath: db + "-wal"))
+        writer.close() // checkpoints and deletes the WAL: put the crashed state back
+        try #require(frozen.0 != nil && (frozen.1?.count ?? 0) > 0)
+        try frozen.0?.write(to: URL(fileURLWithPath: db))
+        try frozen.1?.write(to: URL(fileURLWithPath: db + "-wal"))
+        try? FileManager.default.removeItem(atPath: db + "-shm")
+        let files = [db, db + "-wal"]
+        let before = try checksums(files)
+        let r = try runCLI(["migrate", "legacy", schemaPath, "--database", db, "--drop-legacy"], environment: ["SCHEMAGEN_MIGRATE_FAIL_AFTER": "5"])
+        #expect(r.status != 0 && r.err.contains("injected failure"), "\(r.err)")
+        #expect(try checksums(files) == before, "a failed run changed the database or its WAL")
+        #expect(Set(listing(dir)).isSubset(of: ["victor.db", "victor.db-wal", "victor.db-shm"]), "no backup left behind: \(listing(dir))")
+        let ok = try runCLI(["migrate", "legacy", schemaPath, "--database", db, "--drop-legacy"])
+        #expect(ok.status == 0, "\(ok.err)")
+        let m = try openPlain(db)
+        defer { m.close() }
+        #expect(try scalar(m, "SELECT count(*) FROM sys_legacy_archive WHERE source_table = 'schema_version'") == 6)
+    }
+}
