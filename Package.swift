@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "SchemaMigrate", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
         // Evolving a database from one version of a schema file to the next.
         .target(name: "SchemaEvolve", dependencies: ["SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
+        // Queries and views checked by SQLite against the schema: parameters, result types, nullability.
+        .target(name: "SchemaQuery", dependencies: ["SchemaModel", "SchemaSyntax", "CSQLite"], swiftSettings: strict),
         // The thin CLI.
         .executableTarget(name: "schemagen", dependencies: [
             "SchemagenDriver",
@@ -70,5 +72,6 @@ let package = Package(
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
+        .testTarget(name: "SchemaQueryTests", dependencies: ["SchemaQuery", "SchemaModel", "SchemaSyntax", "SchemaEmit"], swiftSettings: strict),
     ]
 )
