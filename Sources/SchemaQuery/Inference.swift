@@ -74,8 +74,7 @@ extension QueryAnalyzer {
         func isArith(_ p: Int) -> Bool {
             guard p >= 0, p < s.count else { return false }
             let t = s.tok(p)
-            if t.kind == .symbol { return Self.arithmetic.contains(ts.text(t)) || ts.text(t) == "." }
-            return s.w(p) == "collate" ? false : false
+            return t.kind == .symbol && (Self.arithmetic.contains(ts.text(t)) || ts.text(t) == ".")
         }
         /// A column reference ending at e: (qualifier, name, first position).
         func refEnding(at e: Int) -> (String?, String, Int)? {

@@ -32,6 +32,8 @@ public final class QueryAnalyzer {
         self.schema = schema
         env = Environment(schema: schema)
         sqlite3_extended_result_codes(db, 1)
+        // As the runtime opens databases: foreign-key actions are then part of what a write touches.
+        sqlite3_exec(db, "PRAGMA foreign_keys = ON", nil, nil, nil)
         if sqlite3_exec(db, ddl, nil, nil, nil) != SQLITE_OK {
             throw QueryError(.sqlite, "the schema's DDL does not load: \(String(cString: sqlite3_errmsg(db)))", offset: 0, length: 0)
         }

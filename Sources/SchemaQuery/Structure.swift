@@ -198,7 +198,7 @@ final class StructureAnalyzer {
         var p = lo + 1
         if w(p) == "distinct" || w(p) == "all" { p += 1 }
         let ends = topLevel(p, hi) { q in
-            guard let k = self.w(q) else { return false }
+            guard let k = self.w(q), self.w(q - 1) != "distinct" else { return false }
             return ["from", "where", "group", "having", "window", "order", "limit"].contains(k)
         }
         let listEnd = ends.first ?? hi
@@ -207,7 +207,42 @@ final class StructureAnalyzer {
             let fromEnd = ends.dropFirst().first ?? hi
             sources = fromClause(listEnd + 1, fromEnd)
         }
-        return items(p, listEnd, sources: sources, parent: parent)
+        var list = items(p, listEnd, sources: sources, parent: parent)
+        // An aggregate query without GROUP BY returns one row even from no rows: its bare columns are then NULL.
+        let grouped = ends.contains { self.w($0) == "group" }
+        if !grouped, containsAggregate(p, listEnd) || ends.contains(where: { self.w($0) == "having" }) {
+            for i in list.indices where !list[i].annotated {
+                switch list[i].info?.source {
+                case .function(let f) where Self.aggregates.contains(f) || f == "row_number" || f == "rank" || f == "dense_rank"
+                    || f == "ntile" || f == "percent_rank" || f == "cume_dist": break
+                case .literal: break
+                default: list[i].info?.nullable = true
+                }
+            }
+        }
+        return list
+    }
+
+    /// An aggregate function call (not a window function) in [lo, hi), outside subqueries.
+    func containsAggregate(_ lo: Int, _ hi: Int) -> Bool {
+        var depth = 0, subqueryDepth: Int?
+        var i = lo
+        while i < hi {
+            if isSym(i, "(") {
+                depth += 1
+                if subqueryDepth == nil, let k = w(i + 1), k == "select" || k == "with" || k == "values" { subqueryDepth = depth }
+            } else if isSym(i, ")") {
+                if subqueryDepth == depth { subqueryDepth = nil }
+                depth -= 1
+            } else if subqueryDepth == nil, let k = w(i), Self.aggregates.contains(k), isSym(i + 1, "(") {
+                let c = close(i + 1, hi)
+                var q = c + 1
+                if w(q) == "filter", isSym(q + 1, "(") { q = close(q + 1, hi) + 1 }
+                if w(q) != "over" { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     // MARK: FROM
@@ -571,8 +606,9 @@ final class StructureAnalyzer {
                 return first
             }
             if opaque { return nil }
-            if q == nil, key == "rowid" || key == "oid" || key == "_rowid_" {
-                return ColInfo(name: name, type: .integer, nullable: false, ownNullable: false, origin: nil, source: .column)
+            if q == nil, key == "rowid" || key == "oid" || key == "_rowid_", scope.count == 1 {
+                let padded = scope[0].columns.contains { $0.nullable != $0.ownNullable }
+                return ColInfo(name: name, type: .integer, nullable: padded, ownNullable: false, origin: nil, source: .column)
             }
         }
         return nil

@@ -222,3 +222,26 @@ struct ResultTypeTests {
         #expect(analyzer.viewAnalyses["app_post_count"].map(columns) == ["author_id: integer", "posts: integer", "latest: timestamp?"])
     }
 }
+
+struct NullSourceTests {
+    @Test func bareColumnsOfAnAggregateWithoutGroupBy() throws {
+        // One row even from an empty table: `name` is then NULL.
+        let q = try analyze("SELECT max(id) AS top, name, count(*) AS n, 1 AS one FROM app_author")
+        #expect(columns(q) == ["top: integer?", "name: text?", "n: integer", "one: integer"])
+        let grouped = try analyze("SELECT max(id) AS top, name FROM app_author GROUP BY name")
+        #expect(columns(grouped) == ["top: integer?", "name: text"])
+        // A window function alone does not aggregate; an aggregate inside a subquery does not either.
+        let window = try analyze("SELECT name, count(*) OVER () AS n, (SELECT count(*) FROM app_post) AS posts FROM app_author")
+        #expect(columns(window) == ["name: text", "n: integer", "posts: integer?"])
+    }
+
+    @Test func isDistinctFromInTheSelectList() throws {
+        let q = try analyze("SELECT email IS DISTINCT FROM name AS differs /* as bool */, name FROM app_author")
+        #expect(columns(q) == ["differs: bool", "name: text"])
+    }
+
+    @Test func foreignKeyActionsAreWrites() throws {
+        let q = try analyze("DELETE FROM app_post WHERE id = :id")
+        #expect(q.tablesWritten == ["app_comment", "app_post"])
+    }
+}

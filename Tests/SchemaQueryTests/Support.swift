@@ -31,7 +31,7 @@ domain app {
   }
   table app_comment {
     id: integer primary key
-    post_id: integer references app_post(id)
+    post_id: integer references app_post(id) on delete cascade
     author_id: integer? references app_author(id)
     text: text
     flagged: bool?
