@@ -193,6 +193,11 @@ extension QueryAnalyzer {
                 }
             }
             if !annotated {
+                // `:p IS NULL` anywhere (the "optional filter" idiom) makes the parameter optional.
+                let testedForNull = positions.contains { p in
+                    (s.w(p + 1) == "is" && (s.w(p + 2) == "null" || (s.w(p + 2) == "not" && s.w(p + 3) == "null")))
+                        || s.w(p + 1) == "isnull" || s.w(p + 1) == "notnull"
+                }
                 for p in positions {
                     guard let inf = infer(p) else { continue }
                     guard let r = result else { result = inf; continue }
@@ -204,6 +209,7 @@ extension QueryAnalyzer {
                     }
                     result?.optional = r.optional || inf.optional
                 }
+                if testedForNull { result?.optional = true }
             }
             guard let result else {
                 throw QueryError(.unknownParameterType,
@@ -242,9 +248,21 @@ extension QueryAnalyzer {
             cols = stride(from: p + 1, to: c, by: 2).compactMap { s.ident($0) }.compactMap { n in table.first { $0.name.lowercased() == n.lowercased() } }
             p = c + 1
         }
+        var out: [Int: ColInfo] = [:]
+        if s.w(p) == "select" {
+            // INSERT … SELECT :a, :b …: the first core's items, by position.
+            let ends = s.topLevel(p + 1, s.count) { q in
+                guard let k = s.w(q) else { return false }
+                return ["from", "where", "group", "having", "window", "order", "limit", "union", "intersect", "except", "on", "returning"].contains(k)
+            }
+            let end = ends.first ?? s.count
+            for (k, arg) in s.splitArgs(p + 1, end).enumerated() where arg.1 == arg.0 + 1 && k < cols.count {
+                out[arg.0] = cols[k]
+            }
+            return out
+        }
         guard s.w(p) == "values" else { return [:] }
         p += 1
-        var out: [Int: ColInfo] = [:]
         while s.isSym(p, "(") {
             let c = s.close(p, s.count)
             for (k, arg) in s.splitArgs(p + 1, c).enumerated() where arg.1 == arg.0 + 1 && k < cols.count {

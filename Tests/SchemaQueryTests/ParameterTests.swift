@@ -90,3 +90,15 @@ struct ParameterTests {
         #expect(parameters(r) == ["published: bool"])
     }
 }
+
+struct MoreParameterTests {
+    @Test func optionalFilterIdiom() throws {
+        let q = try analyze("SELECT id FROM app_post WHERE (:author IS NULL OR author_id = :author) AND (:after ISNULL OR id > :after)")
+        #expect(parameters(q) == ["author: integer?", "after: integer?"])
+    }
+
+    @Test func insertSelect() throws {
+        let q = try analyze("INSERT INTO app_comment (post_id, text) SELECT :post_id, :text WHERE :post_id > 0")
+        #expect(parameters(q) == ["post_id: integer", "text: text"])
+    }
+}
