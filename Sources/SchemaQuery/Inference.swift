@@ -16,6 +16,13 @@ extension QueryAnalyzer {
             let key = name.lowercased()
             return s.allCTEs[key] ?? env.views[key] ?? env.tables[key]
         }
+        // Row sources of every SELECT in the statement (FROM subqueries, CTEs, subqueries in WHERE).
+        for p in 0..<s.count where s.isSym(p, "(") {
+            if let k = s.w(p + 1), k == "select" || k == "with" { _ = s.selectStatement(p + 1, s.close(p, s.count), parent: nil) }
+        }
+        for src in s.seen where !src.opaque {
+            scope.sources.append((src.alias, src.alias, src.columns.map { var c = $0; c.nullable = c.ownNullable; return c }))
+        }
         var p = 0
         while p < s.count {
             guard let k = s.w(p), ["from", "join", "into", "update"].contains(k) else { p += 1; continue }
@@ -174,7 +181,7 @@ extension QueryAnalyzer {
             let firstTok = positions.first.map { s.tok($0) }
             let name = String(full.dropFirst())
             guard full.hasPrefix(":"), Self.isSnakeCase(name) else {
-                throw QueryError(.badParameterName, "parameter '\(full)': parameters are named ':snake_name' (lowercase letters, digits and '_')",
+                throw QueryError(.badParameterName, "parameter '\(full)': parameters are named ':snake_name' (a colon, then lowercase letters, digits and '_'); '?', '@' and '$' parameters are not supported",
                                  offset: firstTok?.start ?? 0, length: firstTok?.length ?? 0)
             }
             var result: Inferred?
@@ -306,7 +313,7 @@ extension QueryAnalyzer {
                 origin = ColumnOrigin(table: spelled, column: colName)
             }
             // The structural analysis is used only where it lines up with SQLite's own column (same name).
-            let item = trusted && items[i].info.map({ $0.name.lowercased() == name.lowercased() }) != false ? items[i] : nil
+            let item = trusted && (!items[i].named || items[i].info.map({ $0.name.lowercased() == name.lowercased() }) != false) ? items[i] : nil
             let originColumn = origin.flatMap { o in env.tables[o.table.lowercased()]?.first { $0.name == o.column } }
             if let item, let info = item.info, let type = info.type {
                 if item.annotated || info.source != .column || origin == nil || info.origin == nil || info.origin == origin {

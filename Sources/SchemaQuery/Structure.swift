@@ -36,6 +36,8 @@ struct Item {
     var offset: Int
     var length: Int
     var annotated: Bool
+    /// The name is an alias or a column's name (not expression text, which SQLite spells its own way).
+    var named: Bool = false
 }
 
 /// Parses just enough of SQLite's grammar to follow every result column to the row source it is
@@ -53,6 +55,8 @@ final class StructureAnalyzer {
     /// Every CTE seen, for parameter inference.
     var allCTEs: [String: [ColInfo]] = [:]
     var error: QueryError?
+    /// Every row source built so far (columns with their declared nullability), for parameter inference.
+    var seen: [RowSource] = []
 
     init(_ ts: TokenStream, env: Environment) { self.ts = ts; self.env = env }
 
@@ -316,6 +320,7 @@ final class StructureAnalyzer {
             case "full": pad(&all); pad(&group)
             default: break
             }
+            seen += group
             all += group
             // The next join operator.
             guard p < hi else { break }
@@ -370,14 +375,14 @@ final class StructureAnalyzer {
             if b - a == 1, isSym(a, "*") {
                 for s in sources {
                     for c in s.columns where !s.hiddenFromStar.contains(c.name.lowercased()) {
-                        out.append(Item(info: c, offset: offset, length: length, annotated: false))
+                        out.append(Item(info: c, offset: offset, length: length, annotated: false, named: true))
                     }
                 }
                 continue
             }
             if b - a == 3, isSym(a + 1, "."), isSym(a + 2, "*"), let q = ident(a) {
                 if let s = sources.first(where: { $0.alias == q.lowercased() }) {
-                    for c in s.columns { out.append(Item(info: c, offset: offset, length: length, annotated: false)) }
+                    for c in s.columns { out.append(Item(info: c, offset: offset, length: length, annotated: false, named: true)) }
                 }
                 continue
             }
@@ -398,7 +403,7 @@ final class StructureAnalyzer {
                 switch ann {
                 case .success(let (type, optional)):
                     out.append(Item(info: ColInfo(name: name, type: type, nullable: optional, ownNullable: optional, origin: info?.origin, source: .annotation),
-                                    offset: offset, length: length, annotated: true))
+                                    offset: offset, length: length, annotated: true, named: alias != nil || info?.source == .column))
                 case .failure(let e):
                     if error == nil { error = e }
                     out.append(Item(info: nil, offset: offset, length: length, annotated: true))
@@ -406,7 +411,7 @@ final class StructureAnalyzer {
                 continue
             }
             info?.name = name
-            out.append(Item(info: info, offset: offset, length: length, annotated: false))
+            out.append(Item(info: info, offset: offset, length: length, annotated: false, named: alias != nil || info?.source == .column))
         }
         return out
     }

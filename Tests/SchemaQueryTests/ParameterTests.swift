@@ -102,3 +102,12 @@ struct MoreParameterTests {
         #expect(parameters(q) == ["post_id: integer", "text: text"])
     }
 }
+
+struct SubqueryParameterTests {
+    @Test func parametersComparedWithSubqueryColumns() throws {
+        let q = try analyze("SELECT x FROM (SELECT title AS x, published_at AS at FROM app_post) WHERE x = :x AND at < :before")
+        #expect(parameters(q) == ["x: text", "before: timestamp?"])
+        let w = try analyze("SELECT id FROM app_post WHERE id IN (SELECT post_id FROM app_comment c WHERE c.flagged = :flagged)")
+        #expect(parameters(w) == ["flagged: bool?"])
+    }
+}

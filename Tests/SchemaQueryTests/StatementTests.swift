@@ -67,6 +67,9 @@ struct StatementTests {
     @Test func valuesAndTrailingSemicolon() throws {
         let q = try analyze("VALUES (1, 'a');")
         #expect(columns(q) == ["column1: integer", "column2: text"])
+        // SQLite names an unaliased expression by its text up to the next token, comments included.
+        let e = try analyze("SELECT 1 -- one\n, 2.5 /* half */ FROM app_post")
+        #expect(columns(e) == ["1 -- one: integer", "2.5 /* half */: real"])
         let c = try analyze("SELECT id FROM app_post; -- the end\n")
         #expect(columns(c) == ["id: integer"])
     }
