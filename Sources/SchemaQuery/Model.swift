@@ -139,3 +139,19 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(view.map { "view \($0): " } ?? "")\(offset): \(message)" }
 }
+
+import SchemaSyntax
+
+extension QueryError {
+    /// The error as a located diagnostic, for SQL taken verbatim from a schema file: `sqlStart` is
+    /// the byte offset in `file` of the SQL's first byte (of the view's SQL when `view` is set).
+    /// A "did you mean" becomes a fix-it replacing the located token.
+    public func diagnostic(file: String, sqlStart: Int) -> Diagnostic {
+        let range = SourceRange(start: sqlStart + offset, end: sqlStart + offset + length)
+        var fixIts: [FixIt] = []
+        if let suggestion, length > 0 {
+            fixIts.append(FixIt(message: "replace with '\(suggestion)'", range: range, replacement: suggestion))
+        }
+        return Diagnostic(.error, message, file: file, range: range, fixIts: fixIts)
+    }
+}

@@ -141,3 +141,17 @@ struct BadInputTests {
         #expect(throws: QueryError.self) { try makeAnalyzer(views: [ViewDefinition(name: "app_w", sql: "DELETE FROM app_post")]) }
     }
 }
+
+struct DiagnosticTests {
+    @Test func errorsMapIntoTheSchemaFile() throws {
+        // A query body as it would sit in a .victor file, at byte 40.
+        let prefix = String(repeating: " ", count: 40)
+        let sql = "SELECT id FROM app_psot"
+        guard let (e, _) = failure(sql) else { return }
+        let d = e.diagnostic(file: "app.victor", sqlStart: prefix.utf8.count)
+        #expect(d.range == SourceRange(start: 55, end: 63))
+        #expect(d.severity == .error)
+        #expect(d.fixIts.map(\.replacement) == ["app_post"])
+        #expect(d.message == "no such table 'app_psot'; did you mean 'app_post'?")
+    }
+}
