@@ -1,4 +1,5 @@
 import Testing
+import SchemaSyntax
 import SchemaModel
 @testable import SchemaQuery
 
