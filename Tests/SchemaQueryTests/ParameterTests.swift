@@ -111,3 +111,10 @@ struct SubqueryParameterTests {
         #expect(parameters(w) == ["flagged: bool?"])
     }
 }
+
+struct DistinctFromTests {
+    @Test func isDistinctFromIsOptional() throws {
+        let q = try analyze("SELECT id FROM app_post WHERE title IS DISTINCT FROM :a AND score IS NOT DISTINCT FROM :b AND :c IS NOT published")
+        #expect(parameters(q) == ["a: text?", "b: real?", "c: bool?"])
+    }
+}
