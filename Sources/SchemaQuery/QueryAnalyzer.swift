@@ -292,10 +292,21 @@ public final class QueryAnalyzer {
         return out
     }
 
+    /// CTE names (`name AS (` / `name(cols) AS (`), found by a linear scan: this runs on SQL that
+    /// SQLite refused, whose nesting is not bounded by SQLite's parser.
     func ctes(_ ts: TokenStream) -> [String] {
         let s = StructureAnalyzer(ts, env: env)
-        _ = s.withClause(0, ts.code.count)
-        return Array(s.allCTEs.keys)
+        var out: [String] = []
+        for p in 0..<s.count {
+            guard let name = s.ident(p) else { continue }
+            var q = p + 1
+            if s.isSym(q, "(") {
+                while q < s.count, !s.isSym(q, ")") { q += 1 }
+                q += 1
+            }
+            if s.w(q) == "as", s.isSym(q + 1, "(") || s.w(q + 1) == "not" || s.w(q + 1) == "materialized" { out.append(name) }
+        }
+        return out
     }
 
     /// The column names of a table, view, CTE or alias named in the statement.
