@@ -54,6 +54,9 @@ extension QueryAnalyzer {
                 var c = c
                 if c.origin == nil { c.origin = ColumnOrigin(table: src.name, column: c.name) }
                 out.append(c)
+            } else if ["rowid", "oid", "_rowid_"].contains(name.lowercased()), env.tables[src.name.lowercased()] != nil {
+                out.append(ColInfo(name: name, type: .integer, nullable: false, ownNullable: false,
+                                   origin: ColumnOrigin(table: env.tableNames[src.name.lowercased()] ?? src.name, column: "rowid"), source: .column))
             }
         }
         return out

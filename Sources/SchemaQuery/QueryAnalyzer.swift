@@ -99,7 +99,7 @@ public final class QueryAnalyzer {
             guard analysis.kind == .select else {
                 throw QueryError(.unsupportedStatement, "a view is one SELECT statement", offset: 0, length: 0, view: v.name)
             }
-            let create = "CREATE VIEW \(SQLIdentifier.quoted(v.name)) AS \(v.sql)"
+            let create = Self.createStatement(for: v)
             if sqlite3_exec(db, create, nil, nil, nil) != SQLITE_OK {
                 throw QueryError(.sqlite, String(cString: sqlite3_errmsg(db)), offset: 0, length: 0, view: v.name)
             }
@@ -111,6 +111,12 @@ public final class QueryAnalyzer {
             viewAnalyses[key] = analysis
             views.append(v)
         }
+    }
+
+    /// The `CREATE VIEW` the analyzer ran for a view: the DDL to emit (in `views` order) so the
+    /// database gets exactly what was checked.
+    public static func createStatement(for view: ViewDefinition) -> String {
+        "CREATE VIEW \(SQLIdentifier.quoted(view.name)) AS \(view.sql)"
     }
 
     // MARK: analysis

@@ -118,3 +118,11 @@ struct DistinctFromTests {
         #expect(parameters(q) == ["a: text?", "b: real?", "c: bool?"])
     }
 }
+
+struct RowidParameterTests {
+    @Test func rowid() throws {
+        let q = try analyze("SELECT title FROM app_post WHERE rowid = :r")
+        #expect(parameters(q) == ["r: integer"])
+        #expect(QueryAnalyzer.createStatement(for: ViewDefinition(name: "order", sql: "SELECT 1 AS one")) == "CREATE VIEW \"order\" AS SELECT 1 AS one")
+    }
+}

@@ -74,3 +74,13 @@ struct StatementTests {
         #expect(columns(c) == ["id: integer"])
     }
 }
+
+struct TablesReadTests {
+    @Test func tablesReadWithoutColumns() throws {
+        #expect(try analyze("SELECT count(*) AS n FROM app_post").tablesRead == ["app_post"])
+        #expect(try analyze("SELECT 1 AS one FROM app_comment").tablesRead == ["app_comment"])
+        #expect(try analyze("SELECT EXISTS (SELECT 1 FROM app_author) AS any /* as bool */").tablesRead == ["app_author"])
+        let d = try analyze("DELETE FROM app_q_value")
+        #expect(d.tablesWritten == ["app_q_value"])
+    }
+}
