@@ -227,6 +227,19 @@ final class StructureAnalyzer {
         return list
     }
 
+    /// True for `SELECT <aggregate>, … FROM …` without GROUP BY, HAVING, LIMIT or a compound: exactly one row.
+    func alwaysOneRow(_ lo: Int, _ hi: Int) -> Bool {
+        guard w(lo) == "select" else { return false }
+        let arms = compoundArms(lo, hi)
+        guard arms.count == 1 else { return false }
+        let clauses = topLevel(lo + 1, hi) { q in
+            guard let k = self.w(q), self.w(q - 1) != "distinct" else { return false }
+            return ["from", "where", "group", "having", "window", "order", "limit"].contains(k)
+        }
+        if clauses.contains(where: { ["group", "having", "limit"].contains(self.w($0) ?? "") }) { return false }
+        return containsAggregate(lo + 1, clauses.first ?? hi)
+    }
+
     /// An aggregate function call (not a window function) in [lo, hi), outside subqueries.
     func containsAggregate(_ lo: Int, _ hi: Int) -> Bool {
         var depth = 0, subqueryDepth: Int?
@@ -460,7 +473,8 @@ final class StructureAnalyzer {
         if isSym(a, "("), close(a, b) == b - 1 {
             if let k = w(a + 1), k == "select" || k == "with" || k == "values" {
                 guard var first = selectStatement(a + 1, b - 1, parent: sources + (parent ?? [])).first?.info else { return nil }
-                first.nullable = true
+                // NULL when it finds no row, unless it always returns one (an ungrouped aggregate).
+                if !alwaysOneRow(a + 1, b - 1) { first.nullable = true }
                 first.source = .subquery
                 return first
             }

@@ -200,8 +200,11 @@ struct ResultTypeTests {
                    (SELECT max(c.flagged) FROM app_comment c WHERE c.post_id = p.id) AS any_flagged
             FROM app_post p WHERE p.author_id IN (SELECT id FROM app_author WHERE is_admin)
             """)
-        #expect(columns(q) == ["title: text", "comments: integer?", "any_flagged: bool?"])
+        #expect(columns(q) == ["title: text", "comments: integer", "any_flagged: bool?"])
         #expect(q.tablesRead == ["app_author", "app_comment", "app_post"])
+        // A subquery that can find no row is NULL then, whatever its column.
+        let r = try analyze("SELECT (SELECT c.text FROM app_comment c WHERE c.post_id = p.id LIMIT 1) AS t, (SELECT count(*) FROM app_comment GROUP BY post_id) AS g FROM app_post p")
+        #expect(columns(r) == ["t: text?", "g: integer?"])
     }
 
     @Test func coalesce() throws {

@@ -38,6 +38,7 @@ struct SoundnessTests {
         "SELECT max(id) AS top, name, count(*) AS n FROM app_author WHERE id > 100",
         "SELECT author_id, count(*) AS n, sum(score) AS s, avg(score) AS m, min(published_at) AS f, total(score) AS t FROM app_post GROUP BY author_id",
         "SELECT p.title, (SELECT max(c.flagged) FROM app_comment c WHERE c.post_id = p.id) AS any_flagged FROM app_post p",
+        "SELECT p.title, (SELECT count(*) FROM app_comment c WHERE c.post_id = p.id) AS n, (SELECT c.text FROM app_comment c WHERE c.post_id = p.id LIMIT 1) AS t FROM app_post p",
         "SELECT title AS label FROM app_post UNION SELECT email FROM app_author",
         "WITH RECURSIVE chain(id, name, depth) AS (SELECT id, name, 0 FROM app_author WHERE mentor_id IS NULL UNION ALL SELECT a.id, a.name, chain.depth + 1 FROM app_author a JOIN chain ON a.mentor_id = chain.id) SELECT id, name, depth FROM chain",
         "SELECT id, row_number() OVER (ORDER BY id) AS rn, lag(title) OVER (ORDER BY id) AS previous FROM app_post",
