@@ -235,7 +235,7 @@ struct NullSourceTests {
         #expect(columns(grouped) == ["top: integer?", "name: text"])
         // A window function alone does not aggregate; an aggregate inside a subquery does not either.
         let window = try analyze("SELECT name, count(*) OVER () AS n, (SELECT count(*) FROM app_post) AS posts FROM app_author")
-        #expect(columns(window) == ["name: text", "n: integer", "posts: integer?"])
+        #expect(columns(window) == ["name: text", "n: integer", "posts: integer"])
     }
 
     @Test func isDistinctFromInTheSelectList() throws {
