@@ -317,6 +317,11 @@ extension QueryAnalyzer {
             }
             // The structural analysis is used only where it lines up with SQLite's own column (same name).
             let item = trusted && (!items[i].named || items[i].info.map({ $0.name.lowercased() == name.lowercased() }) != false) ? items[i] : nil
+            if let item, let (a, b) = item.conflict {
+                throw QueryError(.untypedResultColumn,
+                                 "the arms of the compound select give result column '\(name)' different types (\(a.name) and \(b.name)): CAST them to one, or annotate the first arm: '… AS \(Self.suggestedAlias(name)) /* as \(a.name) */'",
+                                 offset: item.offset, length: item.length)
+            }
             let originColumn = origin.flatMap { o in env.tables[o.table.lowercased()]?.first { $0.name == o.column } }
             if let item, let info = item.info, let type = info.type {
                 if item.annotated || info.source != .column || origin == nil || info.origin == nil || info.origin == origin {

@@ -38,6 +38,8 @@ struct Item {
     var annotated: Bool
     /// The name is an alias or a column's name (not expression text, which SQLite spells its own way).
     var named: Bool = false
+    /// Arms of a compound select give the column different types: (first, other).
+    var conflict: (LogicalType, LogicalType)?
 }
 
 /// Parses just enough of SQLite's grammar to follow every result column to the row source it is
@@ -172,19 +174,31 @@ final class StructureAnalyzer {
         var result: [Item] = []
         for (k, arm) in arms.enumerated() {
             let items = selectCore(arm.0, arm.1, parent: parent)
-            if k == 0 { result = items; continue }
-            for i in result.indices {
-                guard var info = result[i].info else { continue }
-                if i < items.count, let other = items[i].info {
-                    info.nullable = info.nullable || other.nullable
-                    if other.origin != info.origin { info.origin = nil }
-                } else {
-                    info.nullable = true
-                }
-                result[i].info = info
-            }
+            if k == 0 { result = items } else { merge(&result, items) }
         }
         return result
+    }
+
+    /// Folds another arm of a compound select (or another VALUES row) into the first one's columns:
+    /// optional if optional in any; a known type that differs leaves the column untyped; an arm whose
+    /// column cannot be typed makes it optional. An annotation in the first arm settles the column.
+    func merge(_ result: inout [Item], _ items: [Item]) {
+        for i in result.indices where !result[i].annotated {
+            guard var info = result[i].info else { continue }
+            if i < items.count, let other = items[i].info {
+                if let t = other.type, let first = info.type, t != first {
+                    result[i].info = nil
+                    result[i].conflict = (first, t)
+                    continue
+                }
+                info.nullable = info.nullable || other.nullable
+                if other.origin != info.origin { info.origin = nil }
+            } else {
+                info.nullable = true
+                info.origin = nil
+            }
+            result[i].info = info
+        }
     }
 
     static let clauseWords: Set<String> = ["from", "where", "group", "having", "window", "order", "limit", "union", "intersect", "except", "returning", "on", "using", "join", "inner", "left", "right", "full", "cross", "natural", "outer", "indexed", "not", "set", "values", "select", "do", "as"]
@@ -192,9 +206,17 @@ final class StructureAnalyzer {
     /// One SELECT core or VALUES in [lo, hi).
     func selectCore(_ lo: Int, _ hi: Int, parent: [RowSource]?) -> [Item] {
         if w(lo) == "values" {
-            guard isSym(lo + 1, "(") else { return [] }
-            let c = close(lo + 1, hi)
-            var row = items(lo + 2, c, sources: [], parent: nil)
+            var row: [Item] = []
+            var p = lo + 1
+            var first = true
+            while isSym(p, "(") {
+                let c = close(p, hi)
+                let tuple = items(p + 1, c, sources: [], parent: nil)
+                if first { row = tuple; first = false } else { merge(&row, tuple) }
+                p = c + 1
+                guard isSym(p, ",") else { break }
+                p += 1
+            }
             for i in row.indices { row[i].info?.name = "column\(i + 1)" }
             return row
         }

@@ -248,3 +248,20 @@ struct NullSourceTests {
         #expect(q.tablesWritten == ["app_comment", "app_post"])
     }
 }
+
+struct CompoundTests {
+    @Test func valuesRowsAreMerged() throws {
+        let q = try analyze("VALUES (1, 'a'), (2, 'b')")
+        #expect(columns(q) == ["column1: integer", "column2: text"])
+        let r = try analyze("VALUES (1, 'a'), (2, NULL)")
+        #expect(columns(r) == ["column1: integer", "column2: text?"])
+    }
+
+    @Test func armsOfDifferentTypesNeedAnAnnotation() throws {
+        let e = failure("SELECT id AS v FROM app_post UNION ALL SELECT title FROM app_post")
+        #expect(e?.0.kind == .untypedResultColumn)
+        #expect(e?.1 == "id AS v")
+        let q = try analyze("SELECT id AS v /* as text */ FROM app_post UNION ALL SELECT title FROM app_post")
+        #expect(columns(q) == ["v: text"])
+    }
+}
