@@ -72,7 +72,7 @@ extension QueryAnalyzer {
         var source: QueryParameter.Source
     }
 
-    func inferParameters(_ stmt: OpaquePointer, ts: TokenStream, structure _: StructureAnalyzer, kind: StatementKind, bodyStart: Int) throws(QueryError) -> [QueryParameter] {
+    func inferParameters(_ stmt: OpaquePointer, ts: TokenStream, kind: StatementKind, bodyStart: Int) throws(QueryError) -> [QueryParameter] {
         let count = sqlite3_bind_parameter_count(stmt)
         guard count > 0 else { return [] }
         let s = StructureAnalyzer(ts, env: env)
@@ -287,7 +287,7 @@ extension QueryAnalyzer {
 
     // MARK: result columns
 
-    func resultColumns(_ stmt: OpaquePointer, ts: TokenStream, structure _: StructureAnalyzer, kind: StatementKind, bodyStart: Int) throws(QueryError) -> [ResultColumn] {
+    func resultColumns(_ stmt: OpaquePointer, ts: TokenStream, kind: StatementKind, bodyStart: Int) throws(QueryError) -> [ResultColumn] {
         let n = Int(sqlite3_column_count(stmt))
         guard n > 0 else { return [] }
         let s = StructureAnalyzer(ts, env: env)

@@ -157,8 +157,8 @@ public final class QueryAnalyzer {
                              offset: t.start, length: t.length)
         }
 
-        let parameters = try inferParameters(stmt, ts: ts, structure: structure, kind: kind, bodyStart: bodyStart)
-        let columns = try resultColumns(stmt, ts: ts, structure: structure, kind: kind, bodyStart: bodyStart)
+        let parameters = try inferParameters(stmt, ts: ts, kind: kind, bodyStart: bodyStart)
+        let columns = try resultColumns(stmt, ts: ts, kind: kind, bodyStart: bodyStart)
 
         var rowTable: String?
         if let first = columns.first?.origin, let table = schema.tablesByName[first.table.lowercased()],

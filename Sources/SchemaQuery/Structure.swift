@@ -526,6 +526,9 @@ final class StructureAnalyzer {
             default: return nil
             }
         }
+        if n >= 3, w(b - 2) == "collate", ident(b - 1) != nil {
+            return expression(a, b - 2, sources: sources, parent: parent)
+        }
         if n == 2, isSym(a, "-") || isSym(a, "+"), tok(a + 1).kind == .number {
             return expression(a + 1, b, sources: sources, parent: parent)
         }
