@@ -172,6 +172,25 @@ extension QueryAnalyzer {
             return nil
         }
 
+        // A parameter alone as an ORDER BY / GROUP BY term is a constant: it cannot choose a column.
+        for p in paramPositions {
+            guard s.isSym(p - 1, ",") || s.w(p - 1) == "by" else { continue }
+            // The nearest BY at the same depth, with no clause keyword in between.
+            var q = p - 1, depth = 0
+            while q >= 0 {
+                if s.isSym(q, ")") { depth += 1 } else if s.isSym(q, "(") { if depth == 0 { break }; depth -= 1 }
+                else if depth == 0, let k = s.w(q), ["by", "select", "from", "where", "having", "limit", "set", "values", "on"].contains(k) { break }
+                q -= 1
+            }
+            let after = p + 1 < s.count ? (s.w(p + 1) ?? ts.text(s.tok(p + 1))) : ""
+            if q >= 1, s.w(q) == "by", let k = s.w(q - 1), k == "order" || k == "group",
+               [",", ")", ";", "", "asc", "desc", "nulls", "limit", "having", "window", "union", "intersect", "except", "collate"].contains(after) {
+                let t = s.tok(p)
+                throw QueryError(.misplacedParameter,
+                                 "a parameter in \(k.uppercased()) BY is one constant value for every row: it cannot choose the column to \(k == "order" ? "sort" : "group") by; write the column, or a CASE over the choices",
+                                 offset: t.start, length: t.length)
+            }
+        }
         var out: [QueryParameter] = []
         for i in 1...count {
             guard let cname = sqlite3_bind_parameter_name(stmt, i) else {

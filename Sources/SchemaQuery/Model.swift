@@ -115,7 +115,7 @@ public struct AnalyzedQuery: Sendable, Hashable {
 /// the SQL text (UTF-8 bytes), so the caller can point at it in the schema file.
 public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable {
-        case empty, syntax, unknownTable, unknownColumn, ambiguousColumn, misplacedParameter
+        case empty, syntax, unknownTable, unknownColumn, unknownFunction, ambiguousColumn, misplacedParameter
         case multipleStatements, writeToView, unsupportedStatement
         case badParameterName, unknownParameterType, conflictingParameterType
         case untypedResultColumn, duplicateResultName, badAnnotation

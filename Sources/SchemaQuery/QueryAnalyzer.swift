@@ -255,6 +255,14 @@ public final class QueryAnalyzer {
             if let m { text += "; did you mean '\(m)'?" }
             return QueryError(.unknownColumn, text, offset: o, length: l, suggestion: m)
         }
+        if message.hasPrefix("no such function: ") {
+            let name = String(message.dropFirst("no such function: ".count))
+            let (o, l) = at(offset >= 0 ? token(at: offset) : find(name))
+            let m = closestMatch(name, in: functionNames())
+            var text = "no such function '\(name)'"
+            if let m { text += "; did you mean '\(m)'?" }
+            return QueryError(.unknownFunction, text, offset: o, length: l, suggestion: m)
+        }
         if message.hasPrefix("ambiguous column name: ") {
             let name = String(message.dropFirst("ambiguous column name: ".count))
             let (o, l) = at(offset >= 0 ? token(at: offset) : find(name))
@@ -284,6 +292,18 @@ public final class QueryAnalyzer {
         }
         let (o, l) = at(offset >= 0 ? token(at: offset) : nil)
         return QueryError(.sqlite, message, offset: o, length: l)
+    }
+
+    /// The functions this SQLite knows (`pragma_function_list`), lowercased.
+    func functionNames() -> [String] {
+        var stmt: OpaquePointer?
+        guard sqlite3_prepare_v2(db, "SELECT DISTINCT lower(name) FROM pragma_function_list ORDER BY 1", -1, &stmt, nil) == SQLITE_OK, let stmt else { return [] }
+        defer { sqlite3_finalize(stmt) }
+        var out: [String] = []
+        while sqlite3_step(stmt) == SQLITE_ROW {
+            if let c = sqlite3_column_text(stmt, 0) { out.append(String(cString: c)) }
+        }
+        return out
     }
 
     /// Names after FROM/JOIN/INTO/UPDATE (tables, views, CTEs) in the statement.

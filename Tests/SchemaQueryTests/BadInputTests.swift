@@ -156,3 +156,24 @@ struct DiagnosticTests {
         #expect(d.message == "no such table 'app_psot'; did you mean 'app_post'?")
     }
 }
+
+struct MoreBadInputTests {
+    @Test func unknownFunctionSuggestsAName() {
+        let e = failure("SELECT lenght(title) AS n FROM app_post")
+        #expect(e?.0.kind == .unknownFunction)
+        #expect(e?.0.message == "no such function 'lenght'; did you mean 'length'?")
+        #expect(e?.1 == "lenght")
+    }
+
+    @Test func parameterAsSortColumn() {
+        let e = failure("SELECT id FROM app_post ORDER BY :column DESC")
+        #expect(e?.0.kind == .misplacedParameter)
+        #expect(e?.1 == ":column")
+        #expect(failure("SELECT author_id, count(*) AS n FROM app_post GROUP BY author_id, :g")?.0.kind == .misplacedParameter)
+    }
+
+    @Test func parameterInsideAnOrderByExpressionIsFine() throws {
+        let q = try analyze("SELECT id FROM app_post ORDER BY abs(score - :target /* as real */) LIMIT :n")
+        #expect(parameters(q) == ["target: real", "n: integer (limit)"])
+    }
+}
