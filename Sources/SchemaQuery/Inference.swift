@@ -366,8 +366,13 @@ extension QueryAnalyzer {
             if let j = seen[key] {
                 let at = c.offset ?? 0
                 let length = trusted ? items[i].length : 0
-                throw QueryError(.duplicateResultName,
-                                 "result column \(i + 1) is named '\(c.name)' like column \(j + 1); give one an alias, e.g. '… AS \(Self.suggestedAlias(c.origin.map { "\($0.table)_\($0.column)" } ?? c.name + "_\(i + 1)"))'",
+                let alias = Self.suggestedAlias(c.origin.map { "\($0.table)_\($0.column)" } ?? c.name + "_\(i + 1)")
+                let itemText = String(decoding: ts.bytes[min(at, ts.bytes.count)..<min(ts.bytes.count, at + length)], as: UTF8.self)
+                let fromStar = itemText == "*" || itemText.hasSuffix(".*")
+                let advice = fromStar
+                    ? "it comes from a '*': list the columns and alias one, e.g. '… AS \(alias)'"
+                    : "give one an alias, e.g. '… AS \(alias)'"
+                throw QueryError(.duplicateResultName, "result column \(i + 1) is named '\(c.name)' like column \(j + 1); \(advice)",
                                  offset: at, length: length)
             }
             seen[key] = i

@@ -42,6 +42,13 @@ public struct QueryParameter: Sendable, Hashable {
     public var source: Source
     /// UTF-8 byte offset of each occurrence of `:name` in the SQL.
     public var offsets: [Int]
+
+    /// The Swift type of the argument: `Int` for LIMIT/OFFSET, `[T]` for a list, `T?` when optional.
+    public var swiftType: String {
+        let base = source == .limit ? "Int" : type.swiftType
+        let element = isOptional ? base + "?" : base
+        return isList ? "[\(element)]" : element
+    }
 }
 
 /// One column of the rows a statement returns.
@@ -65,8 +72,11 @@ public struct ResultColumn: Sendable, Hashable {
     /// The table column SQLite reports as the value's origin (`sqlite3_column_table_name`/`origin_name`), if any.
     public var origin: ColumnOrigin?
     public var source: Source
-    /// UTF-8 byte offset of the result column in the SQL (nil for columns of a `*`).
+    /// UTF-8 byte offset of the result column (of its `*` for columns a star expands to) in the SQL.
     public var offset: Int?
+
+    /// The Swift type of the property: `T` or `T?`.
+    public var swiftType: String { type.swiftType + (isOptional ? "?" : "") }
 }
 
 /// A statement verified by SQLite, with everything code generation needs.

@@ -88,6 +88,11 @@ public final class QueryAnalyzer {
             }
         }
         for v in order {
+            let ts = TokenStream(v.sql)
+            if let p = ts.code.map({ ts.all[$0] }).first(where: { $0.kind == .parameter }) {
+                throw QueryError(.misplacedParameter, "a view cannot have parameters (SQLite refuses them in CREATE VIEW); make it a query",
+                                 offset: p.start, length: p.length, view: v.name)
+            }
             let analysis: AnalyzedQuery
             do {
                 analysis = try analyze(v.sql)

@@ -80,6 +80,8 @@ struct BadInputTests {
         let star = failure("SELECT * FROM app_post JOIN app_comment ON app_comment.post_id = app_post.id")
         #expect(star?.0.kind == .duplicateResultName)
         #expect(star?.1 == "*")
+        #expect(star?.0.message == "result column 10 is named 'id' like column 1; it comes from a '*': list the columns and alias one, e.g. '… AS app_comment_id'")
+        #expect(failure("SELECT p.*, c.* FROM app_post p JOIN app_comment c ON c.post_id = p.id")?.1 == "c.*")
     }
 
     @Test func unknownParameterType() {
@@ -136,6 +138,23 @@ struct BadInputTests {
         } catch let error as QueryError {
             #expect(error.kind == .duplicateView)
         }
+    }
+
+    @Test func viewWithAParameter() throws {
+        do {
+            _ = try makeAnalyzer(views: [ViewDefinition(name: "app_p", sql: "SELECT id FROM app_post WHERE id = :id")])
+            Issue.record("expected an error")
+        } catch let error as QueryError {
+            #expect(error.kind == .misplacedParameter)
+            #expect(error.offset == 35)
+            #expect(error.view == "app_p")
+        }
+    }
+
+    @Test func swiftTypes() throws {
+        let q = try analyze("SELECT id, body, published_at FROM app_post WHERE id IN (:ids) AND title IS :t LIMIT :n")
+        #expect(q.parameters.map(\.swiftType) == ["[Int64]", "String?", "Int"])
+        #expect(q.columns.map(\.swiftType) == ["Int64", "String?", "Date?"])
     }
 
     @Test func viewsThatAreNotSelects() throws {
