@@ -219,7 +219,7 @@ public final class QueryAnalyzer {
                 if let qualifier {
                     guard k >= 2, ts.text(ts.all[ts.code[k - 1]]) == ".",
                           ts.identifier(ts.all[ts.code[k - 2]])?.lowercased() == qualifier.lowercased() else { continue }
-                    return ts.all[ts.code[k - 2]].start == 0 ? ts.all[ts.code[k - 2]] : ts.all[ts.code[k - 2]]
+                    return ts.all[i]
                 }
                 return ts.all[i]
             }
@@ -244,9 +244,10 @@ public final class QueryAnalyzer {
             let qualifier = parts.count >= 2 ? parts[parts.count - 2] : nil
             var t = offset >= 0 ? token(at: offset) : nil
             if t == nil { t = find(column, after: qualifier) ?? find(column) }
-            // Point at the column name itself, not its qualifier.
+            // SQLite points at the qualifier of `q.column`: point at the column name itself.
             if let tt = t, qualifier != nil, ts.identifier(tt)?.lowercased() == qualifier?.lowercased(),
-               let k = ts.code.firstIndex(where: { ts.all[$0].start == tt.start }), k + 2 < ts.code.count {
+               let k = ts.code.firstIndex(where: { ts.all[$0].start == tt.start }), k + 2 < ts.code.count,
+               ts.identifier(ts.all[ts.code[k + 2]])?.lowercased() == column.lowercased() {
                 t = ts.all[ts.code[k + 2]]
             }
             let (o, l) = at(t)
