@@ -78,3 +78,11 @@ struct SoundnessTests {
         #expect(rows > 0)
     }
 }
+
+struct PlatformTests {
+    /// Result types rest on SQLite's column metadata (`sqlite3_column_table_name`, `…_origin_name`).
+    @Test func systemSQLiteHasColumnMetadata() {
+        #expect(sqlite3_compileoption_used("ENABLE_COLUMN_METADATA") == 1)
+        #expect(sqlite3_libversion_number() >= 3_039_000) // RIGHT/FULL JOIN; sqlite3_error_offset is 3.38
+    }
+}
