@@ -487,7 +487,7 @@ final class StructureAnalyzer {
         return .success((type, optional))
     }
 
-    static let aggregates: Set<String> = ["count", "sum", "total", "avg", "min", "max", "group_concat", "string_agg"]
+    static let aggregates: Set<String> = ["count", "sum", "total", "avg", "min", "max", "group_concat", "string_agg", "json_group_array", "json_group_object"]
 
     /// The type of an expression in [a, b), or nil when it cannot be known without an annotation.
     func expression(_ a: Int, _ b: Int, sources: [RowSource], parent: [RowSource]?) -> ColInfo? {
@@ -539,6 +539,14 @@ final class StructureAnalyzer {
             return resolve(q, c, sources: sources, parent: parent)
         }
         // name ( args ) [FILTER (…)] [OVER (…) | OVER name]
+        // [NOT] EXISTS (subquery): 0 or 1, never NULL.
+        if w(a) == "exists" || (w(a) == "not" && w(a + 1) == "exists") {
+            let open = w(a) == "not" ? a + 2 : a + 1
+            if isSym(open, "("), close(open, b) == b - 1 {
+                return ColInfo(name: "", type: .bool, nullable: false, ownNullable: false, origin: nil, source: .function("exists"))
+            }
+            return nil
+        }
         guard let fname = w(a), isSym(a + 1, "(") else { return nil }
         let c = close(a + 1, b)
         guard c < b else { return nil }
@@ -594,6 +602,34 @@ final class StructureAnalyzer {
         case "first_value", "last_value", "nth_value", "lag", "lead":
             guard window, let x = arg(0), let t = x.type else { return nil }
             return fn(t, nullable: true)
+        case "length", "instr", "unicode":
+            // NULL exactly when an argument is NULL.
+            guard window == false, let n = nullableIfAny(args.indices.map(arg)) else { return nil }
+            return fn(.integer, nullable: n)
+        case "lower", "upper", "trim", "ltrim", "rtrim", "substr", "substring", "replace":
+            guard window == false, let n = nullableIfAny(args.indices.map(arg)) else { return nil }
+            return fn(.text, nullable: n)
+        case "abs":
+            guard !window, args.count == 1, let x = arg(0), let t = x.type else { return nil }
+            switch t {
+            case .integer, .bool: return fn(.integer, nullable: x.nullable)
+            case .real: return fn(.real, nullable: x.nullable)
+            default: return nil
+            }
+        case "round":
+            guard !window, let n = nullableIfAny(args.indices.map(arg)), let t = arg(0)?.type, t == .real || t == .integer else { return nil }
+            return fn(.real, nullable: n)
+        case "typeof", "quote", "hex":
+            return window ? nil : fn(.text, nullable: false)
+        case "json_array", "json_object":
+            return window ? nil : fn(.json(swiftType: nil), nullable: false)
+        case "json_group_array", "json_group_object":
+            return fn(.json(swiftType: nil), nullable: false)
+        case "datetime":
+            // datetime('now') is never NULL; any other input can be invalid, and then NULL.
+            guard args.count == 1, args[0].1 == args[0].0 + 1, tok(args[0].0).kind == .string,
+                  ts.text(tok(args[0].0)).lowercased() == "'now'" else { return nil }
+            return fn(.timestamp, nullable: false)
         case "coalesce", "ifnull":
             guard args.count >= 2 else { return nil }
             var type: LogicalType?
@@ -609,6 +645,17 @@ final class StructureAnalyzer {
         default:
             return nil
         }
+    }
+
+    /// For functions that are NULL exactly when an argument is: nil when an argument is untyped.
+    func nullableIfAny(_ args: [ColInfo?]) -> Bool? {
+        guard !args.isEmpty else { return nil }
+        var nullable = false
+        for a in args {
+            guard let a, a.type != nil else { return nil }
+            nullable = nullable || a.nullable
+        }
+        return nullable
     }
 
     func literal(_ t: LogicalType) -> ColInfo {

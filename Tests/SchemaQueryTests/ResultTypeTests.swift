@@ -265,3 +265,25 @@ struct CompoundTests {
         #expect(columns(q) == ["v: text"])
     }
 }
+
+struct FunctionTests {
+    @Test func scalarFunctionsWithKnownTypes() throws {
+        let q = try analyze("""
+            SELECT length(title) AS n, length(body) AS m, lower(title) AS low, substr(body, 1, 3) AS head,
+                   replace(title, 'a', 'b') AS r, abs(score) AS s, abs(author_id) AS i, round(score, 1) AS rounded,
+                   typeof(body) AS kind, hex(body) AS h, json_array(id, title) AS pair, datetime('now') AS now,
+                   EXISTS (SELECT 1 FROM app_comment c WHERE c.post_id = app_post.id) AS commented,
+                   NOT EXISTS (SELECT 1 FROM app_comment) AS quiet
+            FROM app_post
+            """)
+        #expect(columns(q) == ["n: integer", "m: integer?", "low: text", "head: text?", "r: text", "s: real", "i: integer",
+                               "rounded: real", "kind: text", "h: text", "pair: json", "now: timestamp", "commented: bool", "quiet: bool"])
+        let g = try analyze("SELECT author_id, json_group_array(title) AS titles FROM app_post GROUP BY author_id")
+        #expect(columns(g) == ["author_id: integer", "titles: json"])
+    }
+
+    @Test func functionsThatCanReturnNullForValidInputNeedAnAnnotation() {
+        #expect(failure("SELECT datetime(published_at, '+1 day') AS later FROM app_post")?.0.kind == .untypedResultColumn)
+        #expect(failure("SELECT json_extract(tags, '$[0]') AS first FROM app_post")?.0.kind == .untypedResultColumn)
+    }
+}

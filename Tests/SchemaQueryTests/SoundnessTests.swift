@@ -44,6 +44,9 @@ struct SoundnessTests {
         "SELECT id, row_number() OVER (ORDER BY id) AS rn, lag(title) OVER (ORDER BY id) AS previous FROM app_post",
         "SELECT coalesce(body, title) AS text, CAST(score AS INTEGER) AS s, CAST(body AS TEXT) AS b FROM app_post",
         "SELECT v.title, c.text FROM app_author_post v LEFT JOIN app_comment c ON c.author_id = v.author_id",
+        "SELECT length(body) AS m, lower(title) AS low, substr(body, 1, 3) AS head, abs(score) AS s, typeof(body) AS kind, hex(body) AS h, datetime('now') AS now, EXISTS (SELECT 1 FROM app_comment c WHERE c.post_id = app_post.id) AS commented FROM app_post",
+        "SELECT a.name, length(p.title) AS n, json_group_array(p.title) AS titles FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id GROUP BY a.id",
+        "SELECT json_group_array(title) AS titles, count(*) AS n FROM app_post WHERE id < 0",
     ]
 
     func storageClassFits(_ t: Int32, _ type: LogicalType) -> Bool {
