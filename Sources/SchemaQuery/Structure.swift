@@ -539,6 +539,7 @@ final class StructureAnalyzer {
             return resolve(q, c, sources: sources, parent: parent)
         }
         // name ( args ) [FILTER (…)] [OVER (…) | OVER name]
+        if w(a) == "case", w(b - 1) == "end" { return caseExpression(a, b, sources: sources, parent: parent) }
         // [NOT] EXISTS (subquery): 0 or 1, never NULL.
         if w(a) == "exists" || (w(a) == "not" && w(a + 1) == "exists") {
             let open = w(a) == "not" ? a + 2 : a + 1
@@ -645,6 +646,39 @@ final class StructureAnalyzer {
         default:
             return nil
         }
+    }
+
+    /// `CASE … WHEN … THEN r … [ELSE e] END`: the results' common type; NULL without an ELSE or when a result can be.
+    func caseExpression(_ a: Int, _ b: Int, sources: [RowSource], parent: [RowSource]?) -> ColInfo? {
+        // Top-level WHEN / THEN / ELSE positions (nested CASE … END and parentheses skipped).
+        var marks: [(String, Int)] = []
+        var depth = 0, nested = 0
+        for i in (a + 1)..<(b - 1) {
+            if isSym(i, "(") { depth += 1; continue }
+            if isSym(i, ")") { depth -= 1; continue }
+            guard depth == 0, let k = w(i) else { continue }
+            if k == "case" { nested += 1; continue }
+            if k == "end", nested > 0 { nested -= 1; continue }
+            if nested == 0, k == "when" || k == "then" || k == "else" { marks.append((k, i)) }
+        }
+        var results: [(Int, Int)] = []
+        var hasElse = false
+        for (j, m) in marks.enumerated() where m.0 == "then" || m.0 == "else" {
+            let end = j + 1 < marks.count ? marks[j + 1].1 : b - 1
+            results.append((m.1 + 1, end))
+            if m.0 == "else" { hasElse = true }
+        }
+        guard !results.isEmpty else { return nil }
+        var type: LogicalType?
+        var nullable = !hasElse
+        for r in results {
+            guard let x = expression(r.0, r.1, sources: sources, parent: parent), let t = x.type else { return nil }
+            if let type, type != t { return nil }
+            type = t
+            nullable = nullable || x.nullable
+        }
+        guard let type else { return nil }
+        return ColInfo(name: "", type: type, nullable: nullable, ownNullable: nullable, origin: nil, source: .function("case"))
     }
 
     /// For functions that are NULL exactly when an argument is: nil when an argument is untyped.

@@ -287,3 +287,17 @@ struct FunctionTests {
         #expect(failure("SELECT json_extract(tags, '$[0]') AS first FROM app_post")?.0.kind == .untypedResultColumn)
     }
 }
+
+struct CaseTests {
+    @Test func caseExpressions() throws {
+        let q = try analyze("""
+            SELECT CASE WHEN published THEN 'yes' ELSE 'no' END AS flag,
+                   CASE author_id WHEN 1 THEN title WHEN 2 THEN body ELSE 'other' END AS mixed,
+                   CASE WHEN score > 1 THEN score END AS high,
+                   CASE WHEN published THEN CASE WHEN score > 0 THEN 1 ELSE 2 END ELSE 3 END AS nested
+            FROM app_post
+            """)
+        #expect(columns(q) == ["flag: text", "mixed: text?", "high: real?", "nested: integer"])
+        #expect(failure("SELECT CASE WHEN published THEN 1 ELSE 'no' END AS x FROM app_post")?.0.kind == .untypedResultColumn)
+    }
+}
