@@ -129,6 +129,9 @@ public final class QueryAnalyzer {
     /// Verifies one statement and infers its types. Every refusal is a `QueryError` located in `sql`.
     public func analyze(_ sql: String) throws(QueryError) -> AnalyzedQuery {
         let ts = TokenStream(sql)
+        if let nul = ts.bytes.firstIndex(of: 0) {
+            throw QueryError(.syntax, "the query contains a NUL byte", offset: nul, length: 1)
+        }
         guard let firstCode = ts.code.first else {
             throw QueryError(.empty, "the query is empty", offset: 0, length: 0)
         }

@@ -196,3 +196,14 @@ struct MoreBadInputTests {
         #expect(parameters(q) == ["target: real", "n: integer (limit)"])
     }
 }
+
+struct ByteLevelBadInputTests {
+    @Test func nulByteAndUnterminatedString() {
+        let e = failure("SELECT id FROM app_post\u{0}; DROP TABLE app_post")
+        #expect(e?.0.message == "the query contains a NUL byte")
+        #expect(e?.0.offset == 23)
+        let s = failure("SELECT 'open FROM app_post")
+        #expect(s?.0.kind == .syntax)
+        #expect(s?.0.offset == 7)
+    }
+}
