@@ -540,6 +540,7 @@ final class StructureAnalyzer {
         }
         // name ( args ) [FILTER (…)] [OVER (…) | OVER name]
         if w(a) == "case", w(b - 1) == "end" { return caseExpression(a, b, sources: sources, parent: parent) }
+        if let c = comparison(a, b, sources: sources, parent: parent) { return c }
         // [NOT] EXISTS (subquery): 0 or 1, never NULL.
         if w(a) == "exists" || (w(a) == "not" && w(a + 1) == "exists") {
             let open = w(a) == "not" ? a + 2 : a + 1
@@ -679,6 +680,41 @@ final class StructureAnalyzer {
         }
         guard let type else { return nil }
         return ColInfo(name: "", type: type, nullable: nullable, ownNullable: nullable, origin: nil, source: .function("case"))
+    }
+
+    static let comparisonSymbols: Set<String> = ["=", "==", "!=", "<>", "<", "<=", ">", ">="]
+
+    /// `x op y` (a comparison, `[NOT] LIKE/GLOB`) is a bool, NULL when a side can be; `x IS [NOT] y`,
+    /// `x IS [NOT] NULL`, `x ISNULL`, `x NOTNULL` are a bool that is never NULL. Both sides must be typed
+    /// (so that nothing of lower precedence, like AND, hides in them) and there must be one operator.
+    func comparison(_ a: Int, _ b: Int, sources: [RowSource], parent: [RowSource]?) -> ColInfo? {
+        let ops = topLevel(a, b) { q in
+            if self.tok(q).kind == .symbol { return Self.comparisonSymbols.contains(self.ts.text(self.tok(q))) }
+            guard let k = self.w(q) else { return false }
+            return ["is", "isnull", "notnull", "like", "glob"].contains(k)
+        }
+        guard ops.count == 1, let op = ops.first, op > a else { return nil }
+        func bool(_ nullable: Bool) -> ColInfo {
+            ColInfo(name: "", type: .bool, nullable: nullable, ownNullable: nullable, origin: nil, source: .function("comparison"))
+        }
+        switch w(op) {
+        case "isnull", "notnull":
+            guard op == b - 1, expression(a, op, sources: sources, parent: parent)?.type != nil else { return nil }
+            return bool(false)
+        case "is":
+            var rhs = op + 1
+            if w(rhs) == "not" { rhs += 1 }
+            if w(rhs) == "distinct", w(rhs + 1) == "from" { rhs += 2 }
+            guard rhs < b, expression(a, op, sources: sources, parent: parent)?.type != nil else { return nil }
+            if rhs == b - 1, w(rhs) == "null" { return bool(false) }
+            guard expression(rhs, b, sources: sources, parent: parent)?.type != nil else { return nil }
+            return bool(false)
+        default:
+            let lhsEnd = w(op - 1) == "not" && (w(op) == "like" || w(op) == "glob") ? op - 1 : op
+            guard let x = expression(a, lhsEnd, sources: sources, parent: parent), x.type != nil,
+                  let y = expression(op + 1, b, sources: sources, parent: parent), y.type != nil else { return nil }
+            return bool(x.nullable || y.nullable)
+        }
     }
 
     /// For functions that are NULL exactly when an argument is: nil when an argument is untyped.

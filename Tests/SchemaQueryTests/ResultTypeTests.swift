@@ -301,3 +301,18 @@ struct CaseTests {
         #expect(failure("SELECT CASE WHEN published THEN 1 ELSE 'no' END AS x FROM app_post")?.0.kind == .untypedResultColumn)
     }
 }
+
+struct ComparisonTests {
+    @Test func comparisonsAreBools() throws {
+        let q = try analyze("""
+            SELECT score > 1 AS high, body = title AS same, body IS NULL AS empty, body IS NOT title AS differs,
+                   published_at NOTNULL AS dated, title NOT LIKE 'a%' AS not_a, email IS DISTINCT FROM name AS d
+            FROM app_post JOIN app_author ON app_author.id = author_id
+            """)
+        #expect(columns(q) == ["high: bool", "same: bool?", "empty: bool", "differs: bool", "dated: bool", "not_a: bool", "d: bool"])
+        // Lower-precedence operators are not comparisons of typed sides: they need an annotation.
+        #expect(failure("SELECT published AND body IS NULL AS x FROM app_post")?.0.kind == .untypedResultColumn)
+        #expect(failure("SELECT score + 1 > 2 AS x FROM app_post")?.0.kind == .untypedResultColumn)
+        #expect(failure("SELECT score > 1 = published AS x FROM app_post")?.0.kind == .untypedResultColumn)
+    }
+}

@@ -47,6 +47,7 @@ struct SoundnessTests {
         "SELECT length(body) AS m, lower(title) AS low, substr(body, 1, 3) AS head, abs(score) AS s, typeof(body) AS kind, hex(body) AS h, datetime('now') AS now, EXISTS (SELECT 1 FROM app_comment c WHERE c.post_id = app_post.id) AS commented FROM app_post",
         "SELECT a.name, length(p.title) AS n, json_group_array(p.title) AS titles FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id GROUP BY a.id",
         "SELECT json_group_array(title) AS titles, count(*) AS n FROM app_post WHERE id < 0",
+        "SELECT p.score > 1 AS high, p.body = p.title AS same, p.body IS NULL AS empty, a.email IS NOT a.name AS differs, p.title NOT LIKE 'a%' AS not_a FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id",
         "SELECT CASE WHEN published THEN 'yes' ELSE 'no' END AS flag, CASE author_id WHEN 1 THEN title WHEN 2 THEN body ELSE 'other' END AS mixed, CASE WHEN score > 1 THEN score END AS high FROM app_post",
     ]
 
