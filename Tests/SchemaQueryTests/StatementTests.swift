@@ -53,9 +53,9 @@ struct StatementTests {
     @Test func upsertSetFromParameter() throws {
         let q = try analyze("""
             INSERT INTO app_q_value (learner_id, state_key, action_key) VALUES (:l, :s, :a)
-            ON CONFLICT DO UPDATE SET visit_count = :visits, last_updated = CURRENT_TIMESTAMP
+            ON CONFLICT DO UPDATE SET visit_count = :visits, last_updated = CURRENT_TIMESTAMP WHERE excluded.q_value > :min
             """)
-        #expect(parameters(q) == ["l: text", "s: text", "a: text", "visits: integer?"])
+        #expect(parameters(q) == ["l: text", "s: text", "a: text", "visits: integer?", "min: real?"])
     }
 
     @Test func cascadesAndReadsAreReported() throws {
