@@ -277,7 +277,9 @@ final class StructureAnalyzer {
                 let c = close(i + 1, hi)
                 var q = c + 1
                 if w(q) == "filter", isSym(q + 1, "(") { q = close(q + 1, hi) + 1 }
-                if w(q) != "over" { return true }
+                // min/max with several arguments are the scalar functions.
+                let scalar = (k == "min" || k == "max") && splitArgs(i + 2, c).count > 1
+                if w(q) != "over", !scalar { return true }
             }
             i += 1
         }

@@ -156,6 +156,9 @@ struct ResultTypeTests {
             """)
         #expect(columns(q) == ["doubled: real", "has_body: bool", "first_tag: text?"])
         #expect(q.columns.map(\.source) == [.annotation, .annotation, .annotation])
+        let j = try analyze("SELECT json_extract(tags, '$') AS payload /* as json<Payload>? */, max(published_at, seen_at) AS latest /* as timestamp? */ FROM app_post")
+        #expect(j.columns.map(\.type) == [.json(swiftType: "Payload"), .timestamp])
+        #expect(j.columns.map(\.swiftType) == ["Payload?", "Date?"])
     }
 
     @Test func windowFunctions() throws {
@@ -233,6 +236,8 @@ struct NullSourceTests {
         #expect(columns(q) == ["top: integer?", "name: text?", "n: integer", "one: integer"])
         let grouped = try analyze("SELECT max(id) AS top, name FROM app_author GROUP BY name")
         #expect(columns(grouped) == ["top: integer?", "name: text"])
+        let scalar = try analyze("SELECT name, max(id, 10) AS m /* as integer */ FROM app_author")
+        #expect(columns(scalar) == ["name: text", "m: integer"])
         // A window function alone does not aggregate; an aggregate inside a subquery does not either.
         let window = try analyze("SELECT name, count(*) OVER () AS n, (SELECT count(*) FROM app_post) AS posts FROM app_author")
         #expect(columns(window) == ["name: text", "n: integer", "posts: integer"])
