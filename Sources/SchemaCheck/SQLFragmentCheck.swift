@@ -229,7 +229,10 @@ struct Checker {
             check(t.name, "table name '\(t.name)'", t.nameRange)
             for c in t.columns {
                 check(c.name, "column name", c.nameRange)
-                if case .string(let s)? = c.defaultValue { check(s, "the default of column '\(c.name)'", c.defaultRange ?? c.range) }
+                if case .string(let s)? = c.defaultValue, let (_, _, name) = SQLFragmentCheck.forbiddenCharacter(in: Array(s.utf8)) {
+                    // The literal reaches the DDL and the Swift that embeds it; control characters go through an expression.
+                    error("the default of column '\(c.name)' holds \(name); write it as an expression, e.g. = ('a' || char(13) || 'b')", c.defaultRange ?? c.range)
+                }
             }
             for i in t.indexes { check(i.name, "index name", i.nameRange) }
             for fk in t.foreignKeys { check(([fk.referencedTable] + fk.referencedColumns).joined(), "the reference", fk.range) }

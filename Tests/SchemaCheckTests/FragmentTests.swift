@@ -206,9 +206,11 @@ struct LocatedErrorTests {
         #expect(l.file.text(d.range) == "\u{2028}")
     }
 
-    @Test func aNULInAStringDefaultIsRefused() throws {
-        let loaded = load(schemaText("y: text? = \"a\u{0}b\""))
-        #expect(loaded.diagnostics.contains { $0.message.contains("contains a NUL character") })
+    @Test func controlCharactersInAStringDefaultAreRefused() throws {
+        let loaded = load(schemaText("y: text? = 'a\u{0}b'"))
+        #expect(loaded.diagnostics.map(\.message) == ["the default of column 'y' holds a NUL character; write it as an expression, e.g. = ('a' || char(13) || 'b')"])
+        #expect(load(schemaText("y: text? = 'a\rb'")).diagnostics.map(\.message) == ["the default of column 'y' holds control character U+000D; write it as an expression, e.g. = ('a' || char(13) || 'b')"])
+        #expect(!load(schemaText("y: text? = ('a' || char(13) || 'b')")).hasErrors)
     }
 }
 
