@@ -37,11 +37,13 @@ func load(_ text: String) -> LoadedSchema {
 /// Each fragment kind, as a line of `app_t` with `PAYLOAD` where the SQL goes.
 let fragmentKinds: [(name: String, template: String)] = [
     ("column default", "y: integer? = (PAYLOAD)"),
+    ("column default, call form", "y: integer? = abs(PAYLOAD)"),
     ("column check", "y: integer? check (PAYLOAD)"),
     ("table check", "check (PAYLOAD)"),
     ("index where", "index idx_t_x (x) where PAYLOAD"),
     ("legacy where", "from legacy_t where PAYLOAD { id = legacy_id }"),
     ("legacy expression", "from legacy_t { x = PAYLOAD }"),
+    ("legacy expression, distinct mapping", "from legacy_t distinct { x = PAYLOAD }"),
 ]
 
 /// Injection attempts, each one line that the schema language itself parses, with the text the
