@@ -253,6 +253,13 @@ struct ScriptLevelTests {
         #expect(count == 1)
     }
 
+    /// The one spelling of user text inside `--` comments (DDL doc lines, the header, evolve and
+    /// migrate scripts): every line terminator and control character but tab as `\u{…}`.
+    @Test func commentTextEscapesEveryLineTerminator() {
+        #expect(SQLIdentifier.commentText("a\nb\rc\u{2028}d\u{2029}e\u{85}f\u{0}g\th\u{7F}i") == "a\\u{A}b\\u{D}c\\u{2028}d\\u{2029}e\\u{85}f\\u{0}g\th\\u{7F}i")
+        #expect(SQLIdentifier.commentText("plain text, ünïcode ✓") == "plain text, ünïcode ✓")
+    }
+
     @Test func theHeaderEscapesTheSchemaFilesName() {
         let header = GeneratedHeader.lines(source: "a\nDROP TABLE app_victim;\r.victor", comment: "--")
         #expect(header.split(separator: "\n").count == 2)
