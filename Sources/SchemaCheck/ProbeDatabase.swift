@@ -58,7 +58,8 @@ public final class ProbeDatabase {
         }
     }
 
-    public func prepare(_ sql: String) -> Prepared { prepare(Array(sql.utf8)) }
+    @discardableResult
+    public func prepare(_ sql: String, _ body: ((OpaquePointer) -> Void)? = nil) -> Prepared { prepare(Array(sql.utf8), from: 0, body) }
 
     /// Runs one statement; returns SQLite's message when it fails. For SQL built by schemagen
     /// from names and fragments already verified.
@@ -69,12 +70,6 @@ public final class ProbeDatabase {
             if sqlite3_step(stmt) != SQLITE_DONE { failure = String(cString: sqlite3_errmsg(self.handle)) }
         }
         return p.error ?? failure
-    }
-
-    /// Steps a prepared statement to completion; SQLite's message when it fails.
-    public func step(_ stmt: OpaquePointer) -> String? {
-        let rc = sqlite3_step(stmt)
-        return rc == SQLITE_DONE || rc == SQLITE_ROW ? nil : String(cString: sqlite3_errmsg(handle))
     }
 
     /// The names of the SQL functions this SQLite knows (for "did you mean"); empty if it cannot say.
