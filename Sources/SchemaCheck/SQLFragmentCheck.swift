@@ -251,7 +251,8 @@ struct Checker {
     mutating func checkFragments() {
         for t in schema.tables {
             let q = SQLIdentifier.alwaysQuoted(t.name)
-            let cols = Checker.columnList(t)
+            // A table without columns (an error of its own) still gets probes that parse.
+            let cols = Checker.uniqueColumns(t).isEmpty ? "schemagen_probe" : Checker.columnList(t)
             for c in t.columns {
                 for (i, check) in c.checks.enumerated() {
                     let range = i < c.checkRanges.count ? c.checkRanges[i] : c.range
@@ -294,7 +295,10 @@ struct Checker {
     /// decides syntax, functions and the shape of the statement; a table the stand-in lacks
     /// (a subquery over another legacy table) is left to `migrate`.
     mutating func checkLegacy(_ s: LegacySource, target: Table) {
-        guard let legacyDB = ProbeDatabase() else { return }
+        guard let legacyDB = ProbeDatabase() else {
+            error("cannot open an in-memory SQLite database to check the mapping from '\(s.legacyTable)'", s.nameRange)
+            return
+        }
         var names: [String] = []
         var seen = Set<String>()
         func add(_ n: String) { if !n.isEmpty, !n.utf8.contains(0), seen.insert(n.lowercased()).inserted { names.append(n) } }
@@ -319,7 +323,12 @@ struct Checker {
         for d in s.drops { d.columns.forEach(add) }
         if names.isEmpty { names = ["schemagen_probe"] }
         let legacy = SQLIdentifier.alwaysQuoted(s.legacyTable)
-        guard legacyDB.execute("CREATE TABLE \(legacy) (\(names.map(SQLIdentifier.alwaysQuoted).joined(separator: ", ")))") == nil else { return }
+        guard legacyDB.execute("CREATE TABLE \(legacy) (\(names.map(SQLIdentifier.alwaysQuoted).joined(separator: ", ")))") == nil else {
+            // No stand-in (a name SQLite reserves): the lexical rule still holds; `migrate` prepares the rest.
+            for a in s.assignments { lexicalOnly(a.expression, a.expressionRange ?? a.range, .legacyExpression(target: a.target)) }
+            if let w = s.whereClause { lexicalOnly(w, s.whereRange ?? s.range, .legacyWhere(legacy: s.legacyTable)) }
+            return
+        }
         for a in s.assignments {
             probe(a.expression, a.expressionRange ?? a.range, .legacyExpression(target: a.target), table: nil,
                   prefix: "SELECT (", suffix: ") FROM \(legacy)", database: legacyDB, owner: a.targetRange)
@@ -327,6 +336,13 @@ struct Checker {
         if let w = s.whereClause {
             probe(w, s.whereRange ?? s.range, .legacyWhere(legacy: s.legacyTable), table: nil,
                   prefix: "SELECT 1 FROM \(legacy) WHERE (", suffix: ")", database: legacyDB, owner: s.nameRange)
+        }
+    }
+
+    mutating func lexicalOnly(_ text: String, _ range: SourceRange, _ kind: FragmentKind) {
+        let exact = range.end - range.start == text.utf8.count
+        for p in SQLFragmentCheck.lexicalProblems(in: Array(text.utf8), what: kind.what) {
+            error(p.message, exact ? SourceRange(start: range.start + p.start, end: range.start + p.end) : range)
         }
     }
 

@@ -197,6 +197,13 @@ struct LocatedErrorTests {
         #expect(l.file.text(d.range) == "lenght")
     }
 
+    /// A legacy table SQLite would not let the stand-in be created under: the lexical rule still holds.
+    @Test func aReservedLegacyTableNameStillGetsTheLexicalRule() throws {
+        let (d, l) = try only("from sqlite_legacy { b = 1 > 0 -- }")
+        #expect(d.message.hasPrefix("an SQL '--' comment is not allowed in the mapping of 'b'"))
+        #expect(l.file.text(d.range) == "--")
+    }
+
     @Test func aLegacyExpressionMayNotHoldParameters() throws {
         let (d, _) = try only("from legacy_t { b = :value }")
         #expect(d.message == "the mapping of 'b' uses an SQL parameter; values in schema SQL are written literally")
