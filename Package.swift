@@ -28,10 +28,12 @@ let package = Package(
         // Stage 3b: emitters (SQLite DDL, Swift).
         .target(name: "SchemaEmit", dependencies: ["SchemaSyntax", "SchemaModel"], swiftSettings: strict),
         // The pipeline the CLI and plugins share: load, check, emit, format diagnostics, write atomically.
-        .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit"], swiftSettings: strict),
+        .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit", "SchemaCheck"], swiftSettings: strict),
         // libsqlite3 and the runtime that generated code links.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SchemagenRuntime", dependencies: ["CSQLite"], swiftSettings: strict),
+        // Every SQL fragment of a schema file verified by SQLite itself (probe statements, the emitted DDL as a whole).
+        .target(name: "SchemaCheck", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "CSQLite"], swiftSettings: strict),
         // Legacy migration: `from` mappings checked against a legacy database and executed in one transaction.
         .target(name: "SchemaMigrate", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
         // Evolving a database from one version of a schema file to the next.
@@ -71,6 +73,7 @@ let package = Package(
         .testTarget(name: "SchemaMigrateTests", dependencies: ["SchemaMigrate", "SchemagenDriver", "VictorSchema", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime"], swiftSettings: strict),
+        .testTarget(name: "SchemaCheckTests", dependencies: ["SchemaCheck", "SchemagenDriver", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemaQueryTests", dependencies: ["SchemaQuery", "SchemaModel", "SchemaSyntax", "SchemaEmit", "CSQLite"], swiftSettings: strict),
     ]

@@ -7,7 +7,7 @@ public enum DDLEmitter {
     /// The whole schema as a script, with the generated-file header.
     public static func emit(_ schema: Schema) -> String {
         var out = GeneratedHeader.lines(source: GeneratedHeader.sourceName(schema.file), comment: "--")
-        out += "-- Schema \(schema.name), version \(schema.version).\n"
+        out += "-- Schema \(SQLIdentifier.commentText(schema.name)), version \(schema.version).\n"
         for table in schema.tablesInDependencyOrder {
             out += "\n"
             out += createTable(table)
@@ -29,7 +29,7 @@ public enum DDLEmitter {
         var out = ""
         if comments, let doc = table.doc {
             for line in doc.split(separator: "\n", omittingEmptySubsequences: false) {
-                out += "-- \(line)".trimmingTrailingSpaces() + "\n"
+                out += "-- \(SQLIdentifier.commentText(String(line)))".trimmingTrailingSpaces() + "\n"
             }
         }
         var parts: [String] = []

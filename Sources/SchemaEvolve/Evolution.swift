@@ -42,7 +42,7 @@ public struct EvolutionPlan: Sendable {
         if needsRebuild { out += "PRAGMA foreign_keys = OFF;\n" }
         out += "BEGIN IMMEDIATE;\n"
         for s in steps {
-            out += "\n-- \(s.summary)\(s.losesData ? " (LOSES DATA)" : "")\n"
+            out += "\n-- \(SQLIdentifier.commentText(s.summary))\(s.losesData ? " (LOSES DATA)" : "")\n"
             out += s.statements.map { $0 + ";" }.joined(separator: "\n") + "\n"
         }
         if needsRebuild { out += "\nPRAGMA foreign_key_check;\n" }

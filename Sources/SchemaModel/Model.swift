@@ -141,6 +141,10 @@ public struct Column: Sendable, Hashable {
     public var range: SourceRange
     public var nameRange: SourceRange
     public var typeRange: SourceRange
+    /// Where each of `checks` is written: exactly its text (SchemaCheck locates SQLite's errors with these).
+    public var checkRanges: [SourceRange] = []
+    /// Where the default is written; for `.expression` exactly the expression's text.
+    public var defaultRange: SourceRange? = nil
 }
 
 public struct IndexedColumn: Sendable, Hashable {
@@ -158,6 +162,8 @@ public struct Index: Sendable, Hashable {
     public var suppressions: [Suppression]
     public var range: SourceRange
     public var nameRange: SourceRange
+    /// Exactly the text of `whereClause`.
+    public var whereRange: SourceRange? = nil
 }
 
 public struct UniqueConstraint: Sendable, Hashable {
@@ -172,6 +178,8 @@ public struct LegacySource: Sendable, Hashable {
         public var expression: String
         public var range: SourceRange
         public var targetRange: SourceRange
+        /// Exactly the text of `expression`.
+        public var expressionRange: SourceRange? = nil
     }
     public struct Unpivot: Sendable, Hashable {
         public struct Entry: Sendable, Hashable {
@@ -196,6 +204,8 @@ public struct LegacySource: Sendable, Hashable {
     }
     public var legacyTable: String
     public var whereClause: String?
+    /// Exactly the text of `whereClause`.
+    public var whereRange: SourceRange? = nil
     /// `from t distinct { … }`: one target row per distinct tuple; existing primary keys are skipped.
     public var isDistinct: Bool = false
     public var assignments: [Assignment]
@@ -234,6 +244,8 @@ public struct Table: Sendable, Hashable {
     public var suppressions: [Suppression]
     public var range: SourceRange
     public var nameRange: SourceRange
+    /// Where each of `checks` is written: exactly its text.
+    public var checkRanges: [SourceRange] = []
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
 

@@ -210,7 +210,7 @@ public struct Resolver {
                 table.indexes.append(Index(name: i.name.text,
                                            columns: i.columns.map { IndexedColumn(name: $0.name.text, descending: $0.descending, range: $0.name.range) },
                                            isUnique: i.isUnique, whereClause: i.whereClause?.text, doc: i.leadingComments.docText,
-                                           suppressions: sup, range: i.range, nameRange: i.name.range))
+                                           suppressions: sup, range: i.range, nameRange: i.name.range, whereRange: i.whereClause.map(exactRange)))
             case .constraint(let c):
                 switch c {
                 case .primaryKey(let cols, let r):
@@ -223,6 +223,7 @@ public struct Resolver {
                     table.uniqueConstraints.append(UniqueConstraint(columns: cols.map(\.text), range: r))
                 case .check(let sql, _):
                     table.checks.append(sql.text)
+                    table.checkRanges.append(exactRange(sql))
                 case .foreignKey(let cols, let ref, let r):
                     tableFKs.append(foreignKey(columns: cols.map(\.text), ref, range: r, columnLevel: false))
                 }
@@ -301,11 +302,13 @@ public struct Resolver {
             case .defaultValue(let d, let r):
                 if column.defaultValue != nil { error("column '\(c.name.text)' has two defaults", r) }
                 column.defaultValue = resolveDefault(d, type: type, nullable: c.type.isOptional, column: c.name.text)
+                if case .expression(let sql) = d { column.defaultRange = exactRange(sql) } else { column.defaultRange = d.range }
             case .references(let ref):
                 if fk != nil { error("column '\(c.name.text)' has two 'references'", ref.range) }
                 fk = foreignKey(columns: [c.name.text], ref, range: ref.range, columnLevel: true)
             case .check(let sql, _):
                 column.checks.append(sql.text)
+                column.checkRanges.append(exactRange(sql))
             case .collate(let n, _):
                 let known = ["binary", "nocase", "rtrim"]
                 if !known.contains(n.text.lowercased()) {
@@ -421,6 +424,18 @@ public struct Resolver {
         }
     }
 
+    /// The range of exactly `sql.text` (the parser trims the whitespace inside parentheses).
+    private func exactRange(_ sql: SQLText) -> SourceRange {
+        let n = sql.text.utf8.count
+        var start = sql.range.start
+        let bytes = file.bytes
+        while start + n <= min(sql.range.end, bytes.count) {
+            if bytes[start..<(start + n)].elementsEqual(sql.text.utf8) { return SourceRange(start: start, end: start + n) }
+            start += 1
+        }
+        return sql.range
+    }
+
     // MARK: Legacy sources
 
     private mutating func resolveLegacy(_ l: LegacySourceSyntax, table: Table) -> LegacySource {
@@ -428,6 +443,7 @@ public struct Resolver {
                                   packs: [], archived: [], archiveRange: nil, drops: [], doc: l.leadingComments.docText,
                                   range: l.range, nameRange: l.table.range)
         source.isDistinct = l.isDistinct
+        source.whereRange = l.whereClause.map(exactRange)
         var written: [String: SourceRange] = [:]
         func claim(_ name: String, _ range: SourceRange, _ resolver: inout Resolver) {
             if table.column(named: name) == nil {
@@ -443,7 +459,7 @@ public struct Resolver {
             switch item {
             case .assign(let target, let sql, let r):
                 claim(target.text, target.range, &self)
-                source.assignments.append(.init(target: target.text, expression: sql.text, range: r, targetRange: target.range))
+                source.assignments.append(.init(target: target.text, expression: sql.text, range: r, targetRange: target.range, expressionRange: exactRange(sql)))
             case .unpivot(let key, let value, let entries, let r):
                 if let first = source.unpivot {
                     error("only one 'unpivot' per mapping", r, notes: [.init(message: "first here", range: first.range)])

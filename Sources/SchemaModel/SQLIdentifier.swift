@@ -41,6 +41,21 @@ public enum SQLIdentifier {
         "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
+    /// Text for the inside of a line comment (`--`, `//`): every character that could end the
+    /// comment for SQLite, Swift or an editor — LF, CR, NUL and the other C0 controls but tab,
+    /// DEL, U+0085, U+2028, U+2029 — written as `\u{…}`, so user text in a comment stays comment.
+    public static func commentText(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0x09: out.unicodeScalars.append(u)
+            case 0x00..<0x20, 0x7F, 0x85, 0x2028, 0x2029: out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
     /// An SQL string literal with `'` doubled.
     public static func stringLiteral(_ s: String) -> String {
         "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"

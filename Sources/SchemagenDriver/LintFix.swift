@@ -2,6 +2,7 @@ import Foundation
 import SchemaSyntax
 import SchemaModel
 import SchemaLint
+import SchemaCheck
 
 /// `schemagen lint --fix`: applies the fix-its that are safe to apply unattended.
 ///
@@ -128,7 +129,7 @@ public enum LintRun {
     public static func diagnostics(for file: SourceFile, strict: Bool) -> [Diagnostic] {
         let (schema, diagnostics) = Resolver.load(file)
         if diagnostics.hasErrors { return diagnostics.sorted { $0.range.start < $1.range.start } }
-        let all = diagnostics + Linter(strict: strict).lint(schema, file: file)
+        let all = diagnostics + Linter(strict: strict).lint(schema, file: file) + SQLFragmentCheck.diagnostics(for: schema, file: file)
         return all.sorted { ($0.range.start, $0.rule ?? "", $0.message) < ($1.range.start, $1.rule ?? "", $1.message) }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import SchemaSyntax
 import SchemaModel
 import SchemaLint
+import SchemaCheck
 
 /// A schema file read, parsed, resolved and checked for integrity.
 public struct LoadedSchema: Sendable {
@@ -50,6 +51,8 @@ public enum SchemaLoader {
         var all = diagnostics
         // Integrity rules run even when the file has other errors, so one run reports everything.
         all += Linter().lint(schema, file: file, only: [.integrity]).filter { $0.severity == .error }
+        // SQL written in the file, verified by SQLite (the emitted DDL as a whole only when all else is clean).
+        all += SQLFragmentCheck.diagnostics(for: schema, file: file, checkScript: !all.hasErrors)
         return LoadedSchema(file: file, schema: schema, diagnostics: all.sorted { $0.range.start < $1.range.start })
     }
 
