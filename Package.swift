@@ -22,11 +22,13 @@ let package = Package(
         // Stage 1: source text -> tokens -> syntax tree, plus the Diagnostic value type.
         .target(name: "SchemaSyntax", swiftSettings: strict),
         // Stage 2: syntax tree -> resolved, type-checked schema model.
-        .target(name: "SchemaModel", dependencies: ["SchemaSyntax"], swiftSettings: strict),
+        .target(name: "SchemaModel", dependencies: ["SchemaSyntax", "SchemaSQL"], swiftSettings: strict),
+        // The typed SQL model: tables, columns, constraints, indexes, views, triggers as values; one renderer, one quoting.
+        .target(name: "SchemaSQL", swiftSettings: strict),
         // Stage 3a: lint rules over the model.
         .target(name: "SchemaLint", dependencies: ["SchemaSyntax", "SchemaModel"], swiftSettings: strict),
         // Stage 3b: emitters (SQLite DDL, Swift).
-        .target(name: "SchemaEmit", dependencies: ["SchemaSyntax", "SchemaModel"], swiftSettings: strict),
+        .target(name: "SchemaEmit", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaSQL"], swiftSettings: strict),
         // The pipeline the CLI and plugins share: load, check, emit, format diagnostics, write atomically.
         .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit"], swiftSettings: strict),
         // libsqlite3 and the runtime that generated code links.
@@ -34,13 +36,17 @@ let package = Package(
         .target(name: "SchemagenRuntime", dependencies: ["CSQLite"], swiftSettings: strict),
         // Legacy migration: `from` mappings checked against a legacy database and executed in one transaction.
         .target(name: "SchemaMigrate", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
+        // The one database layer of the tools: open without touching the journal mode, introspect into
+        // the SQL model, back up, the version stamp, the foreign-key check, column usage, one error type.
+        .target(name: "SchemaDatabase", dependencies: ["SchemaSQL", "SchemagenRuntime", "CSQLite"], swiftSettings: strict),
         // Evolving a database from one version of a schema file to the next.
-        .target(name: "SchemaEvolve", dependencies: ["SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
+        .target(name: "SchemaEvolve", dependencies: ["SchemaModel", "SchemaEmit", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime"], swiftSettings: strict),
         // The thin CLI.
         .executableTarget(name: "schemagen", dependencies: [
             "SchemagenDriver",
             "SchemaMigrate",
             "SchemaEvolve",
+            "SchemaDatabase",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Build-time Swift generation for the .victor files of the target it is applied to.
@@ -68,7 +74,9 @@ let package = Package(
         // Legacy migration on real-shaped data (fixtures: the legacy DDL).
         .testTarget(name: "SchemaMigrateTests", dependencies: ["SchemaMigrate", "SchemagenDriver", "VictorSchema", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime"], swiftSettings: strict),
+        .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime", "SchemagenTestSupport"], swiftSettings: strict),
+        // The SQL model round-tripped through SQLite: render → execute → introspect → equal.
+        .testTarget(name: "SchemaDatabaseTests", dependencies: ["SchemaDatabase", "SchemaSQL", "SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
     ]
 )
