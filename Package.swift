@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "VictorSchema", dependencies: ["SchemagenRuntime"], path: "Generated/Swift", swiftSettings: strict),
         .testTarget(name: "VictorSchemaTests", dependencies: ["VictorSchema", "SchemagenRuntime", "SchemagenTestSupport"], exclude: ["Keywords.victor"], swiftSettings: strict),
         .testTarget(name: "SchemaSyntaxTests", dependencies: ["SchemaSyntax", "SchemaModel", "SchemagenDriver"], exclude: ["Corpus"], swiftSettings: strict),
-        .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "SchemaEvolve"], swiftSettings: strict),
+        .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "SchemaSQL", "SchemaDatabase"], swiftSettings: strict),
         // Runs the built `schemagen` binary for the test targets that check the CLI.
         .target(name: "SchemagenTestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         // Runs the built `schemagen` binary: exit codes, stdout/stderr, files written.
@@ -74,7 +74,7 @@ let package = Package(
         // Legacy migration on real-shaped data (fixtures: the legacy DDL).
         .testTarget(name: "SchemaMigrateTests", dependencies: ["SchemaMigrate", "SchemagenDriver", "VictorSchema", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime", "SchemagenTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         // The SQL model round-tripped through SQLite: render → execute → introspect → equal.
         .testTarget(name: "SchemaDatabaseTests", dependencies: ["SchemaDatabase", "SchemaSQL", "SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),

@@ -31,6 +31,24 @@ public enum Introspector {
         }
     }
 
+    /// A trigger or a view as the database stores it.
+    public struct StoredObject: Sendable, Hashable {
+        public var kind: String
+        public var name: String
+        public var table: String
+        public var sql: String
+    }
+
+    /// The database's triggers and views in the order they were created (so each can be recreated
+    /// after what it depends on).
+    public static func triggersAndViews(of db: Database) throws(SchemaDatabaseError) -> [StoredObject] {
+        try db.tool("reading the database's triggers and views") { () throws(DatabaseError) -> [StoredObject] in
+            try rows(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view') AND sql IS NOT NULL ORDER BY rowid").map {
+                StoredObject(kind: $0[0] ?? "", name: $0[1] ?? "", table: $0[2] ?? "", sql: $0[3] ?? "")
+            }
+        }
+    }
+
     /// One table, or nil when the database has none of that name.
     public static func table(_ name: String, in db: Database) throws(SchemaDatabaseError) -> SQLTable? {
         try schema(of: db, tables: [name]).tables.first

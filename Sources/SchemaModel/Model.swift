@@ -141,6 +141,8 @@ public struct Column: Sendable, Hashable {
     public var range: SourceRange
     public var nameRange: SourceRange
     public var typeRange: SourceRange
+    /// `@convert(from: type)`: `schemagen evolve` may convert the stored values from that type.
+    public var convertedFrom: LogicalType? = nil
 }
 
 public struct IndexedColumn: Sendable, Hashable {
