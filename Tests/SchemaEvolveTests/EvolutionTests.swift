@@ -138,5 +138,51 @@ struct EvolutionTests {
         #expect(try scalar(db, "SELECT count(*) FROM app_post") == "2")
         #expect(try scalar(db, "PRAGMA user_version") == "1")
     }
-}
 
+    /// A column is "used" when SQLite says an expression reads it, not when its name is a substring:
+    /// `lid` (a substring of `valid`) is not read by `check (valid in (0, 1))`, so dropping it is an ALTER TABLE DROP COLUMN;
+    /// `valid` is, so dropping that rebuilds the table.
+    @Test func columnUseIsAskedOfSQLiteNotMatchedAsText() throws {
+        let v1 = try schema("""
+        schema app version 1
+        domain app {
+          table app_flag {
+            id: integer primary key
+            valid: integer = 1
+            lid: text?
+            check (valid in (0, 1))
+            index idx_flag_valid (id) where valid = 1
+          }
+        }
+        """)
+        let dropVid = try schema("""
+        schema app version 2
+        domain app {
+          table app_flag {
+            id: integer primary key
+            valid: integer = 1
+            check (valid in (0, 1))
+            index idx_flag_valid (id) where valid = 1
+          }
+        }
+        """)
+        let plan = SchemaEvolution.plan(from: v1, to: dropVid)
+        #expect(plan.steps.map(\.kind) == [.dropColumns])
+        #expect(plan.steps.first?.statements == ["ALTER TABLE app_flag DROP COLUMN lid"])
+        let db = try database(at: v1)
+        try db.execute("INSERT INTO app_flag (valid, lid) VALUES (1, 'x')")
+        try SchemaEvolution.apply(plan, from: v1, to: dropVid, to: db, allowDataLoss: true)
+        #expect(try SchemaEvolution.differences(db, from: dropVid) == [])
+
+        let dropValid = try schema("""
+        schema app version 2
+        domain app {
+          table app_flag {
+            id: integer primary key
+            lid: text?
+          }
+        }
+        """)
+        #expect(SchemaEvolution.plan(from: v1, to: dropValid).steps.map(\.kind) == [.rebuildTable])
+    }
+}
