@@ -1,6 +1,6 @@
 /// Comparing SQL model values as SQLite sees them: `canonical` forgets what SQLite does not keep
 /// apart (whether a UNIQUE, CHECK or REFERENCES was written on the column or on the table, `ASC`,
-/// `NO ACTION`, the case of a collation name, an index column's implied collation), so a table the
+/// `NO ACTION`, the case of a declared type or a collation name, an index column's implied collation), so a table the
 /// renderer wrote and the same table introspected from a database are equal values.
 extension SQLTable {
     public var canonical: SQLTable {
@@ -13,6 +13,7 @@ extension SQLTable {
             c.unique = false
             c.checks = []
             c.references = nil
+            c.type = c.type.uppercased()
             c.collation = c.collation?.uppercased()
             if c.primaryKey?.order == .asc { c.primaryKey?.order = nil }
             if case .expression(let e)? = c.defaultValue, SQLDefault.looksLiteral(e) { c.defaultValue = .literal(e) }

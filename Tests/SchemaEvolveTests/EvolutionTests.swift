@@ -185,4 +185,12 @@ struct EvolutionTests {
         """)
         #expect(SchemaEvolution.plan(from: v1, to: dropValid).steps.map(\.kind) == [.rebuildTable])
     }
+
+    /// `@convert(from:)` takes one logical type name; anything else is a located error.
+    @Test func convertAttributeIsChecked() throws {
+        let good = try schema("schema app version 1\ndomain app {\n  table app_x {\n    id: integer primary key\n    @convert(from: text)\n    n: integer\n  }\n}\n")
+        #expect(good.tables[0].columns[1].convertedFrom == .text)
+        let (_, d) = Resolver.load(SourceFile(path: "s.victor", text: "schema app version 1\ndomain app {\n  table app_x {\n    id: integer primary key\n    @convert(to: text)\n    n: integer\n  }\n}\n"))
+        #expect(d.map(\.message) == ["@convert takes the column's previous type: @convert(from: text)"])
+    }
 }
