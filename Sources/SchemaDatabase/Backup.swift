@@ -26,6 +26,11 @@ public enum Backup {
             try? FileManager.default.removeItem(atPath: partial)
             throw SchemaDatabaseError(error, doing: "writing the backup \(backup)")
         }
+        // Durable before it gets its final name.
+        if let handle = FileHandle(forUpdatingAtPath: partial) {
+            try? handle.synchronize()
+            try? handle.close()
+        }
         if rename(partial, backup) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: partial)

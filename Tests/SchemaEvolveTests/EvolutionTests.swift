@@ -193,4 +193,32 @@ struct EvolutionTests {
         let (_, d) = Resolver.load(SourceFile(path: "s.victor", text: "schema app version 1\ndomain app {\n  table app_x {\n    id: integer primary key\n    @convert(to: text)\n    n: integer\n  }\n}\n"))
         #expect(d.map(\.message) == ["@convert takes the column's previous type: @convert(from: text)"])
     }
+
+    /// Drift is the whole structure the schema describes, each difference a readable line; the
+    /// database's own triggers, views and tables are not drift (a rebuild keeps them).
+    @Test func driftNamesEachDifference() throws {
+        let v1 = try schema(Self.v1)
+        let db = try database(at: v1)
+        try db.execute("CREATE TABLE own (x); CREATE VIEW own_view AS SELECT title FROM app_post; CREATE TRIGGER own_trigger AFTER INSERT ON app_post BEGIN SELECT 1; END")
+        #expect(try SchemaEvolution.differences(db, from: v1) == [])
+        let drifted = try Database.inMemory()
+        try drifted.execute("""
+            CREATE TABLE app_author (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+            CREATE INDEX idx_author_name ON app_author (name COLLATE NOCASE);
+            CREATE TABLE app_post (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES app_author(id) ON DELETE CASCADE, title TEXT NOT NULL DEFAULT '', body BLOB, legacy_flag INTEGER, CHECK (id > 0));
+            CREATE INDEX idx_post_author ON app_post (author_id);
+            CREATE INDEX extra_index ON app_post (title);
+            """)
+        let lines = try SchemaEvolution.differences(drifted, from: v1)
+        #expect(lines == [
+            "table app_author: index idx_author_name: CREATE INDEX idx_author_name ON app_author (name COLLATE BINARY) ≠ CREATE INDEX idx_author_name ON app_author (name COLLATE NOCASE)",
+            "table app_post: column author_id: NOT NULL yes ≠ no",
+            "table app_post: column title: default none ≠ ''",
+            "table app_post: column body: type TEXT ≠ BLOB",
+            "table app_post: the database has an extra CHECK (id > 0)",
+            "table app_post: FOREIGN KEY (author_id) REFERENCES app_author(id) is missing",
+            "table app_post: the database has an extra FOREIGN KEY (author_id) REFERENCES app_author(id) ON DELETE CASCADE",
+            "table app_post: the database has an extra index extra_index",
+        ], "\(lines)")
+    }
 }
