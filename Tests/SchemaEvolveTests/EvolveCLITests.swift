@@ -205,6 +205,24 @@ struct EvolveCLITests {
         #expect(try backup.withStatement("SELECT group_concat(code) FROM app_code") { (s: borrowing Statement) throws(DatabaseError) -> String in _ = try s.step(); return try s.text(0) } == "same,other")
     }
 
+    /// Item 9: with a reader holding a snapshot of a rollback-journal database, evolve fails with a
+    /// clear error after the busy timeout, leaves the file byte-identical and no backup; it never
+    /// touches the journal mode.
+    @Test func aReaderHoldingASnapshotFailsCleanly() throws {
+        let scene = try Scene(Self.codes, rows: "INSERT INTO app_code (code) VALUES ('x');")
+        try scene.write("v2.victor", Self.codes.replacingOccurrences(of: "version 1", with: "version 2").replacingOccurrences(of: "code: text", with: "code: text unique"))
+        let before = try scene.snapshot()
+        let reader = try Database(path: scene.db, options: ToolDatabase.options)
+        try reader.execute("BEGIN")
+        #expect(try reader.withStatement("SELECT count(*) FROM app_code") { (s: borrowing Statement) throws(DatabaseError) -> Int64 in _ = try s.step(); return try s.int64(0) } == 1)
+        let run = try scene.evolve("v1.victor", "v2.victor")
+        try reader.execute("COMMIT")
+        reader.close()
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("database is locked"), "\(run.stderr)")
+        #expect(try scene.changed(since: before) == [])
+    }
+
     static let checked = """
     schema s version 1
     domain app {
