@@ -76,12 +76,42 @@ public enum DDLEmitter {
     public static func createTable(_ table: Table, comments: Bool = true) -> String {
         var out = ""
         if comments, let doc = table.doc {
-            for line in doc.split(separator: "\n", omittingEmptySubsequences: false) {
+            for line in commentLines(doc) {
                 out += "-- \(line)".trimmingTrailingSpaces() + "\n"
             }
         }
         out += SQLRenderer.createTable(sqlTable(table)) + ";"
         return comments ? out + "\n" : out
+    }
+
+    /// A doc comment as `--` comment lines: every line terminator (LF, CR, CRLF, NEL, U+2028,
+    /// U+2029) starts a new `--` line, so no text after it can become SQL; NUL and the other control
+    /// characters but tab become U+FFFD (a NUL would end the script for every C API that runs it).
+    static func commentLines(_ doc: String) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        var afterCR = false
+        for scalar in doc.unicodeScalars {
+            switch scalar.value {
+            case 0x0A where afterCR:
+                afterCR = false
+                continue
+            case 0x0A, 0x0D, 0x85, 0x2028, 0x2029:
+                lines.append(current)
+                current = ""
+                afterCR = scalar.value == 0x0D
+                continue
+            case 0x09:
+                current.unicodeScalars.append(scalar)
+            case 0x00...0x1F, 0x7F:
+                current.unicodeScalars.append("\u{FFFD}")
+            default:
+                current.unicodeScalars.append(scalar)
+            }
+            afterCR = false
+        }
+        lines.append(current)
+        return lines
     }
 
     /// One column's definition as it appears in CREATE TABLE.

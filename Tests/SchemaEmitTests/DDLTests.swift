@@ -149,4 +149,17 @@ struct DDLTests {
         #expect(throws: AtomicWriter.WriteError.self) { try AtomicWriter.write("three", to: path + "/y.sql") }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "two")
     }
+
+    /// A doc comment's line terminators each start a new `--` line and a NUL cannot cut the script:
+    /// the text after them stays comment, and every table is still created.
+    @Test func docCommentsCannotBecomeSQL() throws {
+        let text = "schema s version 1\ndomain app {\n  /// one\rDROP TABLE app_b; \u{2028}two\u{0}three\u{2029}four\n  table app_a {\n    id: integer primary key\n  }\n  table app_b {\n    id: integer primary key\n  }\n}\n"
+        let loaded = SchemaLoader.load(SourceFile(path: "doc.victor", text: text))
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics.map(\.message))")
+        let ddl = DDLEmitter.emit(loaded.schema)
+        #expect(ddl.contains("-- one\n-- DROP TABLE app_b;\n-- two\u{FFFD}three\n-- four\nCREATE TABLE app_a ("), "\(ddl)")
+        #expect(!ddl.unicodeScalars.contains { [0x00, 0x0D, 0x2028, 0x2029].contains($0.value) })
+        let db = try database(from: ddl)
+        #expect(try Introspector.schema(of: db).tables.map(\.name) == ["app_a", "app_b"])
+    }
 }
