@@ -31,7 +31,7 @@ public enum SQLRenderer {
         if c.notNull { s += " NOT NULL" }
         if c.unique { s += " UNIQUE" }
         if let d = c.defaultValue { s += " DEFAULT " + defaultText(d) }
-        if let coll = c.collation { s += " COLLATE \(coll)" }
+        if let coll = c.collation { s += " COLLATE \(q(coll))" }
         for check in c.checks { s += " CHECK (\(check))" }
         if let ref = c.references { s += " " + references(ref) }
         if let g = c.generated { s += " GENERATED ALWAYS AS (\(g.expression)) " + (g.stored ? "STORED" : "VIRTUAL") }
@@ -57,7 +57,7 @@ public enum SQLRenderer {
     public static func createIndex(_ index: SQLIndex) -> String {
         let cols = index.columns.map { c -> String in
             var s = q(c.name)
-            if let coll = c.collation { s += " COLLATE \(coll)" }
+            if let coll = c.collation { s += " COLLATE \(q(coll))" }
             if let order = c.order { s += " " + order.rawValue }
             return s
         }

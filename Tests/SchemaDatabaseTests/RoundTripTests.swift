@@ -127,4 +127,15 @@ struct SQLModelRoundTripTests {
         #expect(throws: SchemaDatabaseError.self) { try ToolDatabase.open(existing: dir.appendingPathComponent("missing.db").path) }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("missing.db").path))
     }
+
+    /// Every name the renderer writes goes through the one quoting function, collations included:
+    /// a hostile name is an unknown collation for SQLite, never a second statement.
+    @Test func namesAreAlwaysQuoted() throws {
+        let t = SQLTable(name: "t\"; DROP TABLE victim; --", columns: [SQLColumn(name: "a b", type: "TEXT", collation: "NOCASE) ; DROP TABLE victim; --")])
+        #expect(SQLRenderer.createTable(t) == "CREATE TABLE \"t\"\"; DROP TABLE victim; --\" (\n    \"a b\" TEXT COLLATE \"NOCASE) ; DROP TABLE victim; --\"\n)")
+        let db = try Database.inMemory()
+        try db.execute("CREATE TABLE victim (x)")
+        #expect(throws: DatabaseError.self) { try db.execute(SQLRenderer.createTable(t)) }
+        #expect(try Introspector.schema(of: db).tables.map(\.name) == ["victim"])
+    }
 }
