@@ -215,7 +215,9 @@ public enum SchemaEvolution {
         let cols = kept.map { q($0.name) }.joined(separator: ", ")
         var statements = [SQLRenderer.createTable(tempTable)]
         if !kept.isEmpty {
-            statements.append("INSERT INTO \(q(temp)) (\(cols)) SELECT \(cols) FROM \(q(old.name))")
+            // A hidden rowid is copied too: a rebuild keeps every row's rowid.
+            let rowid = new.rowidAlias == nil && !new.withoutRowid && !old.withoutRowid ? "rowid, " : ""
+            statements.append("INSERT INTO \(q(temp)) (\(rowid)\(cols)) SELECT \(rowid)\(cols) FROM \(q(old.name))")
         }
         if old.hasAutoincrement && new.hasAutoincrement {
             // Keep the counter: deleted ids are never reused.

@@ -179,6 +179,15 @@ public struct SQLTable: Sendable, Hashable {
         primaryKey ?? columns.filter { $0.primaryKey != nil }.map(\.name)
     }
 
+    /// The column that is SQLite's rowid (a single-column primary key declared exactly `INTEGER`,
+    /// not a column-level DESC key), or nil when the rowid is hidden (or the table is WITHOUT ROWID).
+    public var rowidAlias: String? {
+        guard !withoutRowid else { return nil }
+        let pk = primaryKeyColumns
+        guard pk.count == 1, let c = column(named: pk[0]), c.type.uppercased() == "INTEGER", c.primaryKey?.order != .desc else { return nil }
+        return c.name
+    }
+
     /// True when the table has AUTOINCREMENT (and so a row in `sqlite_sequence`).
     public var hasAutoincrement: Bool { columns.contains { $0.primaryKey?.autoincrement == true } }
 

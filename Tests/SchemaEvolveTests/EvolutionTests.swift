@@ -221,4 +221,19 @@ struct EvolutionTests {
             "table app_post: the database has an extra index extra_index",
         ], "\(lines)")
     }
+
+    /// A rebuild keeps the hidden rowid of a table whose key is not the rowid.
+    @Test func aRebuildKeepsHiddenRowids() throws {
+        let text = "schema app version 1\ndomain app {\n  table app_pair {\n    a: text\n    b: text\n    primary key (a, b)\n  }\n}\n"
+        let v1 = try schema(text)
+        let v2 = try schema(text.replacingOccurrences(of: "version 1", with: "version 2").replacingOccurrences(of: "b: text\n", with: "b: text = ''\n"))
+        let plan = SchemaEvolution.plan(from: v1, to: v2)
+        #expect(plan.steps.map(\.kind) == [.rebuildTable])
+        let db = try database(at: v1)
+        try db.execute("INSERT INTO app_pair VALUES ('x', '1'), ('y', '2'), ('z', '3'); DELETE FROM app_pair WHERE a = 'y'")
+        let before = try scalar(db, "SELECT group_concat(rowid || a, ',') FROM app_pair")
+        #expect(before == "1x,3z")
+        try SchemaEvolution.apply(plan, from: v1, to: v2, to: db, allowDataLoss: false)
+        #expect(try scalar(db, "SELECT group_concat(rowid || a, ',') FROM app_pair") == before)
+    }
 }
