@@ -120,8 +120,18 @@ public enum SQLDifference {
         if e.withoutRowid != a.withoutRowid { note("WITHOUT ROWID \(e.withoutRowid ? "yes" : "no") ≠ \(a.withoutRowid ? "yes" : "no")") }
         listDifference("UNIQUE", e.uniques.map { "(\($0.joined(separator: ", ")))" }, a.uniques.map { "(\($0.joined(separator: ", ")))" }, note)
         listDifference("CHECK", e.checks.map { "(\($0))" }, a.checks.map { "(\($0))" }, note)
-        listDifference("FOREIGN KEY", e.foreignKeys.map { "(\($0.columns.joined(separator: ", "))) \(SQLRenderer.references($0.reference))" },
-                       a.foreignKeys.map { "(\($0.columns.joined(separator: ", "))) \(SQLRenderer.references($0.reference))" }, note)
+        // Foreign keys on the same columns are compared as a pair: one line says what differs.
+        var eFKs = e.foreignKeys, aFKs = a.foreignKeys
+        for fk in e.foreignKeys where !a.foreignKeys.contains(fk) {
+            let key = fk.columns.map { $0.lowercased() }
+            let sameColumns = a.foreignKeys.filter { $0.columns.map { $0.lowercased() } == key && !e.foreignKeys.contains($0) }
+            guard sameColumns.count == 1, e.foreignKeys.filter({ $0.columns.map { $0.lowercased() } == key }).count == 1, let other = sameColumns.first else { continue }
+            note("FOREIGN KEY (\(fk.columns.joined(separator: ", "))): \(SQLRenderer.references(fk.reference)) ≠ \(SQLRenderer.references(other.reference))")
+            eFKs.removeAll { $0 == fk }
+            aFKs.removeAll { $0 == other }
+        }
+        listDifference("FOREIGN KEY", eFKs.map { "(\($0.columns.joined(separator: ", "))) \(SQLRenderer.references($0.reference))" },
+                       aFKs.map { "(\($0.columns.joined(separator: ", "))) \(SQLRenderer.references($0.reference))" }, note)
         for i in e.indexes {
             guard let j = a.indexes.first(where: { $0.name.lowercased() == i.name.lowercased() }) else { note("index \(i.name) is missing"); continue }
             var ii = i, jj = j

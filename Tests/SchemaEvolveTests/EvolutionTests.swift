@@ -216,8 +216,7 @@ struct EvolutionTests {
             "table app_post: column title: default none ≠ ''",
             "table app_post: column body: type TEXT ≠ BLOB",
             "table app_post: the database has an extra CHECK (id > 0)",
-            "table app_post: FOREIGN KEY (author_id) REFERENCES app_author(id) is missing",
-            "table app_post: the database has an extra FOREIGN KEY (author_id) REFERENCES app_author(id) ON DELETE CASCADE",
+            "table app_post: FOREIGN KEY (author_id): REFERENCES app_author(id) ≠ REFERENCES app_author(id) ON DELETE CASCADE",
             "table app_post: the database has an extra index extra_index",
         ], "\(lines)")
     }
