@@ -4,7 +4,7 @@ import SchemaSQL
 /// Reads a live database into SQL model values — the same values `DDLEmitter` renders — so "this
 /// database is that schema" is `SQLDifference.lines(expected:actual:)`.
 ///
-/// Columns, types, NOT NULL, defaults, key positions, foreign keys and their actions, indexes and
+/// WITHOUT ROWID and STRICT, columns, types, NOT NULL, defaults, key positions, foreign keys and their actions, indexes and
 /// their columns, orders and collations come from the PRAGMAs (`table_list`, `table_xinfo`,
 /// `foreign_key_list`, `index_list`, `index_xinfo`); CHECKs, column collations, AUTOINCREMENT,
 /// DEFERRABLE, generated expressions and partial-index WHERE clauses from the statements in
@@ -91,7 +91,8 @@ public enum Introspector {
             }
             columns.append(c)
         }
-        var t = SQLTable(name: name, columns: columns, checks: facts.tableChecks, withoutRowid: facts.withoutRowid)
+        let list = try rows(db, "SELECT CAST(wr AS TEXT), CAST(strict AS TEXT) FROM pragma_table_list WHERE schema = 'main' AND name = ?1", name).first
+        var t = SQLTable(name: name, columns: columns, checks: facts.tableChecks, withoutRowid: list?[0] == "1", strict: list?[1] == "1")
         if facts.hasTablePrimaryKey { t.primaryKey = pkPositions.sorted { $0.0 < $1.0 }.map(\.1) }
 
         // Foreign keys: SQLite numbers them last-declared first.

@@ -117,6 +117,7 @@ public enum SQLDifference {
         if e.primaryKey != a.primaryKey {
             note("primary key \(e.primaryKey.map { "(\($0.joined(separator: ", ")))" } ?? "on the column") ≠ \(a.primaryKey.map { "(\($0.joined(separator: ", ")))" } ?? "on the column")")
         }
+        if e.strict != a.strict { note("STRICT \(e.strict ? "yes" : "no") ≠ \(a.strict ? "yes" : "no")") }
         if e.withoutRowid != a.withoutRowid { note("WITHOUT ROWID \(e.withoutRowid ? "yes" : "no") ≠ \(a.withoutRowid ? "yes" : "no")") }
         listDifference("UNIQUE", e.uniques.map { "(\($0.joined(separator: ", ")))" }, a.uniques.map { "(\($0.joined(separator: ", ")))" }, note)
         listDifference("CHECK", e.checks.map { "(\($0))" }, a.checks.map { "(\($0))" }, note)

@@ -159,9 +159,11 @@ public struct SQLTable: Sendable, Hashable {
     /// Table-level `FOREIGN KEY (…) REFERENCES …`.
     public var foreignKeys: [SQLForeignKey]
     public var withoutRowid: Bool
+    /// A STRICT table (SQLite 3.37+).
+    public var strict: Bool
     public var indexes: [SQLIndex]
     public init(name: String, columns: [SQLColumn], primaryKey: [String]? = nil, uniques: [[String]] = [], checks: [String] = [],
-                foreignKeys: [SQLForeignKey] = [], withoutRowid: Bool = false, indexes: [SQLIndex] = []) {
+                foreignKeys: [SQLForeignKey] = [], withoutRowid: Bool = false, strict: Bool = false, indexes: [SQLIndex] = []) {
         self.name = name
         self.columns = columns
         self.primaryKey = primaryKey
@@ -169,6 +171,7 @@ public struct SQLTable: Sendable, Hashable {
         self.checks = checks
         self.foreignKeys = foreignKeys
         self.withoutRowid = withoutRowid
+        self.strict = strict
         self.indexes = indexes
     }
 

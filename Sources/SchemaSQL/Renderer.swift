@@ -15,7 +15,8 @@ public enum SQLRenderer {
         var out = "CREATE TABLE \(q(table.name)) (\n"
         out += parts.map { "    " + $0 }.joined(separator: ",\n")
         out += "\n)"
-        if table.withoutRowid { out += " WITHOUT ROWID" }
+        let options = (table.withoutRowid ? ["WITHOUT ROWID"] : []) + (table.strict ? ["STRICT"] : [])
+        if !options.isEmpty { out += " " + options.joined(separator: ", ") }
         return out
     }
 

@@ -1,6 +1,6 @@
 /// Reading the few facts SQLite's PRAGMAs do not report from the statement text SQLite stores in
 /// `sqlite_schema.sql`: CHECK expressions, column collations, AUTOINCREMENT, a column-level key's
-/// ASC/DESC, DEFERRABLE, generated-column expressions, WITHOUT ROWID and a partial index's WHERE.
+/// ASC/DESC, DEFERRABLE, generated-column expressions and a partial index's WHERE.
 /// Everything else introspection takes from the PRAGMAs. Expressions are sliced from the stored
 /// text verbatim, so they compare equal to the text the renderer wrote.
 public enum SQLTokenizer {

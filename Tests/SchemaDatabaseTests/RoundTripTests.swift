@@ -44,7 +44,7 @@ struct SQLModelRoundTripTests {
             SQLColumn(name: "a", type: "INTEGER", notNull: true),
             SQLColumn(name: "b", type: "TEXT", notNull: true),
         ],
-        primaryKey: ["a", "b"], withoutRowid: true)
+        primaryKey: ["a", "b"], withoutRowid: true, strict: true)
 
     static let descending = SQLTable(
         name: "descending",
@@ -71,6 +71,8 @@ struct SQLModelRoundTripTests {
         #expect(back.table(named: "child item")?.foreignKeys.map(\.reference.deferrable) == [nil, .initiallyDeferred, nil])
         #expect(back.table(named: "parent")?.indexes.first { $0.name == "idx_parent_positive" }?.whereClause == "score > 0 AND label <> 'x'")
         #expect(back.table(named: "pair")?.withoutRowid == true)
+        #expect(back.table(named: "pair")?.strict == true)
+        #expect(back.table(named: "parent")?.strict == false)
         #expect(back.table(named: "parent")?.column(named: "upper_code")?.generated == SQLGenerated(expression: "upper(code)", stored: true))
     }
 
