@@ -344,7 +344,13 @@ public enum SchemaEvolution {
     @discardableResult
     public static func apply(_ plan: EvolutionPlan, from old: Schema, to new: Schema, to db: Database, allowDataLoss: Bool) throws(SchemaDatabaseError) -> EvolutionCheck {
         let check = try check(plan, from: old, to: new, in: db, allowDataLoss: allowDataLoss)
-        if plan.isEmpty, try SchemaVersion.read(db) == new.version { return check }
+        try apply(plan, to: new, in: db, checked: check)
+        return check
+    }
+
+    /// Applies a plan that `check` passed on this database (the caller wrote its backup in between).
+    public static func apply(_ plan: EvolutionPlan, to new: Schema, in db: Database, checked check: EvolutionCheck) throws(SchemaDatabaseError) {
+        if plan.isEmpty, try SchemaVersion.read(db) == new.version { return }
         let versionSQL = try SchemaVersion.statement(new.version)
         // Triggers and views are dropped before a rebuild (a RENAME checks every one of them) and
         // recreated after it, in their original order.
@@ -357,7 +363,11 @@ public enum SchemaEvolution {
                     try run(db, o.kind == "view" ? SQLRenderer.dropView(o.name) : SQLRenderer.dropTrigger(o.name), doing: "dropping \(o.kind) \(o.name) for the rebuild")
                 }
                 for step in plan.steps {
+                    let rows = step.kind == .rebuildTable ? try count(db, step.table) : nil
                     for sql in step.statements { try run(db, sql, doing: "\(step.summary) failed") }
+                    if let rows, try count(db, step.table) != rows {
+                        throw SchemaDatabaseError("\(step.summary) would not keep every row (\(rows) before, \(try count(db, step.table)) after); nothing was changed")
+                    }
                 }
                 for o in objects {
                     do throws(DatabaseError) { try db.execute(o.sql) } catch {
@@ -390,7 +400,15 @@ public enum SchemaEvolution {
         } catch {
             throw SchemaDatabaseError("\(error)")
         }
-        return check
+    }
+
+    static func count(_ db: Database, _ table: String) throws(SchemaDatabaseError) -> Int64 {
+        try dbTool(db, "counting the rows of \(table)") { () throws(DatabaseError) -> Int64 in
+            try db.withStatement(sql: "SELECT count(*) FROM \(q(table))") { (s: borrowing Statement) throws(DatabaseError) -> Int64 in
+                _ = try s.step()
+                return try s.int64(0)
+            }
+        }
     }
 
     static func run(_ db: Database, _ sql: String, doing what: String) throws(SchemaDatabaseError) {

@@ -57,7 +57,7 @@ struct Evolve: ParsableCommand {
                 print("backed up \(database) to \(path)")
             }
             for note in check.notes { print("note: \(note)") }
-            try SchemaEvolution.apply(plan, from: before.schema, to: after.schema, to: db, allowDataLoss: allowDataLoss)
+            try SchemaEvolution.apply(plan, to: after.schema, in: db, checked: check)
             print(plan.isEmpty ? "recorded version \(after.schema.version) in \(database) (the structure is unchanged)"
                                : "evolved \(database) to version \(after.schema.version): \(plan.steps.map(\.summary).joined(separator: "; "))")
         } catch {
