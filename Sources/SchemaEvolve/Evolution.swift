@@ -320,7 +320,7 @@ public enum SchemaEvolution {
                     var rows: [String] = []
                     var count = 0
                     while try s.step() {
-                        rows.append("rowid \(try s.int64(0)) \(try s.text(1)) → \(try s.text(2)) (\(try s.text(3)))")
+                        rows.append("rowid \(try s.int64(0)) \(shown(try s.text(1))) → \(shown(try s.text(2))) (\(try s.text(3)))")
                         count = try s.int(4)
                     }
                     return (rows, count)
@@ -331,6 +331,23 @@ public enum SchemaEvolution {
             (r.unfit, r.unfitCount) = try list("p.v IS NOT NULL AND typeof(p.v) <> \(storage)")
             return r
         }
+    }
+
+    /// A stored value as an error line shows it: at most 60 characters, control characters escaped.
+    static func shown(_ quoted: String) -> String {
+        var out = ""
+        var count = 0
+        for scalar in quoted.unicodeScalars {
+            if count == 60 { return out + "…" }
+            count += 1
+            switch scalar.value {
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x00...0x1F, 0x7F, 0x85, 0x2028, 0x2029: out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func dbTool<R>(_ db: Database, _ what: String, _ body: () throws(DatabaseError) -> R) throws(SchemaDatabaseError) -> R {

@@ -72,7 +72,7 @@ struct EvolveCLITests {
     /// Item 6: a type change that rewrites stored values is refused unless the column says
     /// `@convert(from:)`, names the rows, and a value that cannot become the new type is refused always.
     @Test func typeChangesAreRefusedUnlessDeclaredAndNameTheRows() throws {
-        let scene = try Scene(Self.codes, rows: "INSERT INTO app_code (code) VALUES ('007'), (' 5'), ('abc'), ('12');")
+        let scene = try Scene(Self.codes, rows: "INSERT INTO app_code (code) VALUES ('007'), (' 5'), ('abc'), ('12'), ('line' || char(10) || 'break' || char(13) || printf('%.100c', 'x'));")
         try scene.write("v2.victor", Self.codes.replacingOccurrences(of: "version 1", with: "version 2").replacingOccurrences(of: "code: text", with: "code: integer"))
         let before = try scene.snapshot()
         let refused = try scene.evolve("v1.victor", "v2.victor")
@@ -80,16 +80,19 @@ struct EvolveCLITests {
         #expect(refused.stderr.contains("error: table app_code: column code: changing its type from text to integer can change stored values; declare @convert(from: text) on the column to convert them"), "\(refused.stderr)")
         #expect(refused.stderr.contains("converting TEXT to INTEGER changes 3 stored values: rowid 1 '007' → 7 (integer), rowid 2 ' 5' → 5 (integer), rowid 4 '12' → 12 (integer)"), "\(refused.stderr)")
         #expect(refused.stderr.contains("rowid 3 'abc' → 'abc' (text)"))
+        // A long or multi-line value is shown on one bounded line.
+        let shown = "'line\\nbreak\\r" + String(repeating: "x", count: 48) + "…" // 60 characters of the value, then …
+        #expect(refused.stderr.contains("rowid 5 \(shown) → \(shown) (text)"), "\(refused.stderr)")
         #expect(try scene.changed(since: before) == [])
         // Declared: still refused while a value cannot become an integer.
         try scene.write("v2c.victor", Self.codes.replacingOccurrences(of: "version 1", with: "version 2").replacingOccurrences(of: "code: text", with: "@convert(from: text)\n    code: integer"))
         let unfit = try scene.evolve("v1.victor", "v2c.victor")
         #expect(unfit.status == 1)
-        #expect(unfit.stderr == "error: table app_code: column code: 1 stored value would not become INTEGER: rowid 3 'abc' → 'abc' (text)\n", "\(unfit.stderr)")
+        #expect(unfit.stderr.hasPrefix("error: table app_code: column code: 2 stored values would not become INTEGER: rowid 3 'abc' → 'abc' (text), rowid 5 'line"), "\(unfit.stderr)")
         #expect(try scene.changed(since: before) == ["v2c.victor"])
         // Without that row, the declared conversion runs and reports every value it changed.
         let d = try Database(path: scene.db, options: ToolDatabase.options)
-        try d.execute("DELETE FROM app_code WHERE code = 'abc'")
+        try d.execute("DELETE FROM app_code WHERE id IN (3, 5)")
         d.close()
         let run = try scene.evolve("v1.victor", "v2c.victor")
         #expect(run.status == 0, "\(run.stderr)")
