@@ -121,7 +121,6 @@ public struct StoredTableSQL: Sendable, Hashable {
     public var hasTablePrimaryKey = false
     /// One entry per table-level FOREIGN KEY, in order.
     public var tableForeignKeyDeferrables: [SQLDeferrable?] = []
-    public var withoutRowid = false
 
     /// Every REFERENCES/FOREIGN KEY's deferrability in declaration order.
     public var foreignKeyDeferrables: [SQLDeferrable?] { columns.flatMap(\.referenceDeferrables) + tableForeignKeyDeferrables }
@@ -135,7 +134,6 @@ public struct StoredTableSQL: Sendable, Hashable {
         let tokens = SQLTokenizer.tokens(sql)
         guard let open = tokens.firstIndex(where: { $0.text == "(" && $0.depth == 0 }) else { return nil }
         guard let close = tokens[(open + 1)...].firstIndex(where: { $0.text == ")" && $0.depth == 0 }) else { return nil }
-        for t in tokens[(close + 1)...] where t.isWord("WITHOUT") { withoutRowid = true }
         // Split the body at commas outside parentheses.
         var parts: [[SQLTokenizer.Token]] = [[]]
         for t in tokens[(open + 1)..<close] {

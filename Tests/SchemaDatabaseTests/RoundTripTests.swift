@@ -140,4 +140,24 @@ struct SQLModelRoundTripTests {
         #expect(throws: DatabaseError.self) { try db.execute(SQLRenderer.createTable(t)) }
         #expect(try Introspector.schema(of: db).tables.map(\.name) == ["victim"])
     }
+
+    /// A table another tool wrote, with comments, odd spacing, quoted names and parentheses and
+    /// commas inside strings: what the PRAGMAs do not report is still read from the stored text exactly.
+    @Test func storedTextIsReadAsSQLiteReadsIt() throws {
+        let db = try Database.inMemory()
+        try db.execute("""
+            CREATE TABLE "odd" ( -- a comment with CHECK (x) and a comma,
+              a TEXT /* , b INT CHECK (no) */ CHECK( a <> ',)' ) COLLATE "NoCase",
+              [b c] INTEGER CONSTRAINT pk PRIMARY KEY DESC,
+              `d` INTEGER REFERENCES odd ([b c]) DEFERRABLE INITIALLY DEFERRED,
+              CONSTRAINT ck CHECK (length(a) > 0)
+            )
+            """)
+        let t = try #require(try Introspector.table("odd", in: db))
+        #expect(t.columns.map(\.name) == ["a", "b c", "d"])
+        #expect(t.checks == [" a <> ',)' ", "length(a) > 0"])
+        #expect(t.column(named: "a")?.collation == "NOCASE")
+        #expect(t.column(named: "b c")?.primaryKey == SQLColumnPrimaryKey(order: .desc))
+        #expect(t.foreignKeys == [SQLForeignKey(columns: ["d"], reference: SQLReference(table: "odd", columns: ["b c"], deferrable: .initiallyDeferred))])
+    }
 }
