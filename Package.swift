@@ -35,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SchemagenRuntime", dependencies: ["CSQLite"], swiftSettings: strict),
         // Legacy migration: `from` mappings checked against a legacy database and executed in one transaction.
-        .target(name: "SchemaMigrate", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
+        .target(name: "SchemaMigrate", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime"], swiftSettings: strict),
         // The one database layer of the tools: open without touching the journal mode, introspect into
         // the SQL model, back up, the version stamp, the foreign-key check, column usage, one error type.
         .target(name: "SchemaDatabase", dependencies: ["SchemaSQL", "SchemagenRuntime", "CSQLite"], swiftSettings: strict),

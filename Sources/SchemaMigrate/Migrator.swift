@@ -2,6 +2,7 @@ import Foundation
 import SchemaSyntax
 import SchemaModel
 import SchemagenRuntime
+import SchemaDatabase
 
 public struct MigrationOptions: Sendable {
     /// The database migrated in place: a path, or a `file:` URI (e.g. `file:/x/db?mode=ro`).
@@ -375,12 +376,10 @@ public enum Migrator {
                         do { try db.execute(sql) } catch { throw wrap(error, "cannot drop legacy table '\(t.name)'", source: t.name) }
                     }
                 }
-                let violations: [String]
-                do {
-                    violations = try texts(db, "SELECT \"table\" || ' rowid ' || coalesce(rowid, 'NULL') || ' -> ' || parent FROM pragma_foreign_key_check LIMIT 20")
-                } catch { throw wrap(error, "cannot check foreign keys") }
-                if !violations.isEmpty {
-                    throw MigrationError("foreign key violations after the copy: \(violations.joined(separator: "; "))")
+                let violations: (count: Int, first: [ForeignKeyCheck.Violation])
+                do throws(SchemaDatabaseError) { violations = try ForeignKeyCheck.violations(in: db) } catch { throw MigrationError(error.message, sql: error.sql) }
+                if violations.count > 0 {
+                    throw MigrationError("foreign key violations after the copy: \(violations.first.map(\.description).joined(separator: "; "))\(violations.count > violations.first.count ? "; …" : "")")
                 }
             }
         } catch {
