@@ -16,12 +16,13 @@ public enum Backup {
         }
     }
 
-    /// Writes the backup. A `.partial` left by an interrupted run is ours by its name and is replaced.
-    public static func write(_ db: Database, to backup: String) throws(SchemaDatabaseError) {
+    /// Writes the backup of the connection's `schema` (`main`, or an attached file's name). A
+    /// `.partial` left by an interrupted run is ours by its name and is replaced.
+    public static func write(_ db: Database, schema: String = "main", to backup: String) throws(SchemaDatabaseError) {
         try checkAvailable(backup)
         let partial = partialPath(for: backup)
         try? FileManager.default.removeItem(atPath: partial)
-        let sql = "VACUUM INTO \(SQLName.stringLiteral(partial))"
+        let sql = "VACUUM \(SQLName.quoted(schema)) INTO \(SQLName.stringLiteral(partial))"
         do throws(DatabaseError) { try db.execute(sql) } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw SchemaDatabaseError(error, doing: "writing the backup \(backup)")

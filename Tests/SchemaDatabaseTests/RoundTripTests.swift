@@ -126,6 +126,13 @@ struct SQLModelRoundTripTests {
         #expect(throws: SchemaDatabaseError.self) { try Backup.write(db, to: backup) }
         Backup.remove(backup)
         #expect(!FileManager.default.fileExists(atPath: backup))
+        // An attached file is backed up by its schema name.
+        let other = dir.appendingPathComponent("other.db").path
+        try db.execute("ATTACH \(SQLName.stringLiteral(other)) AS aux; CREATE TABLE aux.u (y); INSERT INTO aux.u VALUES (1), (2)")
+        try Backup.write(db, schema: "aux", to: Backup.path(for: other, version: 3))
+        let auxCopy = try Database(path: other + ".before-v3.sqlite", options: ToolDatabase.options)
+        #expect(try auxCopy.withStatement("SELECT count(*) FROM u") { (s: borrowing Statement) throws(DatabaseError) -> Int64 in _ = try s.step(); return try s.int64(0) } == 2)
+        auxCopy.close()
         #expect(throws: SchemaDatabaseError.self) { try ToolDatabase.open(existing: dir.appendingPathComponent("missing.db").path) }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("missing.db").path))
     }
