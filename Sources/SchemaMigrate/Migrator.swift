@@ -362,6 +362,8 @@ public enum Migrator {
                     }
                 }
                 do { try db.execute(plan.versionSQL) } catch { throw wrap(error, "cannot record the schema version", target: "sys_schema_version") }
+                // The one version mechanism (what evolve and launch migrations read) records it too.
+                do throws(SchemaDatabaseError) { try SchemaVersion.write(schema.version, to: db) } catch { throw MigrationError(error.message, sql: error.sql) }
                 if options.dropLegacy {
                     for (sql, t) in zip(plan.dropSQL(), plan.legacyTables) {
                         do { try db.execute(sql) } catch { throw wrap(error, "cannot drop legacy table '\(t.name)'", source: t.name) }
