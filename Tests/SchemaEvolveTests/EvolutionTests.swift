@@ -235,4 +235,21 @@ struct EvolutionTests {
         try SchemaEvolution.apply(plan, from: v1, to: v2, to: db, allowDataLoss: false)
         #expect(try scalar(db, "SELECT group_concat(rowid || a, ',') FROM app_pair") == before)
     }
+
+    /// Rebuilding a parent table keeps its ON DELETE CASCADE children (foreign keys are off for the
+    /// rebuild: a DROP TABLE with them on would delete every child row).
+    @Test func rebuildingAParentKeepsCascadingChildren() throws {
+        let text = Self.v1.replacingOccurrences(of: "author_id: integer references app_author(id)", with: "author_id: integer references app_author(id) on delete cascade")
+        let v1 = try schema(text)
+        let v2 = try schema(text.replacingOccurrences(of: "version 1", with: "version 2").replacingOccurrences(of: "name: text\n", with: "name: text check (length(name) > 0)\n"))
+        let plan = SchemaEvolution.plan(from: v1, to: v2)
+        #expect(plan.steps.map(\.summary) == ["rebuild table app_author"])
+        let db = try database(at: v1)
+        try db.execute("INSERT INTO app_author (name) VALUES ('ann'), ('bob'); INSERT INTO app_post (author_id, title) VALUES (1, 'a'), (2, 'b'), (2, 'c')")
+        try SchemaEvolution.apply(plan, from: v1, to: v2, to: db, allowDataLoss: false)
+        #expect(try scalar(db, "SELECT count(*) FROM app_post") == "3")
+        #expect(try scalar(db, "PRAGMA foreign_keys") == "1")
+        try db.execute("DELETE FROM app_author WHERE id = 2")
+        #expect(try scalar(db, "SELECT count(*) FROM app_post") == "1")
+    }
 }
