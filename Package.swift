@@ -22,11 +22,13 @@ let package = Package(
         // Stage 1: source text -> tokens -> syntax tree, plus the Diagnostic value type.
         .target(name: "SchemaSyntax", swiftSettings: strict),
         // Stage 2: syntax tree -> resolved, type-checked schema model.
-        .target(name: "SchemaModel", dependencies: ["SchemaSyntax"], swiftSettings: strict),
+        .target(name: "SchemaModel", dependencies: ["SchemaSyntax", "SchemaSQL"], swiftSettings: strict),
+        // The typed SQL model: tables, columns, constraints, indexes, views, triggers as values; one renderer, one quoting.
+        .target(name: "SchemaSQL", swiftSettings: strict),
         // Stage 3a: lint rules over the model.
         .target(name: "SchemaLint", dependencies: ["SchemaSyntax", "SchemaModel"], swiftSettings: strict),
         // Stage 3b: emitters (SQLite DDL, Swift).
-        .target(name: "SchemaEmit", dependencies: ["SchemaSyntax", "SchemaModel"], swiftSettings: strict),
+        .target(name: "SchemaEmit", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaSQL"], swiftSettings: strict),
         // The pipeline the CLI and plugins share: load, check, emit, format diagnostics, write atomically.
         .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit", "SchemaCheck"], swiftSettings: strict),
         // libsqlite3 and the runtime that generated code links.
@@ -35,9 +37,12 @@ let package = Package(
         // Every SQL fragment of a schema file verified by SQLite itself (probe statements, the emitted DDL as a whole).
         .target(name: "SchemaCheck", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "CSQLite"], swiftSettings: strict),
         // Legacy migration: `from` mappings checked against a legacy database and executed in one transaction.
-        .target(name: "SchemaMigrate", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
+        .target(name: "SchemaMigrate", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaEmit", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime"], swiftSettings: strict),
+        // The one database layer of the tools: open without touching the journal mode, introspect into
+        // the SQL model, back up, the version stamp, the foreign-key check, column usage, one error type.
+        .target(name: "SchemaDatabase", dependencies: ["SchemaSQL", "SchemagenRuntime", "CSQLite"], swiftSettings: strict),
         // Evolving a database from one version of a schema file to the next.
-        .target(name: "SchemaEvolve", dependencies: ["SchemaModel", "SchemaEmit", "SchemagenRuntime"], swiftSettings: strict),
+        .target(name: "SchemaEvolve", dependencies: ["SchemaModel", "SchemaEmit", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime"], swiftSettings: strict),
         // Queries and views checked by SQLite against the schema: parameters, result types, nullability.
         .target(name: "SchemaQuery", dependencies: ["SchemaModel", "SchemaSyntax", "CSQLite"], swiftSettings: strict),
         // The thin CLI.
@@ -45,6 +50,7 @@ let package = Package(
             "SchemagenDriver",
             "SchemaMigrate",
             "SchemaEvolve",
+            "SchemaDatabase",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Build-time Swift generation for the .victor files of the target it is applied to.
@@ -63,7 +69,7 @@ let package = Package(
         .target(name: "VictorSchema", dependencies: ["SchemagenRuntime"], path: "Generated/Swift", swiftSettings: strict),
         .testTarget(name: "VictorSchemaTests", dependencies: ["VictorSchema", "SchemagenRuntime", "SchemagenTestSupport"], exclude: ["Keywords.victor"], swiftSettings: strict),
         .testTarget(name: "SchemaSyntaxTests", dependencies: ["SchemaSyntax", "SchemaModel", "SchemagenDriver"], exclude: ["Corpus"], swiftSettings: strict),
-        .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "SchemaEvolve"], swiftSettings: strict),
+        .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "SchemaSQL", "SchemaDatabase"], swiftSettings: strict),
         // Runs the built `schemagen` binary for the test targets that check the CLI.
         .target(name: "SchemagenTestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         // Runs the built `schemagen` binary: exit codes, stdout/stderr, files written.
@@ -72,8 +78,10 @@ let package = Package(
         // Legacy migration on real-shaped data (fixtures: the legacy DDL).
         .testTarget(name: "SchemaMigrateTests", dependencies: ["SchemaMigrate", "SchemagenDriver", "VictorSchema", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime"], swiftSettings: strict),
+        .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemaCheckTests", dependencies: ["SchemaCheck", "SchemagenDriver", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
+        // The SQL model round-tripped through SQLite: render → execute → introspect → equal.
+        .testTarget(name: "SchemaDatabaseTests", dependencies: ["SchemaDatabase", "SchemaSQL", "SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemaQueryTests", dependencies: ["SchemaQuery", "SchemaModel", "SchemaSyntax", "SchemaEmit", "CSQLite"], swiftSettings: strict),
     ]

@@ -1,8 +1,10 @@
 import SchemaModel
+import SchemaSQL
 
 /// Emits SQLite DDL: each table, in dependency order (referenced tables first), followed by its
-/// indexes. Identifiers are quoted only where SQLite needs it; declared types, NOT NULL,
-/// defaults and keys follow the logical types' SQLite mapping exactly.
+/// indexes. The resolved schema is translated into the typed SQL model (`SQLTable`, `SQLIndex`, …)
+/// and rendered by SchemaSQL's one renderer (`SQLRenderer`); declared types, NOT NULL, defaults and
+/// keys follow the logical types' SQLite mapping exactly.
 public enum DDLEmitter {
     /// The whole schema as a script, with the generated-file header.
     public static func emit(_ schema: Schema) -> String {
@@ -20,75 +22,105 @@ public enum DDLEmitter {
 
     /// The statements for one table and its indexes, without comments (for migrations).
     public static func statements(for table: Table) -> [String] {
-        [createTable(table, comments: false)] + table.indexes.map { createIndex($0, on: table) }
+        SQLRenderer.statements(for: sqlTable(table)).map { $0 + ";" }
     }
 
-    static func q(_ name: String) -> String { SQLIdentifier.quoted(name) }
+    // MARK: Schema → SQL model
+
+    /// The schema's tables, in dependency order, as SQL model values.
+    public static func sqlSchema(_ schema: Schema) -> SQLSchema {
+        SQLSchema(tables: schema.tablesInDependencyOrder.map(sqlTable))
+    }
+
+    /// One table (with its indexes) as an SQL model value.
+    public static func sqlTable(_ table: Table) -> SQLTable {
+        SQLTable(name: table.name,
+                 columns: table.columns.map { sqlColumn($0, in: table) },
+                 primaryKey: table.primaryKeyConstraint?.columns,
+                 uniques: table.uniqueConstraints.map(\.columns),
+                 checks: table.checks,
+                 foreignKeys: table.foreignKeys.filter { !$0.isColumnLevel }.map { SQLForeignKey(columns: $0.columns, reference: reference($0)) },
+                 indexes: table.indexes.map { sqlIndex($0, on: table) })
+    }
+
+    public static func sqlColumn(_ c: Column, in table: Table) -> SQLColumn {
+        SQLColumn(name: c.name, type: c.type.sqliteType,
+                  primaryKey: c.isPrimaryKey ? SQLColumnPrimaryKey(order: c.primaryKeyDescending.map { $0 ? .desc : .asc }, autoincrement: c.isAutoincrement) : nil,
+                  notNull: !c.isPrimaryKey && !c.isNullable,
+                  unique: c.isUnique,
+                  defaultValue: c.defaultValue.map(sqlDefault),
+                  collation: c.collation,
+                  checks: c.checks,
+                  references: table.foreignKeys.first(where: { $0.isColumnLevel && $0.columns == [c.name] }).map(reference))
+    }
+
+    public static func sqlDefault(_ d: DefaultValue) -> SQLDefault {
+        if case .expression(let e) = d { return .expression(e) }
+        return .literal(d.sql)
+    }
+
+    static func reference(_ fk: ForeignKey) -> SQLReference {
+        SQLReference(table: fk.referencedTable, columns: fk.referencedColumns,
+                     onDelete: fk.onDelete.flatMap { SQLForeignKeyAction(rawValue: $0.rawValue) },
+                     onUpdate: fk.onUpdate.flatMap { SQLForeignKeyAction(rawValue: $0.rawValue) })
+    }
+
+    public static func sqlIndex(_ index: Index, on table: Table) -> SQLIndex {
+        SQLIndex(name: index.name, table: table.name, unique: index.isUnique,
+                 columns: index.columns.map { SQLIndexedColumn(name: $0.name, order: $0.descending.map { $0 ? .desc : .asc }) },
+                 whereClause: index.whereClause)
+    }
+
+    // MARK: Rendering (kept for callers of the text API)
 
     public static func createTable(_ table: Table, comments: Bool = true) -> String {
         var out = ""
         if comments, let doc = table.doc {
-            for line in doc.split(separator: "\n", omittingEmptySubsequences: false) {
-                out += "-- \(SQLIdentifier.commentText(String(line)))".trimmingTrailingSpaces() + "\n"
+            for line in commentLines(doc) {
+                out += "-- \(line)".trimmingTrailingSpaces() + "\n"
             }
         }
-        var parts: [String] = []
-        for c in table.columns {
-            parts.append(columnDefinition(c, in: table))
-        }
-        if let pk = table.primaryKeyConstraint {
-            parts.append("PRIMARY KEY (\(pk.columns.map(q).joined(separator: ", ")))")
-        }
-        for u in table.uniqueConstraints {
-            parts.append("UNIQUE (\(u.columns.map(q).joined(separator: ", ")))")
-        }
-        for check in table.checks {
-            parts.append("CHECK (\(check))")
-        }
-        for fk in table.foreignKeys where !fk.isColumnLevel {
-            parts.append("FOREIGN KEY (\(fk.columns.map(q).joined(separator: ", "))) " + references(fk))
-        }
-        out += "CREATE TABLE \(q(table.name)) (\n"
-        out += parts.map { "    " + $0 }.joined(separator: ",\n")
-        out += "\n);"
+        out += SQLRenderer.createTable(sqlTable(table)) + ";"
         return comments ? out + "\n" : out
+    }
+
+    /// A doc comment as `--` comment lines: every line terminator (LF, CR, CRLF, NEL, U+2028,
+    /// U+2029) starts a new `--` line, so no text after it can become SQL; NUL and the other control
+    /// characters but tab become U+FFFD (a NUL would end the script for every C API that runs it).
+    static func commentLines(_ doc: String) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        var afterCR = false
+        for scalar in doc.unicodeScalars {
+            switch scalar.value {
+            case 0x0A where afterCR:
+                afterCR = false
+                continue
+            case 0x0A, 0x0D, 0x85, 0x2028, 0x2029:
+                lines.append(current)
+                current = ""
+                afterCR = scalar.value == 0x0D
+                continue
+            case 0x09:
+                current.unicodeScalars.append(scalar)
+            case 0x00...0x1F, 0x7F:
+                current.unicodeScalars.append("\u{FFFD}")
+            default:
+                current.unicodeScalars.append(scalar)
+            }
+            afterCR = false
+        }
+        lines.append(current)
+        return lines
     }
 
     /// One column's definition as it appears in CREATE TABLE.
     public static func columnDefinition(_ c: Column, in table: Table) -> String {
-        var s = "\(q(c.name)) \(c.type.sqliteType)"
-        if c.isPrimaryKey {
-            s += " PRIMARY KEY"
-            if let desc = c.primaryKeyDescending { s += desc ? " DESC" : " ASC" }
-            if c.isAutoincrement { s += " AUTOINCREMENT" }
-        } else if !c.isNullable {
-            s += " NOT NULL"
-        }
-        if c.isUnique { s += " UNIQUE" }
-        if let d = c.defaultValue { s += " DEFAULT \(d.sql)" }
-        if let coll = c.collation { s += " COLLATE \(coll)" }
-        for check in c.checks { s += " CHECK (\(check))" }
-        if let fk = table.foreignKeys.first(where: { $0.isColumnLevel && $0.columns == [c.name] }) { s += " " + references(fk) }
-        return s
-    }
-
-    static func references(_ fk: ForeignKey) -> String {
-        var s = "REFERENCES \(q(fk.referencedTable))"
-        if !fk.referencedColumns.isEmpty { s += "(\(fk.referencedColumns.map(q).joined(separator: ", ")))" }
-        if let a = fk.onDelete { s += " ON DELETE \(a.rawValue)" }
-        if let a = fk.onUpdate { s += " ON UPDATE \(a.rawValue)" }
-        return s
+        SQLRenderer.columnDefinition(sqlColumn(c, in: table))
     }
 
     public static func createIndex(_ index: Index, on table: Table) -> String {
-        let cols = index.columns.map { c -> String in
-            var s = q(c.name)
-            if let d = c.descending { s += d ? " DESC" : " ASC" }
-            return s
-        }
-        var s = "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(q(index.name)) ON \(q(table.name)) (\(cols.joined(separator: ", ")))"
-        if let w = index.whereClause { s += " WHERE \(w)" }
-        return s + ";"
+        SQLRenderer.createIndex(sqlIndex(index, on: table)) + ";"
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SchemaModel
 import SchemagenRuntime
+import SchemaSQL
 
 /// SQLite's type affinity of a declared column type (https://sqlite.org/datatype3.html §3.1).
 public enum Affinity: String, Sendable, Hashable {
@@ -122,9 +123,9 @@ public struct LegacyCatalog: Sendable {
 
 /// SQL text helpers.
 public enum SQL {
-    /// Always double-quoted.
-    public static func ident(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-    public static func literal(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+    /// Always double-quoted (SchemaSQL's one quoting implementation).
+    public static func ident(_ name: String) -> String { SQLName.alwaysQuoted(name) }
+    public static func literal(_ s: String) -> String { SQLName.stringLiteral(s) }
 
     /// The temporary table holding the exact JSON text of REAL values (filled by the migrator from
     /// Swift's shortest round-trip formatting; SQLite's own formatting keeps 15–17 digits and is not

@@ -2,6 +2,7 @@ import Foundation
 import SchemaSyntax
 import SchemaModel
 import SchemagenRuntime
+import SchemaDatabase
 
 public struct MigrationOptions: Sendable {
     /// The database migrated in place: a path, or a `file:` URI (e.g. `file:/x/db?mode=ro`).
@@ -15,13 +16,11 @@ public struct MigrationOptions: Sendable {
     public var busyTimeoutMilliseconds: Int32
     /// Test hook: throw after this many mappings have been copied (inside the transaction).
     public var failAfterSources: Int?
-    /// Used for the backup file names.
-    public var now: Date
 
     public init(database: String, attach: [String] = [], dropLegacy: Bool = false, dryRun: Bool = false,
-                busyTimeoutMilliseconds: Int32 = 2000, failAfterSources: Int? = nil, now: Date = Date()) {
+                busyTimeoutMilliseconds: Int32 = 2000, failAfterSources: Int? = nil) {
         self.database = database; self.attach = attach; self.dropLegacy = dropLegacy; self.dryRun = dryRun
-        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds; self.failAfterSources = failAfterSources; self.now = now
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds; self.failAfterSources = failAfterSources
     }
 }
 
@@ -185,7 +184,6 @@ public enum Migrator {
 
     static func execute(schema: Schema, file: SourceFile, options: MigrationOptions, snapshot: Bool) throws(MigrationError) -> MigrationReport {
         let started = Date()
-        let fm = FileManager.default
         let mainPath = filePath(of: options.database)
         var dbOptions = Database.Options()
         dbOptions.walMode = false
@@ -272,31 +270,25 @@ public enum Migrator {
         }
         var report = MigrationReport(sources: reports, missing: plan.missing, backups: [], droppedTables: [], warnings: warnings,
                                      schemaVersion: schema.version, dryRun: snapshot, seconds: 0)
-        // Back up every file this run changes.
-        let stamp: String = {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = "yyyyMMdd-HHmmss"
-            return f.string(from: options.now)
-        }()
+        // Back up every file this run changes, with the one backup scheme (SchemaDatabase's `Backup`:
+        // `FILE.before-vN.sqlite`, written under `.partial` and renamed when complete). An existing
+        // backup of that name is refused before anything is written.
         var backups: [String] = []
-        func removeBackups() { for b in backups { try? fm.removeItem(atPath: b) } }
+        func removeBackups() { for b in backups { Backup.remove(b) } }
         let changed = options.dropLegacy ? files : [files[0]]
+        var targets: [(schema: String, path: String, backup: String)] = []
         for f in changed where !snapshot {
-            var target = "\(f.path).backup-\(stamp).sqlite"
-            var k = 2
-            while fm.fileExists(atPath: target) { target = "\(f.path).backup-\(stamp)-\(k).sqlite"; k += 1 }
-            do {
-                try db.withStatement(sql: "VACUUM \(SQL.ident(f.schema)) INTO ?") { stmt throws(DatabaseError) in
-                    stmt.bind(target, at: 1)
-                    try stmt.run()
-                }
-                backups.append(target)
+            let target = Backup.path(for: f.path, version: schema.version)
+            do throws(SchemaDatabaseError) { try Backup.checkAvailable(target) } catch { throw MigrationError(error.message + "; nothing was changed") }
+            targets.append((f.schema, f.path, target))
+        }
+        for t in targets {
+            do throws(SchemaDatabaseError) {
+                try Backup.write(db, schema: t.schema, to: t.backup)
+                backups.append(t.backup)
             } catch {
-                if fm.fileExists(atPath: target) { try? fm.removeItem(atPath: target) }
                 removeBackups()
-                throw MigrationError("cannot back up '\(f.path)' to '\(target)'; nothing was changed", sql: error.sql, sqliteMessage: error.message)
+                throw MigrationError("cannot back up '\(t.path)' to '\(t.backup)'; nothing was changed", sql: error.sql, sqliteMessage: error.message)
             }
         }
         // A transaction over several files commits atomically only with a rollback journal, not WAL.
@@ -370,17 +362,17 @@ public enum Migrator {
                     }
                 }
                 do { try db.execute(plan.versionSQL) } catch { throw wrap(error, "cannot record the schema version", target: "sys_schema_version") }
+                // The one version mechanism (what evolve and launch migrations read) records it too.
+                do throws(SchemaDatabaseError) { try SchemaVersion.write(schema.version, to: db) } catch { throw MigrationError(error.message, sql: error.sql) }
                 if options.dropLegacy {
                     for (sql, t) in zip(plan.dropSQL(), plan.legacyTables) {
                         do { try db.execute(sql) } catch { throw wrap(error, "cannot drop legacy table '\(t.name)'", source: t.name) }
                     }
                 }
-                let violations: [String]
-                do {
-                    violations = try texts(db, "SELECT \"table\" || ' rowid ' || coalesce(rowid, 'NULL') || ' -> ' || parent FROM pragma_foreign_key_check LIMIT 20")
-                } catch { throw wrap(error, "cannot check foreign keys") }
-                if !violations.isEmpty {
-                    throw MigrationError("foreign key violations after the copy: \(violations.joined(separator: "; "))")
+                let violations: (count: Int, first: [ForeignKeyCheck.Violation])
+                do throws(SchemaDatabaseError) { violations = try ForeignKeyCheck.violations(in: db) } catch { throw MigrationError(error.message, sql: error.sql) }
+                if violations.count > 0 {
+                    throw MigrationError("foreign key violations after the copy: \(violations.first.map(\.description).joined(separator: "; "))\(violations.count > violations.first.count ? "; …" : "")")
                 }
             }
         } catch {

@@ -145,6 +145,8 @@ public struct Column: Sendable, Hashable {
     public var checkRanges: [SourceRange] = []
     /// Where the default is written; for `.expression` exactly the expression's text.
     public var defaultRange: SourceRange? = nil
+    /// `@convert(from: type)`: `schemagen evolve` may convert the stored values from that type.
+    public var convertedFrom: LogicalType? = nil
 }
 
 public struct IndexedColumn: Sendable, Hashable {

@@ -253,7 +253,15 @@ public struct Resolver {
     }
 
     private mutating func resolveColumn(_ c: ColumnSyntax, table: String) -> (Column, ForeignKey?) {
-        let (swiftName, suppressions) = resolveAttributes(c.attributes, on: "a column")
+        let (swiftName, suppressions) = resolveAttributes(c.attributes.filter { $0.name.text != "convert" }, on: "a column")
+        // `@convert(from: text)`: evolve may convert this column's stored values from that type (docs/MIGRATION.md).
+        var convertedFrom: LogicalType?
+        for a in c.attributes where a.name.text == "convert" {
+            guard a.arguments.count == 1, a.arguments[0].label == "from", let t = LogicalType(name: a.arguments[0].value, argument: nil) else {
+                error("@convert takes the column's previous type: @convert(from: text)", a.range); continue
+            }
+            convertedFrom = t
+        }
         var type = LogicalType.text
         if let t = LogicalType(name: c.type.name.text, argument: c.type.argument?.text) {
             type = t
@@ -280,6 +288,7 @@ public struct Resolver {
                             primaryKeyDescending: nil, isAutoincrement: false, isUnique: false, defaultValue: nil,
                             checks: [], collation: nil, doc: c.leadingComments.docText, swiftName: swiftName,
                             suppressions: suppressions, range: c.range, nameRange: c.name.range, typeRange: c.type.range)
+        column.convertedFrom = convertedFrom
         var fk: ForeignKey?
         for m in c.modifiers {
             switch m {

@@ -20,7 +20,7 @@ struct MigrateLegacy: ParsableCommand {
             Migrates DB in place, in one transaction: creates the schema's tables and sys_legacy_archive, copies \
             every legacy row, checks the row counts per legacy table, records the schema version and, with \
             --drop-legacy, drops the legacy tables (also in attached files). DB is backed up first with VACUUM INTO \
-            (DB.backup-YYYYMMDD-HHMMSS.sqlite; attached files too with --drop-legacy). On any failure everything \
+            (DB.before-vN.sqlite, written as .partial and renamed when complete; attached files too with --drop-legacy). On any failure everything \
             is rolled back and the backups of this run are removed.
             SCHEMAGEN_MIGRATE_FAIL_AFTER=N (testing) fails the run after N mappings.
             """

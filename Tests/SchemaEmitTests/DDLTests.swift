@@ -5,7 +5,8 @@ import SchemaModel
 import SchemaEmit
 import SchemagenDriver
 import SchemagenRuntime
-import SchemaEvolve
+import SchemaSQL
+import SchemaDatabase
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -25,27 +26,36 @@ struct DDLTests {
         return loaded
     }
 
-    /// The acceptance test of the core issue: schema.victor's DDL is structurally the proposal's appendix.
+    /// The acceptance test of the core issue: schema.victor's DDL is structurally the proposal's
+    /// appendix, as SQLite reports both (introspected into SQL model values), and is exactly the SQL
+    /// model the schema translates to.
     @Test func ddlMatchesTheProposalAppendixStructurally() throws {
         let loaded = try loadRepoSchema()
-        let ours = try SchemaIntrospection.structure(of: database(from: DDLEmitter.emit(loaded.schema)))
-        let appendix = try SchemaIntrospection.structure(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
-        #expect(appendix.count == 21)
-        #expect(Set(ours.keys) == Set(appendix.keys))
-        for (table, expected) in appendix.sorted(by: { $0.key < $1.key }) {
-            #expect(ours[table] == expected, "table \(table) differs:\nours: \(ours[table] ?? [])\nappendix: \(expected)")
-        }
+        let ours = try Introspector.schema(of: database(from: DDLEmitter.emit(loaded.schema)))
+        let appendix = try Introspector.schema(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
+        #expect(appendix.tables.count == 21)
+        #expect(Set(ours.tables.map(\.name)) == Set(appendix.tables.map(\.name)))
+        #expect(SQLDifference.lines(expected: appendix, actual: ours) == [])
+        #expect(ours == appendix)
+        #expect(SQLDifference.lines(expected: DDLEmitter.sqlSchema(loaded.schema), actual: ours) == [])
     }
 
-    /// The comparison itself can fail: a one-word change to the schema is caught.
+    /// The comparison itself can fail: a one-word change to the schema is caught, and named.
     @Test func structuralComparisonDetectsADifference() throws {
         let text = try String(contentsOfFile: Self.schemaPath, encoding: .utf8)
             .replacingOccurrences(of: "index idx_q_learner (learner_id)", with: "index idx_q_learner (learner_id desc)")
         let loaded = SchemaLoader.load(SourceFile(path: "schema.victor", text: text))
-        let ours = try SchemaIntrospection.structure(of: database(from: DDLEmitter.emit(loaded.schema)))
-        let appendix = try SchemaIntrospection.structure(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
-        #expect(ours["rl_q_value"] != appendix["rl_q_value"])
-        #expect(ours["rl_outcome"] == appendix["rl_outcome"])
+        let ours = try Introspector.schema(of: database(from: DDLEmitter.emit(loaded.schema)))
+        let appendix = try Introspector.schema(of: database(from: String(contentsOfFile: Self.appendixPath, encoding: .utf8)))
+        #expect(SQLDifference.lines(expected: appendix, actual: ours)
+                == ["table rl_q_value: index idx_q_learner: CREATE INDEX idx_q_learner ON rl_q_value (learner_id COLLATE BINARY) ≠ CREATE INDEX idx_q_learner ON rl_q_value (learner_id COLLATE BINARY DESC)"])
+    }
+
+    /// The committed DDL is what the SQL model renders today (re-record: `swift run schemagen generate
+    /// schema.victor --output Generated`).
+    @Test func committedDDLIsTheRenderedSQLModel() throws {
+        let loaded = try loadRepoSchema()
+        #expect(try String(contentsOf: repoRoot.appendingPathComponent("Generated/schema.sql"), encoding: .utf8) == DDLEmitter.emit(loaded.schema))
     }
 
     /// The fixture is a copy of the proposal's appendix; when the shared proposal is beside the
@@ -138,5 +148,18 @@ struct DDLTests {
         // A path under a regular file cannot be written: a clear error, and the old file is intact.
         #expect(throws: AtomicWriter.WriteError.self) { try AtomicWriter.write("three", to: path + "/y.sql") }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "two")
+    }
+
+    /// A doc comment's line terminators each start a new `--` line and a NUL cannot cut the script:
+    /// the text after them stays comment, and every table is still created.
+    @Test func docCommentsCannotBecomeSQL() throws {
+        let text = "schema s version 1\ndomain app {\n  /// one\rDROP TABLE app_b; \u{2028}two\u{0}three\u{2029}four\n  table app_a {\n    id: integer primary key\n  }\n  table app_b {\n    id: integer primary key\n  }\n}\n"
+        let loaded = SchemaLoader.load(SourceFile(path: "doc.victor", text: text))
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics.map(\.message))")
+        let ddl = DDLEmitter.emit(loaded.schema)
+        #expect(ddl.contains("-- one\n-- DROP TABLE app_b;\n-- two\u{FFFD}three\n-- four\nCREATE TABLE app_a ("), "\(ddl)")
+        #expect(!ddl.unicodeScalars.contains { [0x00, 0x0D, 0x2028, 0x2029].contains($0.value) })
+        let db = try database(from: ddl)
+        #expect(try Introspector.schema(of: db).tables.map(\.name) == ["app_a", "app_b"])
     }
 }

@@ -117,7 +117,7 @@ struct EvolveCLITests {
         try v3.write(to: dir.appendingPathComponent("v3.victor"), atomically: true, encoding: .utf8)
         let drift = try CLI.run(["evolve", "v1.victor", "v3.victor", "--database", "app.db"], cwd: dir)
         #expect(drift.status == 1)
-        #expect(drift.stderr == "error: table app_note in the database differs from the schema; app.db is not at version 1 of s\n")
+        #expect(drift.stderr == "error: the database records version 2, not version 1 of s\n")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("app.db.before-v3.sqlite").path))
     }
 }
