@@ -315,17 +315,11 @@ public struct RlLearnerDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlLearner>) throws(DatabaseError) -> [RlLearner] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlLearner] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlLearner] in
+            var stored: [RlLearner] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -375,6 +369,13 @@ public struct RlLearnerDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -386,13 +387,6 @@ public struct RlLearnerDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -530,17 +524,11 @@ public struct RlOutcomeDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlOutcome>) throws(DatabaseError) -> [RlOutcome] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlOutcome] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlOutcome] in
+            var stored: [RlOutcome] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -650,6 +638,13 @@ public struct RlOutcomeDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -661,13 +656,6 @@ public struct RlOutcomeDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -799,17 +787,11 @@ public struct RlQValueDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlQValue>) throws(DatabaseError) -> [RlQValue] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlQValue] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlQValue] in
+            var stored: [RlQValue] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -897,6 +879,15 @@ public struct RlQValueDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `learner_id, state_key, action_key`
+        case learnerIdStateKeyActionKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -913,15 +904,6 @@ public struct RlQValueDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `learner_id, state_key, action_key`
-        case learnerIdStateKeyActionKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -1071,17 +1053,11 @@ public struct RlTransitionDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlTransition>) throws(DatabaseError) -> [RlTransition] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlTransition] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlTransition] in
+            var stored: [RlTransition] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -1158,6 +1134,13 @@ public struct RlTransitionDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -1169,13 +1152,6 @@ public struct RlTransitionDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -1313,17 +1289,11 @@ public struct RlParamDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlParam>) throws(DatabaseError) -> [RlParam] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlParam] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlParam] in
+            var stored: [RlParam] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -1401,6 +1371,15 @@ public struct RlParamDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `learner_id, param_key, context`
+        case learnerIdParamKeyContext
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -1417,15 +1396,6 @@ public struct RlParamDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `learner_id, param_key, context`
-        case learnerIdParamKeyContext
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -1577,17 +1547,11 @@ public struct RlTaskStatDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlTaskStat>) throws(DatabaseError) -> [RlTaskStat] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlTaskStat] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlTaskStat] in
+            var stored: [RlTaskStat] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -1665,6 +1629,15 @@ public struct RlTaskStatDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `learner_id, task_type, stat_key`
+        case learnerIdTaskTypeStatKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -1681,15 +1654,6 @@ public struct RlTaskStatDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `learner_id, task_type, stat_key`
-        case learnerIdTaskTypeStatKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -1859,17 +1823,11 @@ public struct RlPatternDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlPattern>) throws(DatabaseError) -> [RlPattern] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlPattern] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlPattern] in
+            var stored: [RlPattern] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -1919,6 +1877,13 @@ public struct RlPatternDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -1930,13 +1895,6 @@ public struct RlPatternDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -2068,17 +2026,11 @@ public struct RlPatternUseDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlPatternUse>) throws(DatabaseError) -> [RlPatternUse] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlPatternUse] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlPatternUse] in
+            var stored: [RlPatternUse] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -2134,6 +2086,13 @@ public struct RlPatternUseDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -2145,13 +2104,6 @@ public struct RlPatternUseDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -2274,17 +2226,11 @@ public struct RlMetricDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlMetric>) throws(DatabaseError) -> [RlMetric] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlMetric] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlMetric] in
+            var stored: [RlMetric] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -2335,6 +2281,13 @@ public struct RlMetricDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -2346,13 +2299,6 @@ public struct RlMetricDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -2507,17 +2453,11 @@ public struct AgentTeamConfigDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentTeamConfig>) throws(DatabaseError) -> [AgentTeamConfig] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentTeamConfig] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentTeamConfig] in
+            var stored: [AgentTeamConfig] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -2591,6 +2531,15 @@ public struct AgentTeamConfigDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `config_key`
+        case configKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -2607,15 +2556,6 @@ public struct AgentTeamConfigDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `config_key`
-        case configKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -2788,17 +2728,11 @@ public struct AgentTeamRunDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentTeamRun>) throws(DatabaseError) -> [AgentTeamRun] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentTeamRun] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentTeamRun] in
+            var stored: [AgentTeamRun] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -2849,6 +2783,13 @@ public struct AgentTeamRunDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -2860,13 +2801,6 @@ public struct AgentTeamRunDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -2998,17 +2932,11 @@ public struct AgentWorkflowRunDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentWorkflowRun>) throws(DatabaseError) -> [AgentWorkflowRun] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentWorkflowRun] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentWorkflowRun] in
+            var stored: [AgentWorkflowRun] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3059,6 +2987,13 @@ public struct AgentWorkflowRunDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3070,13 +3005,6 @@ public struct AgentWorkflowRunDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -3203,17 +3131,11 @@ public struct AgentPromptStyleDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentPromptStyle>) throws(DatabaseError) -> [AgentPromptStyle] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentPromptStyle] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentPromptStyle] in
+            var stored: [AgentPromptStyle] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3263,6 +3185,13 @@ public struct AgentPromptStyleDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3274,13 +3203,6 @@ public struct AgentPromptStyleDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -3404,17 +3326,11 @@ public struct AgentPromptElementDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentPromptElement>) throws(DatabaseError) -> [AgentPromptElement] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentPromptElement] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentPromptElement] in
+            var stored: [AgentPromptElement] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3470,6 +3386,13 @@ public struct AgentPromptElementDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3481,13 +3404,6 @@ public struct AgentPromptElementDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -3619,17 +3535,11 @@ public struct AgentCurriculumStageDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentCurriculumStage>) throws(DatabaseError) -> [AgentCurriculumStage] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentCurriculumStage] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentCurriculumStage] in
+            var stored: [AgentCurriculumStage] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3680,6 +3590,13 @@ public struct AgentCurriculumStageDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3691,13 +3608,6 @@ public struct AgentCurriculumStageDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -3823,17 +3733,11 @@ public struct AgentCurriculumMetricDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentCurriculumMetric>) throws(DatabaseError) -> [AgentCurriculumMetric] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentCurriculumMetric] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentCurriculumMetric] in
+            var stored: [AgentCurriculumMetric] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3889,6 +3793,13 @@ public struct AgentCurriculumMetricDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3900,13 +3811,6 @@ public struct AgentCurriculumMetricDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4029,17 +3933,11 @@ public struct AgentPolicySnapshotDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentPolicySnapshot>) throws(DatabaseError) -> [AgentPolicySnapshot] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentPolicySnapshot] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentPolicySnapshot] in
+            var stored: [AgentPolicySnapshot] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4090,6 +3988,13 @@ public struct AgentPolicySnapshotDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4101,13 +4006,6 @@ public struct AgentPolicySnapshotDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4230,17 +4128,11 @@ public struct UiSessionDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<UiSession>) throws(DatabaseError) -> [UiSession] {
-        do {
-            return try db.transaction { _ in
-                var stored: [UiSession] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [UiSession] in
+            var stored: [UiSession] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4305,6 +4197,13 @@ public struct UiSessionDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4316,13 +4215,6 @@ public struct UiSessionDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4452,17 +4344,11 @@ public struct UiFailedCallDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<UiFailedCall>) throws(DatabaseError) -> [UiFailedCall] {
-        do {
-            return try db.transaction { _ in
-                var stored: [UiFailedCall] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [UiFailedCall] in
+            var stored: [UiFailedCall] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4558,6 +4444,15 @@ public struct UiFailedCallDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `tool_name, args_hash`
+        case toolNameArgsHash
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4574,15 +4469,6 @@ public struct UiFailedCallDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `tool_name, args_hash`
-        case toolNameArgsHash
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4689,17 +4575,11 @@ public struct SysMetadataDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<SysMetadata>) throws(DatabaseError) -> [SysMetadata] {
-        do {
-            return try db.transaction { _ in
-                var stored: [SysMetadata] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [SysMetadata] in
+            var stored: [SysMetadata] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4749,6 +4629,13 @@ public struct SysMetadataDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `key`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4760,13 +4647,6 @@ public struct SysMetadataDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `key`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4865,17 +4745,11 @@ public struct SysSchemaVersionDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<SysSchemaVersion>) throws(DatabaseError) -> [SysSchemaVersion] {
-        do {
-            return try db.transaction { _ in
-                var stored: [SysSchemaVersion] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [SysSchemaVersion] in
+            var stored: [SysSchemaVersion] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4926,6 +4800,13 @@ public struct SysSchemaVersionDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `version`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4937,13 +4818,6 @@ public struct SysSchemaVersionDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `version`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns

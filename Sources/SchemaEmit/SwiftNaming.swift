@@ -89,33 +89,19 @@ public enum SwiftNaming {
         return name
     }
 
+    /// Names that are not keywords but mean something else after a `.` (`x.Type`, `x.Protocol`).
+    static let memberKeywords: Set<String> = ["Type", "Protocol"]
+
     /// The identifier as written in source: backticks around a keyword.
     public static func escaped(_ identifier: String) -> String {
-        keywords.contains(identifier) ? "`\(identifier)`" : identifier
+        keywords.contains(identifier) || memberKeywords.contains(identifier) ? "`\(identifier)`" : identifier
     }
 
-    /// A Swift string literal (with quotes) for arbitrary text.
+    /// A Swift string literal (with quotes) for arbitrary text: every character that could end or
+    /// change it is escaped (the renderer's escaper; also a valid `StaticString` literal).
     public static func stringLiteral(_ s: String) -> String {
-        // Fast path (almost every SQL string): nothing to escape, so copy it whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) {
-            return "\"" + s + "\""
-        }
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var out = ""
+        SwiftRenderer.appendStringLiteral(s, to: &out)
+        return out
     }
 }

@@ -123,17 +123,11 @@ public struct OrderDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<Order>) throws(DatabaseError) -> [Order] {
-        do {
-            return try db.transaction { _ in
-                var stored: [Order] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [Order] in
+            var stored: [Order] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -154,7 +148,7 @@ public struct OrderDAO: Sendable {
     }
 
     /// Fetches the rows matching the index prefix (`where`), ordered by the primary key.
-    public func fetchAll(`where` p0: String?) throws(DatabaseError) -> [Order] {
+    public func fetchAll(where p0: String?) throws(DatabaseError) -> [Order] {
         try db.withStatement("SELECT id, \"group\", \"default\", \"select\", \"where\", placed_at FROM \"order\" WHERE \"where\" IS ?1 ORDER BY id") { s throws(DatabaseError) -> [Order] in
             s.bind(p0, at: 1)
             var rows: [Order] = []
@@ -164,7 +158,7 @@ public struct OrderDAO: Sendable {
     }
 
     /// Fetches the rows matching the index prefix (`where, default`), ordered by the primary key.
-    public func fetchAll(`where` p0: String?, `default` p1: Int64) throws(DatabaseError) -> [Order] {
+    public func fetchAll(where p0: String?, default p1: Int64) throws(DatabaseError) -> [Order] {
         try db.withStatement("SELECT id, \"group\", \"default\", \"select\", \"where\", placed_at FROM \"order\" WHERE \"where\" IS ?1 AND \"default\" = ?2 ORDER BY id") { s throws(DatabaseError) -> [Order] in
             s.bind(p0, at: 1)
             s.bind(p1, at: 2)
@@ -228,6 +222,15 @@ public struct OrderDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `group`
+        case group
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -244,15 +247,6 @@ public struct OrderDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `group`
-        case group
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns

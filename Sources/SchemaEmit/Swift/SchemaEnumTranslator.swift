@@ -1,0 +1,30 @@
+import SchemaModel
+
+/// Translates the schema itself into one enum holding its version and DDL (from `DDLEmitter`),
+/// with `create(in:)`.
+enum SchemaEnumTranslator {
+    static func schemaEnum(_ schema: Schema, typeName: String) -> SwiftDeclaration {
+        var sql = ""
+        for table in schema.tablesInDependencyOrder {
+            for s in DDLEmitter.statements(for: table) {
+                if !sql.isEmpty { sql += "\n" }
+                sql += s
+                if !s.hasSuffix(";") { sql += ";" }
+            }
+        }
+        let members: [SwiftDeclaration] = [
+            SwiftDeclaration(doc: "The schema version declared in the schema file.", .variable(SwiftVariable(
+                access: .public, isStatic: true, name: "version", initializer: .integer(Int64(schema.version))))),
+            SwiftDeclaration(doc: "Every `CREATE TABLE` and `CREATE INDEX` statement, referenced tables first.", .variable(SwiftVariable(
+                access: .public, isStatic: true, name: "sql", initializer: .multilineString(sql)))),
+            SwiftDeclaration(doc: "Creates every table and index in `db` (in one transaction when called inside `transaction`).",
+                             .function(SwiftFunction(
+                                access: .public, isStatic: true, .function("create"),
+                                parameters: [SwiftParameter(label: "in", name: "db", type: .named(RuntimeAPI.database))],
+                                throwsClause: .typed(.named(RuntimeAPI.databaseError)),
+                                body: [.try(SwiftExpression.identifier("db").call(RuntimeAPI.execute, [SwiftArgument(nil, .identifier("sql"))]))]))),
+        ]
+        return SwiftDeclaration(doc: "The `\(schema.name)` schema, version \(schema.version): its SQLite DDL.",
+                                .enum(SwiftTypeDeclaration(access: .public, name: typeName, members: members)))
+    }
+}
