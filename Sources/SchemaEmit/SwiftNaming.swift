@@ -30,7 +30,7 @@ public enum SwiftNaming {
     public static let reservedTypeNames: Set<String> = [
         "Any", "Self", "Type", "Protocol", "Database", "DatabaseError", "Statement", "JSONValue", "Date", "Data",
         "String", "Int", "Int32", "Int64", "Double", "Bool", "Optional", "Array", "Dictionary", "Error",
-        "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Foundation", "SchemagenRuntime", "Sequence",
+        "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Foundation", "SchemagenRuntime", "Sequence", "SQLiteTimestamp",
     ]
 
     /// Members of `Database` a convenience DAO property must not shadow.
