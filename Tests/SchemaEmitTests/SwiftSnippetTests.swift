@@ -22,7 +22,7 @@ import SchemagenDriver
     static let snippetsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snippets")
 
     static func schema(_ body: String) throws -> Schema {
-        let text = "schema snip version 2\nnaming { require_domain: false }\n" + body
+        let text = body.hasPrefix("schema ") ? body : "schema snip version 2\nnaming { require_domain: false }\n" + body
         let loaded = SchemaLoader.load(SourceFile(path: "snip.victor", bytes: Array(text.utf8)))
         #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
         return loaded.schema
