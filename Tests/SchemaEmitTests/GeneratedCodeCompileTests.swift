@@ -104,13 +104,18 @@ let everyShapeProbe = #"""
         check(EveryShapeDDL.version == 3, "version")
 
         let when = Date(timeIntervalSince1970: 1_700_000_000.25)
-        let a = try db.thing.insert(Thing(i: 1, b: Data([0, 1, 2]), ts: when, ep: when, j: .object(["k": .string("v")])))
-        check(a.id != nil && a.createdAt != nil && a.seen == 3, "database defaults filled in")
+        // A Draft leaves the NOT NULL SQL-defaulted columns (created_at, seen) to the database.
+        let a = try db.thing.insertAndFetch(Thing.Draft(i: 1, b: Data([0, 1, 2]), ts: when, ep: when, j: .object(["k": .string("v")])))
+        let recent: Date = a.createdAt
+        check(a.id != nil && abs(recent.timeIntervalSinceNow) < 24 * 3600 && a.seen == 3, "database defaults filled in")
+        let rowid = try db.thing.insert(Thing.Draft(i: 10, b: Data(), ts: when, ep: when, j: .null, seen: 4))
+        check(try db.thing.fetch(id: rowid)?.seen == 4, "write-only insert of a Draft returns the rowid")
+        check(try db.thing.delete(id: rowid), "delete")
         check(a.t == "it's \"quoted\" \\ back \\(x) \u{2028} end", "text default survives escaping")
         check(a.r == 1.5 && a.big == 9007199254740992 && a.flag && a.iN == nil && a.jN == nil, "literal defaults")
         let full = Thing(i: 2, iN: -7, r: -0.0, rN: .nan, t: "t", tN: "x\r\ny", b: Data(), bN: Data([255]),
                          flag: false, flagN: true, ts: when, tsN: when, ep: when, epN: when,
-                         j: .array([.int(1), .null]), jN: Payload(n: 5))
+                         j: .array([.int(1), .null]), jN: Payload(n: 5), createdAt: when, seen: 1)
         let b = try db.thing.insert(full)
         check(b.rN == nil, "NaN is stored as NULL")
         check(try db.thing.fetch(id: b.id ?? -1) == b, "fetch returns the stored row")
@@ -123,9 +128,9 @@ let everyShapeProbe = #"""
         changed.i = 3
         check(try db.thing.update(changed), "update")
         check(try db.thing.fetch(i: 3)?.tN == nil, "update wrote")
-        try db.thing.upsert(Thing(i: 3, r: 9, b: Data(), ts: when, ep: when, j: .null), onConflict: .i)
+        try db.thing.upsert(Thing(i: 3, r: 9, b: Data(), ts: when, ep: when, j: .null, createdAt: when, seen: 0), onConflict: .i)
         check(try db.thing.fetch(i: 3)?.r == 9, "upsert on a unique key")
-        let up = try db.thing.upsertAndFetch(Thing(i: 4, b: Data(), ts: when, ep: when, j: .null))
+        let up = try db.thing.upsertAndFetch(Thing(i: 4, b: Data(), ts: when, ep: when, j: .null, createdAt: when, seen: 0))
         check(up.id != nil && up.i == 4, "upsertAndFetch inserts")
         check(try db.thing.count() == 3, "count")
         check(try db.thing.delete(i: 4), "delete by unique key")

@@ -18,6 +18,7 @@ enum DAOTranslator {
             insert(t),
             insertContentsOf(t),
         ]
+        members += insertDraft(t)
         if let pk = t.primaryKey { members.append(fetchOne(t, pk, doc: "Fetches the row with this primary key.")) }
         for k in t.uniqueKeys {
             members.append(fetchOne(t, k, doc: "Fetches the row with this unique key (`\(k.columnList)`)."))
@@ -121,6 +122,28 @@ enum DAOTranslator {
                       discardable: true, "insert",
                       [SwiftParameter(label: "contentsOf", name: "rows", type: .some(.generic("Sequence", [t.type])))],
                       returns: .array(t.type), [.expression(transaction)])
+    }
+
+    /// For a table with a `Draft`: `insert(_ draft:)` only writes (no `RETURNING`: the database fills
+    /// in its defaults) and returns the rowid; `insertAndFetch(_ draft:)` returns the row as stored.
+    static func insertDraft(_ t: SwiftTable) -> [SwiftDeclaration] {
+        guard let columns = t.draftColumns else { return [] }
+        let draftType = SwiftType.named("\(t.typeName).Draft")
+        let draft = SwiftExpression.identifier("draft")
+        let bind = SwiftStatement.expression(draft.call("_bindColumns", [SwiftArgument("to", s)]))
+        let parameter = [SwiftParameter(label: nil, name: "draft", type: draftType)]
+        let sql = t.insertSQL(columns)
+        return [
+            method(doc: "Inserts `draft`, the database filling in what it leaves nil; only writes (no `RETURNING`).\n"
+                    + "Returns the rowid SQLite assigned. Use `insertAndFetch` for the row as stored.",
+                   discardable: true, "insert", parameter, returns: .named("Int64"),
+                   [.expression(withStatement(sql, returns: .named("Int64"), [bind, run, .return(s.dot(RuntimeAPI.lastInsertRowID))]))]),
+            method(doc: "Inserts `draft` and returns the row as stored, with what the database filled in (`RETURNING`).",
+                   discardable: true, "insertAndFetch", parameter, returns: t.type,
+                   [.expression(withStatement(sql + " RETURNING \(t.selectList)", returns: t.type, [
+                       bind, .return(.try(SwiftExpression.type(t.type).call("_returned", [SwiftArgument(nil, s)]))),
+                   ]))]),
+        ]
     }
 
     // MARK: Reads

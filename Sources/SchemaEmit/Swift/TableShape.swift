@@ -18,13 +18,22 @@ final class SwiftColumn {
     /// The init parameter's default value, if any.
     let initDefault: SwiftExpression?
 
-    init(_ column: Column, index: Int, isRowid: Bool) {
+    /// A NOT NULL column only the database can fill in (an SQL-expression default): non-optional on
+    /// the row struct, optional on the table's `Draft` (nil lets the database fill it in).
+    let isDraftDefaulted: Bool
+
+    /// - Parameter draft: the column as the `Draft` insert type sees it (rather than the row struct).
+    init(_ column: Column, index: Int, isRowid: Bool, draft: Bool = false) {
         self.column = column
         self.index = index
         self.name = SwiftNaming.propertyName(for: column)
         self.sqlName = SQLIdentifier.quoted(column.name)
         self.isRowid = isRowid
-        if isRowid {
+        isDraftDefaulted = SwiftColumn.isFilledByDatabase(column, isRowid: isRowid)
+        if isDraftDefaulted && !draft {
+            databaseDefault = nil
+            initDefault = nil
+        } else if isRowid {
             databaseDefault = nil
             initDefault = .nil
         } else if let d = column.defaultValue {
@@ -42,6 +51,13 @@ final class SwiftColumn {
             databaseDefault = nil
             initDefault = column.isNullable ? .nil : nil
         }
+    }
+
+    /// NOT NULL with a default only the database can evaluate.
+    static func isFilledByDatabase(_ column: Column, isRowid: Bool) -> Bool {
+        guard !column.isNullable, !isRowid, let d = column.defaultValue else { return false }
+        if case .null = d { return false }
+        return swiftLiteral(d, for: column.type) == nil
     }
 
     /// A schema default as a Swift literal of the column's type, or nil when only the database can
@@ -140,6 +156,9 @@ struct SwiftTable {
     let indexPrefixes: [SwiftKey]
     /// Every column, in schema order, as an SQL select list.
     let selectList: String
+    /// The columns as the `Draft` insert type sees them, when the table has a NOT NULL column only
+    /// the database can fill in; nil otherwise (no `Draft` is generated).
+    let draftColumns: [SwiftColumn]?
 
     init(_ table: Table) {
         self.table = table
@@ -149,6 +168,9 @@ struct SwiftTable {
         let rowid = table.rowidAlias?.name
         let cols = table.columns.enumerated().map { SwiftColumn($1, index: $0, isRowid: $1.name == rowid) }
         columns = cols
+        draftColumns = cols.contains(where: \.isDraftDefaulted)
+            ? table.columns.enumerated().map { SwiftColumn($1, index: $0, isRowid: $1.name == rowid, draft: true) }
+            : nil
         selectList = cols.map(\.sqlName).joined(separator: ", ")
         func key(_ names: [String]) -> SwiftKey? {
             let found = names.compactMap { n in cols.first { $0.column.name == n } }
@@ -207,7 +229,9 @@ struct SwiftTable {
     var orderBy: String { primaryKey.map { $0.columns.map(\.sqlName).joined(separator: ", ") } ?? "_rowid_" }
 
     /// `INSERT INTO t (a, b) VALUES (?1, ?2)`.
-    var insertSQL: String {
+    var insertSQL: String { insertSQL(columns) }
+
+    func insertSQL(_ columns: [SwiftColumn]) -> String {
         "INSERT INTO \(sqlTable) (\(selectList)) VALUES (\(columns.map(\.insertValue).joined(separator: ", ")))"
     }
 }

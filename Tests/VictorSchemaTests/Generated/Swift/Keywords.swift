@@ -42,9 +42,8 @@ public struct Order: Codable, Sendable, Hashable {
     public var `where`: String?
     /// NOT NULL with a database default.
     ///
-    /// Database default `(datetime('now'))`: nil on insert writes `COALESCE(?, (datetime('now')))`, so the database
-    /// fills it in (the stored value is returned); nil on update or upsert keeps the stored value.
-    public var placedAt: Date?
+    /// Database default `(datetime('now'))`: the database fills it in when a `Order.Draft` is inserted with nil.
+    public var placedAt: Date
 
     public enum CodingKeys: String, CodingKey {
         case id
@@ -62,7 +61,7 @@ public struct Order: Codable, Sendable, Hashable {
         `default`: Int64 = 3,
         select: Bool = true,
         `where`: String? = nil,
-        placedAt: Date? = nil
+        placedAt: Date
     ) {
         self.id = id
         self.group = group
@@ -94,6 +93,59 @@ public struct Order: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.placedAt, at: 6)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> Order {
+        var row = self
+        row.id = rowid
+        row.placedAt = SQLiteTimestamp.stored(row.placedAt)
+        return row
+    }
+
+    /// A row to insert with `OrderDAO.insert(_:)` or `insertAndFetch(_:)`: nil in a database-defaulted
+    /// column lets the database fill it in.
+    public struct Draft: Sendable, Hashable {
+        /// The rowid alias: nil until inserted, then the id SQLite assigned.
+        public var id: Int64?
+        /// SQL keyword column.
+        public var group: String
+        /// Swift and SQL keyword, with a CHECK.
+        public var `default`: Int64
+        public var select: Bool
+        public var `where`: String?
+        /// NOT NULL with a database default.
+        ///
+        /// Database default `(datetime('now'))`: nil on insert writes `COALESCE(?, (datetime('now')))`, so the database fills it in.
+        public var placedAt: Date?
+
+        /// Creates a row; the defaults mirror the schema's.
+        public init(
+            id: Int64? = nil,
+            group: String,
+            `default`: Int64 = 3,
+            select: Bool = true,
+            `where`: String? = nil,
+            placedAt: Date? = nil
+        ) {
+            self.id = id
+            self.group = group
+            self.`default` = `default`
+            self.select = select
+            self.`where` = `where`
+            self.placedAt = placedAt
+        }
+
+        /// Binds every column, in schema order, to parameters `?1`…`?6`.
+        func _bindColumns(to statement: borrowing Statement) {
+            statement.bind(self.id, at: 1)
+            statement.bind(self.group, at: 2)
+            statement.bind(self.`default`, at: 3)
+            statement.bind(self.select, at: 4)
+            statement.bind(self.`where`, at: 5)
+            statement.bindTimestamp(self.placedAt, at: 6)
+        }
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> Order {
         guard try statement.step() else {
@@ -114,9 +166,10 @@ public struct OrderDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: Order) throws(DatabaseError) -> Order {
-        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
+        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") { s throws(DatabaseError) -> Order in
             row._bindColumns(to: s)
-            return try Order._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
@@ -128,6 +181,26 @@ public struct OrderDAO: Sendable {
             stored.reserveCapacity(rows.underestimatedCount)
             for row in rows { stored.append(try insert(row)) }
             return stored
+        }
+    }
+
+    /// Inserts `draft`, the database filling in what it leaves nil; only writes (no `RETURNING`).
+    /// Returns the rowid SQLite assigned. Use `insertAndFetch` for the row as stored.
+    @discardableResult
+    public func insert(_ draft: Order.Draft) throws(DatabaseError) -> Int64 {
+        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now'))))") { s throws(DatabaseError) -> Int64 in
+            draft._bindColumns(to: s)
+            try s.run()
+            return s.lastInsertRowID
+        }
+    }
+
+    /// Inserts `draft` and returns the row as stored, with what the database filled in (`RETURNING`).
+    @discardableResult
+    public func insertAndFetch(_ draft: Order.Draft) throws(DatabaseError) -> Order {
+        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
+            draft._bindColumns(to: s)
+            return try Order._returned(s)
         }
     }
 
@@ -191,11 +264,11 @@ public struct OrderDAO: Sendable {
     @discardableResult
     public func update(_ row: Order) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE \"order\" SET \"select\" = ?4, placed_at = COALESCE(?6, placed_at) WHERE id = ?1 AND \"group\" IS ?2 COLLATE BINARY AND \"default\" IS ?3 COLLATE BINARY AND \"where\" IS ?5 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE \"order\" SET \"select\" = ?4, placed_at = ?6 WHERE id = ?1 AND \"group\" IS ?2 COLLATE BINARY AND \"default\" IS ?3 COLLATE BINARY AND \"where\" IS ?5 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
             if s.changes > 0 { return true }
-            return try db.withStatement("UPDATE \"order\" SET \"group\" = ?2, \"default\" = ?3, \"select\" = ?4, \"where\" = ?5, placed_at = COALESCE(?6, placed_at) WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+            return try db.withStatement("UPDATE \"order\" SET \"group\" = ?2, \"default\" = ?3, \"select\" = ?4, \"where\" = ?5, placed_at = ?6 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
                 row._bindColumns(to: s)
                 try s.run()
                 return s.changes > 0
@@ -237,12 +310,12 @@ public struct OrderDAO: Sendable {
     public func upsert(_ row: Order, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
         switch target {
         case .primaryKey:
-            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at)") { s throws(DatabaseError) in
+            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = excluded.placed_at") { s throws(DatabaseError) in
                 row._bindColumns(to: s)
                 try s.run()
             }
         case .group:
-            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at)") { s throws(DatabaseError) in
+            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = excluded.placed_at") { s throws(DatabaseError) in
                 row._bindColumns(to: s)
                 try s.run()
             }
@@ -256,14 +329,32 @@ public struct OrderDAO: Sendable {
     public func upsertAndFetch(_ row: Order, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> Order {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
+            return try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = excluded.placed_at") { s throws(DatabaseError) -> Order in
                 row._bindColumns(to: s)
-                return try Order._returned(s)
+                let previous = s.lastInsertRowID
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         case .group:
-            return try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
+            return try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = excluded.placed_at") { s throws(DatabaseError) -> Order in
                 row._bindColumns(to: s)
-                return try Order._returned(s)
+                let previous = s.lastInsertRowID
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
+                guard let stored = try fetch(group: row.group) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }
