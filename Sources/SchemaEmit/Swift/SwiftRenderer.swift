@@ -72,6 +72,17 @@ public struct SwiftRenderer {
     /// U+2029) starts a new comment line with the same marker, every other control character
     /// becomes U+FFFD, and `*/` is broken up, so user text can never end the comment.
     mutating func comment(_ text: String, marker: String) {
+        if Self.isPlainCommentText(text) {
+            // Fast path (almost every comment): LF is the only line break, nothing to replace.
+            let utf8 = text.utf8
+            var start = utf8.startIndex
+            while true {
+                let end = utf8[start...].firstIndex(of: 0x0A) ?? utf8.endIndex
+                commentLine(text[start..<end], marker: marker)
+                if end == utf8.endIndex { return }
+                start = utf8.index(after: end)
+            }
+        }
         var line = ""
         var previousWasCR = false
         var lines: [String] = []
@@ -97,13 +108,41 @@ public struct SwiftRenderer {
             previousWasCR = false
         }
         lines.append(line)
-        for l in lines {
-            indent()
-            out += marker
-            var body = Substring(l)
-            while body.last == " " || body.last == "\t" { body = body.dropLast() }
-            if !body.isEmpty { out += " "; out += body }
-            newline()
+        for l in lines { commentLine(Substring(l), marker: marker) }
+    }
+
+    private mutating func commentLine(_ line: Substring, marker: String) {
+        indent()
+        out += marker
+        var body = line
+        while body.last == " " || body.last == "\t" { body = body.dropLast() }
+        if !body.isEmpty {
+            out += " "
+            out += body
+        }
+        newline()
+    }
+
+    /// True when `text` has no line break but LF, no other control character (C0 but tab, DEL,
+    /// C1), no U+2028/U+2029 and no `*/`: then it is written line by line as it is.
+    static func isPlainCommentText(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                switch b {
+                case 0x0A, 0x09: break
+                case 0x00..<0x20, 0x7F: return false
+                case 0x2F where i > 0 && bytes[i - 1] == 0x2A: return false
+                case 0xC2 where i + 1 < n && bytes[i + 1] < 0xA0: return false // C1 controls, NEL
+                case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9): return false
+                default: break
+                }
+                i += 1
+            }
+            return true
         }
     }
 
