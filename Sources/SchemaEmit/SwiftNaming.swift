@@ -92,9 +92,21 @@ public enum SwiftNaming {
     /// Names that are not keywords but mean something else after a `.` (`x.Type`, `x.Protocol`).
     static let memberKeywords: Set<String> = ["Type", "Protocol"]
 
+    /// (first byte, length) pairs of the names `escaped` backticks: a cheap test before the set lookup.
+    private static let escapedShapes: [Bool] = {
+        var shapes = [Bool](repeating: false, count: 128 * 16)
+        for k in keywords.union(memberKeywords) {
+            let bytes = Array(k.utf8)
+            shapes[Int(bytes[0]) * 16 + bytes.count] = true
+        }
+        return shapes
+    }()
+
     /// The identifier as written in source: backticks around a keyword.
     public static func escaped(_ identifier: String) -> String {
-        keywords.contains(identifier) || memberKeywords.contains(identifier) ? "`\(identifier)`" : identifier
+        let utf8 = identifier.utf8
+        guard let first = utf8.first, first < 128, utf8.count < 16, escapedShapes[Int(first) * 16 + utf8.count] else { return identifier }
+        return keywords.contains(identifier) || memberKeywords.contains(identifier) ? "`\(identifier)`" : identifier
     }
 
     /// A Swift string literal (with quotes) for arbitrary text: every character that could end or

@@ -8,57 +8,78 @@ public struct SwiftRenderer {
     /// Blocks of one short statement are written on one line (`{ return x }`) up to this width.
     public static let inlineWidth = 120
 
-    private var out: String
+    /// The output, as UTF-8 bytes (appending and rolling back are cheap; one `String` at the end).
+    private var out: [UInt8] = []
     private var level = 0
 
     public init(capacity: Int = 0) {
-        out = ""
         out.reserveCapacity(capacity)
+    }
+
+    private var text: String { String(decoding: out, as: UTF8.self) }
+
+    @inline(__always)
+    private mutating func w(_ s: String) {
+        out.append(contentsOf: s.utf8)
+    }
+
+    @inline(__always)
+    private mutating func w(_ s: Substring) {
+        out.append(contentsOf: s.utf8)
     }
 
     /// The rendered text of a whole file.
     public static func render(_ file: SwiftFile, capacity: Int = 0) -> String {
         var r = SwiftRenderer(capacity: capacity)
         r.file(file)
-        return r.out
+        return r.text
     }
 
     /// The rendered text of one declaration at top level (for tests and fragments).
     public static func render(_ declaration: SwiftDeclaration) -> String {
         var r = SwiftRenderer()
         r.declaration(declaration)
-        return r.out
+        return r.text
     }
 
     /// The rendered text of one statement at top level.
     public static func render(_ statement: SwiftStatement) -> String {
         var r = SwiftRenderer()
         r.statement(statement)
-        return r.out
+        return r.text
     }
 
     /// The rendered text of one expression.
     public static func render(_ expression: SwiftExpression) -> String {
         var r = SwiftRenderer()
         r.expression(expression)
-        return r.out
+        return r.text
     }
 
     // MARK: Lines
 
     private mutating func indent() {
-        for _ in 0..<level { out += "    " }
+        for _ in 0..<level { w("    ") }
     }
 
-    private mutating func newline() { out += "\n" }
+    private mutating func newline() { w("\n") }
 
     // MARK: Files and declarations
 
-    mutating func file(_ file: SwiftFile) {
+    /// Appends one more top-level declaration after what was rendered so far.
+    public mutating func topLevel(_ d: SwiftDeclaration) {
+        newline()
+        declaration(d)
+    }
+
+    /// The text rendered so far.
+    public func finish() -> String { text }
+
+    public mutating func file(_ file: SwiftFile) {
         for line in file.header { comment(line, marker: "//") }
         if !file.header.isEmpty { newline() }
         for i in file.imports {
-            out += "import "
+            w("import ")
             typeName(i)
             newline()
         }
@@ -113,12 +134,12 @@ public struct SwiftRenderer {
 
     private mutating func commentLine(_ line: Substring, marker: String) {
         indent()
-        out += marker
+        w(marker)
         var body = line
         while body.last == " " || body.last == "\t" { body = body.dropLast() }
         if !body.isEmpty {
-            out += " "
-            out += body
+            w(" ")
+            w(body)
         }
         newline()
     }
@@ -150,7 +171,7 @@ public struct SwiftRenderer {
         if let doc = d.doc { comment(doc, marker: "///") }
         for a in d.attributes {
             indent()
-            out += "@" + a
+            w("@" + a)
             newline()
         }
         indent()
@@ -158,7 +179,7 @@ public struct SwiftRenderer {
         case .struct(let t): typeDeclaration("struct", t)
         case .enum(let t): typeDeclaration("enum", t)
         case .extension(let e):
-            out += "extension "
+            w("extension ")
             typeName(e.extendedType)
             members(e.members)
         case .variable(let v):
@@ -167,10 +188,10 @@ public struct SwiftRenderer {
         case .function(let f):
             function(f)
         case .enumCase(let name, let raw):
-            out += "case "
+            w("case ")
             identifier(name)
             if let raw {
-                out += " = "
+                w(" = ")
                 expression(raw)
             }
             newline()
@@ -178,17 +199,17 @@ public struct SwiftRenderer {
     }
 
     private mutating func access(_ a: SwiftAccess?) {
-        if let a { out += a.rawValue + " " }
+        if let a { w(a.rawValue + " ") }
     }
 
     private mutating func typeDeclaration(_ keyword: String, _ t: SwiftTypeDeclaration) {
         access(t.access)
-        out += keyword + " "
+        w(keyword + " ")
         identifier(t.name)
         if !t.conformances.isEmpty {
-            out += ": "
+            w(": ")
             for (i, c) in t.conformances.enumerated() {
-                if i > 0 { out += ", " }
+                if i > 0 { w(", ") }
                 typeName(c)
             }
         }
@@ -198,7 +219,7 @@ public struct SwiftRenderer {
     /// ` {`, the members (a blank line between two members unless both are one-line stored
     /// properties or enum cases), `}`.
     private mutating func members(_ members: [SwiftDeclaration]) {
-        out += " {\n"
+        w(" {\n")
         level += 1
         var previousCompact: Bool?
         for m in members {
@@ -209,7 +230,7 @@ public struct SwiftRenderer {
         }
         level -= 1
         indent()
-        out += "}\n"
+        w("}\n")
     }
 
     private static func isCompact(_ d: SwiftDeclaration) -> Bool {
@@ -222,15 +243,15 @@ public struct SwiftRenderer {
 
     private mutating func variable(_ v: SwiftVariable) {
         access(v.access)
-        if v.isStatic { out += "static " }
-        out += v.isMutable ? "var " : "let "
+        if v.isStatic { w("static ") }
+        w(v.isMutable ? "var " : "let ")
         identifier(v.name)
         if let t = v.type {
-            out += ": "
+            w(": ")
             type(t)
         }
         if let e = v.initializer {
-            out += " = "
+            w(" = ")
             expression(e)
         }
         if let getter = v.getter { block(getter, inlineAllowed: true) }
@@ -238,36 +259,36 @@ public struct SwiftRenderer {
 
     private mutating func function(_ f: SwiftFunction) {
         access(f.access)
-        if f.isStatic { out += "static " }
+        if f.isStatic { w("static ") }
         switch f.kind {
         case .function(let name):
-            out += "func "
+            w("func ")
             identifier(name)
         case .initializer:
-            out += "init"
+            w("init")
         }
-        out += "("
+        w("(")
         if f.wrapsParameters && !f.parameters.isEmpty {
             newline()
             level += 1
             for (i, p) in f.parameters.enumerated() {
                 indent()
                 parameter(p)
-                if i < f.parameters.count - 1 { out += "," }
+                if i < f.parameters.count - 1 { w(",") }
                 newline()
             }
             level -= 1
             indent()
         } else {
             for (i, p) in f.parameters.enumerated() {
-                if i > 0 { out += ", " }
+                if i > 0 { w(", ") }
                 parameter(p)
             }
         }
-        out += ")"
+        w(")")
         throwsClause(f.throwsClause)
         if let r = f.returnType {
-            out += " -> "
+            w(" -> ")
             type(r)
         }
         block(f.body, inlineAllowed: false)
@@ -278,20 +299,20 @@ public struct SwiftRenderer {
         if let label = p.label {
             if label != p.name {
                 // A label before a separate name is not read as a keyword, except these three.
-                out += ["inout", "var", "let"].contains(label) ? "`\(label)`" : label
-                out += " "
+                w(["inout", "var", "let"].contains(label) ? "`\(label)`" : label)
+                w(" ")
                 identifier(p.name)
             } else {
                 identifier(label)
             }
         } else {
-            out += "_ "
+            w("_ ")
             identifier(p.name)
         }
-        out += ": "
+        w(": ")
         type(p.type)
         if let d = p.defaultValue {
-            out += " = "
+            w(" = ")
             expression(d)
         }
     }
@@ -299,51 +320,48 @@ public struct SwiftRenderer {
     private mutating func throwsClause(_ t: SwiftThrows?) {
         switch t {
         case nil: break
-        case .untyped: out += " throws"
+        case .untyped: w(" throws")
         case .typed(let e):
-            out += " throws("
+            w(" throws(")
             type(e)
-            out += ")"
+            w(")")
         }
     }
 
     // MARK: Statements
 
     /// ` { … }` after a header on the current line; the closing brace ends without a newline.
-    /// With `inlineAllowed`, one short simple statement stays on the header's line.
+    /// With `inlineAllowed`, one simple statement stays on the header's line when it fits.
     private mutating func block(_ body: [SwiftStatement], inlineAllowed: Bool) {
-        if inlineAllowed, body.count == 1, let one = Self.inlineText(body[0]) {
-            let lineStart = out.utf8.lastIndex(of: 0x0A).map { out.utf8.index(after: $0) } ?? out.utf8.startIndex
-            let width = out.utf8.distance(from: lineStart, to: out.utf8.endIndex) + one.utf8.count + 6
-            if width <= Self.inlineWidth {
-                out += " { " + one + " }"
-                return
-            }
+        if inlineAllowed, body.count == 1, Self.canInline(body[0]) {
+            // Write it inline; roll back when it broke a line or ran past the width.
+            let mark = out.count
+            let lineStart = (out.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+            w(" { ")
+            statement(body[0], inline: true)
+            w(" }")
+            if out.count - lineStart <= Self.inlineWidth, !out[mark...].contains(0x0A) { return }
+            out.removeLast(out.count - mark)
         }
-        out += " {\n"
+        w(" {\n")
         level += 1
         for s in body { statement(s) }
         level -= 1
         indent()
-        out += "}"
+        w("}")
     }
 
-    /// The one-line text of a statement without nested blocks, or nil.
-    private static func inlineText(_ s: SwiftStatement) -> String? {
+    /// Statements without a block of their own (they may still contain a closure: the width and
+    /// line-break check after writing decides).
+    private static func canInline(_ s: SwiftStatement) -> Bool {
         switch s {
-        case .if, .guard, .while, .for, .switch: return nil
-        default: break
+        case .if, .guard, .while, .for, .switch: return false
+        default: return true
         }
-        var r = SwiftRenderer()
-        r.statement(s)
-        var text = r.out
-        guard text.last == "\n" else { return nil }
-        text.removeLast()
-        return text.contains("\n") ? nil : text
     }
 
-    mutating func statement(_ s: SwiftStatement) {
-        indent()
+    mutating func statement(_ s: SwiftStatement, inline: Bool = false) {
+        if !inline { indent() }
         switch s {
         case .expression(let e):
             expression(e)
@@ -351,62 +369,62 @@ public struct SwiftRenderer {
             variable(v)
         case .assignment(let target, let value):
             expression(target)
-            out += " = "
+            w(" = ")
             expression(value)
         case .return(let e):
-            out += "return"
+            w("return")
             if let e {
-                out += " "
+                w(" ")
                 expression(e)
             }
         case .throw(let e):
-            out += "throw "
+            w("throw ")
             expression(e)
         case .if(let c, let then):
-            out += "if "
+            w("if ")
             condition(c)
             block(then, inlineAllowed: true)
         case .guard(let c, let elseBody):
-            out += "guard "
+            w("guard ")
             condition(c)
-            out += " else"
+            w(" else")
             block(elseBody, inlineAllowed: true)
         case .while(let c, let body):
-            out += "while "
+            w("while ")
             expression(c)
             block(body, inlineAllowed: true)
         case .for(let name, let sequence, let body):
-            out += "for "
+            w("for ")
             identifier(name)
-            out += " in "
+            w(" in ")
             expression(sequence)
             block(body, inlineAllowed: true)
         case .switch(let subject, let cases):
-            out += "switch "
+            w("switch ")
             expression(subject)
-            out += " {\n"
+            w(" {\n")
             for c in cases {
                 indent()
-                out += "case "
+                w("case ")
                 expression(c.pattern)
-                out += ":\n"
+                w(":\n")
                 level += 1
                 for s in c.body { statement(s) }
                 level -= 1
             }
             indent()
-            out += "}"
+            w("}")
         }
-        newline()
+        if !inline { newline() }
     }
 
     private mutating func condition(_ c: SwiftCondition) {
         switch c {
         case .expression(let e): expression(e)
         case .optionalBinding(let name, let e):
-            out += "let "
+            w("let ")
             identifier(name)
-            out += " = "
+            w(" = ")
             expression(e)
         }
     }
@@ -416,106 +434,106 @@ public struct SwiftRenderer {
     mutating func expression(_ e: SwiftExpression) {
         switch e {
         case .identifier(let name): identifier(name)
-        case .selfReference: out += "self"
-        case .nil: out += "nil"
-        case .bool(let b): out += b ? "true" : "false"
-        case .integer(let v): out += String(v)
-        case .double(let v): out += String(v)
+        case .selfReference: w("self")
+        case .nil: w("nil")
+        case .bool(let b): w(b ? "true" : "false")
+        case .integer(let v): w(String(v))
+        case .double(let v): w(String(v))
         case .string(let s): Self.appendStringLiteral(s, to: &out)
         case .multilineString(let s): multilineString(s)
         case .member(let base, let name):
             expression(base)
-            out += "."
+            w(".")
             identifier(name)
         case .implicitMember(let name):
-            out += "."
+            w(".")
             identifier(name)
         case .metatype(let t):
             type(t)
-            out += ".self"
+            w(".self")
         case .type(let t):
             type(t)
         case .call(let callee, let arguments, let trailing):
             expression(callee)
             if !arguments.isEmpty || trailing == nil {
-                out += "("
+                w("(")
                 for (i, a) in arguments.enumerated() {
-                    if i > 0 { out += ", " }
+                    if i > 0 { w(", ") }
                     if let label = a.label {
                         // Keywords need no backticks as argument labels (swiftc warns about them),
                         // except `inout`.
-                        out += label == "inout" ? "`inout`" : label
-                        out += ": "
+                        w(label == "inout" ? "`inout`" : label)
+                        w(": ")
                     }
                     expression(a.value)
                 }
-                out += ")"
+                w(")")
             }
             if let trailing {
-                out += " "
+                w(" ")
                 closure(trailing)
             }
         case .closure(let c):
             closure(c)
         case .try(let inner):
-            out += "try "
+            w("try ")
             expression(inner)
         case .binary(let l, let op, let r):
             expression(l)
-            out += " " + op + " "
+            w(" " + op + " ")
             expression(r)
         case .prefix(let op, let inner):
-            out += op
+            w(op)
             expression(inner)
         case .optionalChain(let inner):
             expression(inner)
-            out += "?"
+            w("?")
         case .ternary(let c, let a, let b):
             expression(c)
-            out += " ? "
+            w(" ? ")
             expression(a)
-            out += " : "
+            w(" : ")
             expression(b)
         case .array(let elements):
-            out += "["
+            w("[")
             for (i, el) in elements.enumerated() {
-                if i > 0 { out += ", " }
+                if i > 0 { w(", ") }
                 expression(el)
             }
-            out += "]"
+            w("]")
         }
     }
 
     private mutating func closure(_ c: SwiftClosure) {
-        out += "{"
+        w("{")
         if !c.parameters.isEmpty {
-            out += " " + c.parameters.joined(separator: ", ")
+            w(" " + c.parameters.joined(separator: ", "))
         }
         throwsClause(c.throwsClause)
         if let r = c.returnType {
-            out += " -> "
+            w(" -> ")
             type(r)
         }
-        out += c.parameters.isEmpty && c.throwsClause == nil && c.returnType == nil ? "\n" : " in\n"
+        w(c.parameters.isEmpty && c.throwsClause == nil && c.returnType == nil ? "\n" : " in\n")
         level += 1
         for s in c.body { statement(s) }
         level -= 1
         indent()
-        out += "}"
+        w("}")
     }
 
     // MARK: Names and types
 
     /// An identifier, in backticks when Swift would read it as a keyword.
     private mutating func identifier(_ name: String) {
-        out += SwiftNaming.escaped(name)
+        w(SwiftNaming.escaped(name))
     }
 
     /// A possibly dotted type name, each component escaped.
     private mutating func typeName(_ name: String) {
         guard name.contains(".") else { return identifier(name) }
         for (i, part) in name.split(separator: ".", omittingEmptySubsequences: false).enumerated() {
-            if i > 0 { out += "." }
+            if i > 0 { w(".") }
             identifier(String(part))
         }
     }
@@ -523,88 +541,125 @@ public struct SwiftRenderer {
     mutating func type(_ t: SwiftType) {
         switch t {
         case .named(let n): typeName(n)
-        case .optional(let w):
-            type(w)
-            out += "?"
+        case .optional(let wrapped):
+            type(wrapped)
+            w("?")
         case .array(let el):
-            out += "["
+            w("[")
             type(el)
-            out += "]"
+            w("]")
         case .generic(let n, let args):
             typeName(n)
-            out += "<"
+            w("<")
             for (i, a) in args.enumerated() {
-                if i > 0 { out += ", " }
+                if i > 0 { w(", ") }
                 type(a)
             }
-            out += ">"
-        case .some(let w):
-            out += "some "
-            type(w)
-        case .borrowing(let w):
-            out += "borrowing "
-            type(w)
+            w(">")
+        case .some(let wrapped):
+            w("some ")
+            type(wrapped)
+        case .borrowing(let wrapped):
+            w("borrowing ")
+            type(wrapped)
         }
     }
 
     // MARK: String literals
 
-    /// True for the scalars a string literal writes as an escape: quotes, backslashes, every
-    /// control character (C0, DEL, C1) and the Unicode line and paragraph separators.
+    /// Appends the escape of the character starting at `bytes[i]` when a string literal must escape
+    /// it (quotes, backslashes, every control character — C0, DEL, C1 — and U+2028/U+2029), and
+    /// returns how many bytes it covered; 0 when the byte is copied as is.
     @inline(__always)
-    static func needsEscape(_ v: UInt32) -> Bool {
-        v < 0x20 || v == 0x22 || v == 0x5C || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029
+    static func escape(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, to out: inout [UInt8]) -> Int {
+        let b = bytes[i]
+        switch b {
+        case 0x5C: out.append(contentsOf: #"\\"#.utf8); return 1
+        case 0x22: out.append(contentsOf: #"\""#.utf8); return 1
+        case 0x0A: out.append(contentsOf: #"\n"#.utf8); return 1
+        case 0x0D: out.append(contentsOf: #"\r"#.utf8); return 1
+        case 0x09: out.append(contentsOf: #"\t"#.utf8); return 1
+        case 0x00: out.append(contentsOf: #"\0"#.utf8); return 1
+        case 0x01..<0x20, 0x7F:
+            appendUnicodeEscape(UInt32(b), to: &out)
+            return 1
+        case 0xC2 where i + 1 < bytes.count && bytes[i + 1] < 0xA0:
+            appendUnicodeEscape(UInt32(bytes[i + 1]), to: &out) // U+0080…U+009F
+            return 2
+        case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+            appendUnicodeEscape(0x2000 + UInt32(bytes[i + 2]) - 0x80, to: &out) // U+2028, U+2029
+            return 3
+        default:
+            return 0
+        }
     }
 
-    static func escape(_ scalar: Unicode.Scalar, to out: inout String) {
-        switch scalar {
-        case "\\": out += "\\\\"
-        case "\"": out += "\\\""
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\0": out += "\\0"
-        default: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-        }
+    static func appendUnicodeEscape(_ value: UInt32, to out: inout [UInt8]) {
+        out.append(contentsOf: #"\u{"#.utf8)
+        out.append(contentsOf: String(value, radix: 16, uppercase: true).utf8)
+        out.append(UInt8(ascii: "}"))
     }
 
     /// Appends `"…"` holding exactly `s`. Also a valid `StaticString` literal (no interpolation).
-    static func appendStringLiteral(_ s: String, to out: inout String) {
-        out += "\""
-        // Fast path (almost every SQL string): no byte that could start an escape, so copy it whole.
-        // 0xC2 starts the C1 controls, 0xE2 the line and paragraph separators.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
-            out += s
-        } else {
-            for scalar in s.unicodeScalars {
-                if needsEscape(scalar.value) { escape(scalar, to: &out) } else { out.unicodeScalars.append(scalar) }
+    static func appendStringLiteral(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let n = escape(bytes, at: i, to: &out)
+                if n == 0 {
+                    out.append(bytes[i])
+                    i += 1
+                } else {
+                    i += n
+                }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `appendStringLiteral` into a `String`.
+    static func appendStringLiteral(_ s: String, to out: inout String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 2)
+        appendStringLiteral(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     /// A `"""` literal holding exactly `s`: each line of `s` one indented source line, every
     /// character that needs it escaped (quotes too, so no `"""` can close it early), in one pass.
     private mutating func multilineString(_ s: String) {
-        out += "\"\"\"\n"
+        w("\"\"\"\n")
         level += 1
-        var atLineStart = true
-        for scalar in s.unicodeScalars {
-            if scalar == "\n" {
-                out += "\n"
-                atLineStart = true
-                continue
+        var s = s
+        s.withUTF8 { bytes in
+            var atLineStart = true
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == 0x0A {
+                    out.append(0x0A)
+                    atLineStart = true
+                    i += 1
+                    continue
+                }
+                if atLineStart {
+                    indent()
+                    atLineStart = false
+                }
+                let n = Self.escape(bytes, at: i, to: &out)
+                if n == 0 {
+                    out.append(bytes[i])
+                    i += 1
+                } else {
+                    i += n
+                }
             }
-            if atLineStart {
-                indent()
-                atLineStart = false
-            }
-            if Self.needsEscape(scalar.value) { Self.escape(scalar, to: &out) } else { out.unicodeScalars.append(scalar) }
         }
         // The newline before the closing delimiter is not part of the value.
-        out += "\n"
+        newline()
         indent()
-        out += "\"\"\""
+        w("\"\"\"")
         level -= 1
     }
 }
