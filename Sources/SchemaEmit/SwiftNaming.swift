@@ -28,14 +28,16 @@ public enum SwiftNaming {
 
     /// Type names the generated code refers to, or that cannot name a struct.
     public static let reservedTypeNames: Set<String> = [
-        "Any", "Self", "Type", "Protocol", "Database", "DatabaseError", "Statement", "JSONValue", "Date", "Data",
+        "Any", "Self", "Type", "Protocol", "Date", "Data",
         "String", "Int", "Int32", "Int64", "Double", "Bool", "Optional", "Array", "Dictionary", "Error",
-        "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Foundation", "SchemagenRuntime", "Sequence", "SQLiteTimestamp",
+        "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Sequence",
+        RuntimeAPI.database, RuntimeAPI.databaseError, RuntimeAPI.statement, RuntimeAPI.jsonValue,
+        RuntimeAPI.timestamp, RuntimeAPI.foundation, RuntimeAPI.module,
     ]
 
     /// Members of `Database` a convenience DAO property must not shadow.
     public static let databaseMembers: Set<String> = [
-        "path", "options", "close", "execute", "transaction", "withStatement", "isInTransaction",
+        "path", "options", "close", RuntimeAPI.execute, RuntimeAPI.transaction, RuntimeAPI.withStatement, "isInTransaction",
         "lastInsertRowID", "changes", "cachedStatementCount", "inMemory", "init", "deinit", "self",
     ]
 

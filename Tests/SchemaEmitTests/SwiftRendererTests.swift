@@ -46,6 +46,10 @@ import SchemaEmit
 
             """)
         #expect(SwiftRenderer.render(SwiftDeclaration(doc: "a\n\nb", .enumCase(name: "x", rawValue: nil))) == "/// a\n///\n/// b\ncase x\n")
+        // Non-ASCII text that is neither a control character nor a line break stays as it is.
+        #expect(SwiftRenderer.render(SwiftDeclaration(doc: "`?1`…`?2` © é → \t* /", .enumCase(name: "x", rawValue: nil)))
+                == "/// `?1`…`?2` © é → \t* /\ncase x\n")
+        #expect(SwiftRenderer.render(SwiftDeclaration(doc: "é\u{85}x", .enumCase(name: "x", rawValue: nil))) == "/// é\n/// x\ncase x\n")
     }
 
     @Test func keywordsAreEscapedWhereSwiftNeedsIt() {
