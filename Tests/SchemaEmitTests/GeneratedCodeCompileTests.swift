@@ -248,6 +248,12 @@ let everyShapeProbe = #"""
         #expect(joined == SwiftEmitter.emit(schema))
     }
 
+    /// `emit` renders table by table; it is exactly the rendering of the whole code model.
+    @Test func streamedEmitEqualsTheRenderedModel() throws {
+        let schema = try Self.loadEveryShape()
+        #expect(SwiftRenderer.render(SwiftEmitter.file(schema)) == SwiftEmitter.emit(schema))
+    }
+
     @Test func splitFileNamesDifferingOnlyInCaseStayDistinct() throws {
         let loaded = SchemaLoader.load(SourceFile(path: "c.victor", bytes: Array("""
             schema c version 1
