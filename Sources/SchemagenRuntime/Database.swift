@@ -427,7 +427,7 @@ public final class Database: @unchecked Sendable {
 
     enum TransactionKind { case immediate, deferred }
 
-    private func runTransaction<R, E: Error>(_ kind: TransactionKind, _ body: (Database) throws(E) -> R,
+    func runTransaction<R, E: Error>(_ kind: TransactionKind, _ body: (Database) throws(E) -> R,
                                              wrap: (DatabaseError) -> E) throws(E) -> R {
         lock.lock()
         defer { lock.unlock() }

@@ -101,17 +101,17 @@ public final class DatabasePool: Sendable {
     /// Cancelling the task before the body starts fails with `SQLITE_INTERRUPT` without running it;
     /// cancelling it meanwhile interrupts the running statement and refuses later ones (the body
     /// then throws `SQLITE_INTERRUPT` and the transaction rolls back, unless the body catches it).
+    ///
+    /// This overload throws only `DatabaseError`: annotate the closure `{ db throws(DatabaseError) in … }`
+    /// (an unannotated closure that throws picks the untyped overload).
     public func write<R: Sendable>(_ body: @escaping @Sendable (Database) throws(DatabaseError) -> R) async throws(DatabaseError) -> R {
-        let core = self.core
-        return try await core.submit(to: core.writer) { db, hooks in
-            hooks.beginChangeTracking()
-            let result = Result { () throws(DatabaseError) -> R in try db.transaction(body) }
-            let changed = hooks.endChangeTracking()
-            if case .success = result, !changed.isEmpty {
-                core.observers.didCommit(changed)
-            }
-            return result
-        }
+        try await core.write(body, wrap: { $0 })
+    }
+
+    /// Same as the typed `write(_:)` for a body that may throw any error (rethrown unchanged).
+    @_disfavoredOverload
+    public func write<R: Sendable>(_ body: @escaping @Sendable (Database) throws -> R) async throws -> R {
+        try await core.write(body, wrap: { $0 })
     }
 
     /// Runs `body` on a reader connection inside one read transaction: everything it reads comes
@@ -119,20 +119,28 @@ public final class DatabasePool: Sendable {
     /// called is in it; a write running meanwhile is entirely in or entirely out). Reads run in
     /// parallel with each other (up to `readerCount`) and with the write.
     /// Cancellation as for `write`.
+    ///
+    /// This overload throws only `DatabaseError` (annotate the closure `{ db throws(DatabaseError) in … }`).
     public func read<R: Sendable>(_ body: @escaping @Sendable (ReadOnlyDatabase) throws(DatabaseError) -> R) async throws(DatabaseError) -> R {
-        try await core.submit(to: core.readers) { db, _ in
-            Result { () throws(DatabaseError) -> R in
-                try PoolCore.inSnapshot(db) { db throws(DatabaseError) in try body(ReadOnlyDatabase(db)) }
-            }
-        }
+        try await core.read(body, wrap: { $0 })
     }
+
+    /// Same as the typed `read(_:)` for a body that may throw any error (rethrown unchanged).
+    @_disfavoredOverload
+    public func read<R: Sendable>(_ body: @escaping @Sendable (ReadOnlyDatabase) throws -> R) async throws -> R {
+        try await core.read(body, wrap: { $0 })
+    }
+
+    /// Number of observations being iterated (for tests and diagnostics): an iterator counts from
+    /// its creation until its task is cancelled, its sequence ends, or it is dropped.
+    public var activeObservationCount: Int { core.observers.count }
 
     /// An async sequence of `fetch`'s results: the first value at once, then a fresh one after every
     /// committed `write` that changed a table `fetch` read last time (never after a rolled-back one).
     /// Several commits while the consumer is busy give one value, fetched after the last of them.
     /// The sequence ends when the iterating task is cancelled or the iterator is dropped; a
     /// `fetch` error ends it by throwing. Changes made outside this pool's `write` are not seen.
-    public func observe<R: Sendable>(_ fetch: @escaping @Sendable (ReadOnlyDatabase) throws(DatabaseError) -> R) -> DatabaseObservation<R> {
+    public func observe<R: Sendable>(_ fetch: @escaping @Sendable (ReadOnlyDatabase) throws -> R) -> DatabaseObservation<R> {
         DatabaseObservation(core: core, fetch: fetch)
     }
 }
@@ -178,26 +186,52 @@ final class PoolCore: Sendable {
         readers.stop()
     }
 
+    func write<R: Sendable, E: Error>(_ body: @escaping @Sendable (Database) throws(E) -> R,
+                                      wrap: @escaping @Sendable (DatabaseError) -> E) async throws(E) -> R {
+        try await submit(to: writer, wrap: wrap) { [observers] db, hooks in
+            hooks.beginChangeTracking()
+            let result = Result { () throws(E) -> R in try db.runTransaction(.immediate, body, wrap: wrap) }
+            let changed = hooks.endChangeTracking()
+            if case .success = result, !changed.isEmpty {
+                observers.didCommit(changed)
+            }
+            return result
+        }
+    }
+
+    func read<R: Sendable, E: Error>(_ body: @escaping @Sendable (ReadOnlyDatabase) throws(E) -> R,
+                                     wrap: @escaping @Sendable (DatabaseError) -> E) async throws(E) -> R {
+        try await submit(to: readers, wrap: wrap) { db, _ in
+            Result { () throws(E) -> R in
+                try PoolCore.inSnapshot(db, wrap: wrap) { db throws(E) in try body(ReadOnlyDatabase(db)) }
+            }
+        }
+    }
+
     /// Runs `body` in a read transaction whose snapshot is taken before `body` starts.
-    static func inSnapshot<R>(_ db: Database, _ body: (Database) throws(DatabaseError) -> R) throws(DatabaseError) -> R {
-        try db.readTransaction { db throws(DatabaseError) in
+    static func inSnapshot<R, E: Error>(_ db: Database, wrap: (DatabaseError) -> E, _ body: (Database) throws(E) -> R) throws(E) -> R {
+        try db.runTransaction(.deferred, { db throws(E) in
             // BEGIN DEFERRED takes no snapshot: the first read does. Read now, so the snapshot
             // does not depend on when the body happens to read first.
-            try db.withStatement("SELECT 1 FROM sqlite_master LIMIT 1") { stmt throws(DatabaseError) in try stmt.run() }
+            do throws(DatabaseError) {
+                try db.withStatement("SELECT 1 FROM sqlite_master LIMIT 1") { stmt throws(DatabaseError) in try stmt.run() }
+            } catch {
+                throw wrap(error)
+            }
             return try body(db)
-        }
+        }, wrap: wrap)
     }
 
     /// Enqueues `work` on one of `workers`' connections and waits for its result without blocking
     /// the calling thread.
-    func submit<R: Sendable>(to workers: ConnectionWorkers,
-                             _ work: @escaping @Sendable (Database, ConnectionHooks) -> Result<R, DatabaseError>) async throws(DatabaseError) -> R {
+    func submit<R: Sendable, E: Error>(to workers: ConnectionWorkers, wrap: @escaping @Sendable (DatabaseError) -> E,
+                                       _ work: @escaping @Sendable (Database, ConnectionHooks) -> Result<R, E>) async throws(E) -> R {
         let job = PoolJob()
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<R, DatabaseError>, Never>) in
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<R, E>, Never>) in
                 let ready = job.prepare(
                     run: { db, hooks in continuation.resume(returning: work(db, hooks)) },
-                    fail: { error in continuation.resume(returning: .failure(error)) })
+                    fail: { error in continuation.resume(returning: .failure(wrap(error))) })
                 if ready, !workers.enqueue(job) {
                     job.fail(DatabaseError(kind: .misuse, message: "the database pool is closed"))
                 }
@@ -483,7 +517,7 @@ final class ObservationRegistration: Sendable {
 public struct DatabaseObservation<Value: Sendable>: AsyncSequence, Sendable {
     public typealias Element = Value
     let core: PoolCore
-    let fetch: @Sendable (ReadOnlyDatabase) throws(DatabaseError) -> Value
+    let fetch: @Sendable (ReadOnlyDatabase) throws -> Value
 
     public func makeAsyncIterator() -> Iterator {
         Iterator(registration: ObservationRegistration(core: core), fetch: fetch)
@@ -491,7 +525,7 @@ public struct DatabaseObservation<Value: Sendable>: AsyncSequence, Sendable {
 
     public struct Iterator: AsyncIteratorProtocol {
         let registration: ObservationRegistration
-        let fetch: @Sendable (ReadOnlyDatabase) throws(DatabaseError) -> Value
+        let fetch: @Sendable (ReadOnlyDatabase) throws -> Value
         var started = false
         var finished = false
 
@@ -507,14 +541,14 @@ public struct DatabaseObservation<Value: Sendable>: AsyncSequence, Sendable {
             started = true
             let state = registration.state
             let fetch = self.fetch
-            do throws(DatabaseError) {
-                return try await registration.core.submit(to: registration.core.readers) { db, hooks in
+            do {
+                return try await registration.core.submit(to: registration.core.readers, wrap: { (error: DatabaseError) -> any Error in error }) { db, hooks in
                     state.willFetch()
-                    return Result { () throws(DatabaseError) -> Value in
-                        try PoolCore.inSnapshot(db) { db throws(DatabaseError) in
+                    return Result { () throws -> Value in
+                        try PoolCore.inSnapshot(db, wrap: { (error: DatabaseError) -> any Error in error }) { db throws in
                             hooks.beginReadRegion()
                             let value: Value
-                            do throws(DatabaseError) {
+                            do {
                                 value = try fetch(ReadOnlyDatabase(db))
                             } catch {
                                 _ = hooks.endReadRegion()
