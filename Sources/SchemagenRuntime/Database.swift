@@ -205,7 +205,9 @@ public final class Database: @unchecked Sendable {
         let key = Int(bitPattern: sql.utf8Start)
         if let entry = staticCache[key], !entry.inUse {
             entry.inUse = true
-            if let hooks { try _hooksCheckout(hooks, entry) }
+            if let hooks {
+                do throws(DatabaseError) { try _hooksCheckout(hooks, entry) } catch { lock.unlock(); throw error }
+            }
             return entry
         }
         return try _checkoutMiss(cacheable: staticCache[key] == nil, store: { staticCache[key] = $0 }) { persistent throws(DatabaseError) in
@@ -218,7 +220,9 @@ public final class Database: @unchecked Sendable {
         lock.lock()
         if let entry = dynamicCache[sql], !entry.inUse {
             entry.inUse = true
-            if let hooks { try _hooksCheckout(hooks, entry) }
+            if let hooks {
+                do throws(DatabaseError) { try _hooksCheckout(hooks, entry) } catch { lock.unlock(); throw error }
+            }
             return entry
         }
         return try _checkoutMiss(cacheable: dynamicCache[sql] == nil, store: { dynamicCache[sql] = $0 }) { persistent throws(DatabaseError) in
@@ -242,10 +246,8 @@ public final class Database: @unchecked Sendable {
             let entry = CachedStatement(handle: try prepare(cacheable), temporary: !cacheable)
             if cacheable { store(entry) }
             entry.inUse = true
-            if let hooks {
-                entry.footprint = hooks.lastFootprint
-                try _hooksCheckout(hooks, entry)
-            }
+            if let hooks { entry.footprint = hooks.lastFootprint }
+            if let hooks { try _hooksCheckout(hooks, entry) }
             return entry
         } catch {
             lock.unlock()
@@ -253,13 +255,14 @@ public final class Database: @unchecked Sendable {
         }
     }
 
-    /// Pool connections: refuses to start a statement once the task is cancelled (releasing the lock
-    /// and checking the statement back in), records what the statement reads, and the change count
-    /// before it runs when the writes are tracked. Lock held.
+    /// Pool connections: refuses to start a statement once the task is cancelled (the statement is
+    /// returned unused; the caller releases the lock on the error path), records what the statement
+    /// reads, and the change count before it runs when the writes are tracked. Lock held.
     private func _hooksCheckout(_ hooks: ConnectionHooks, _ entry: CachedStatement) throws(DatabaseError) {
         if hooks.isCancelled {
             let sql = sqlite3_sql(entry.handle).map { String(cString: $0) }
-            _checkin(entry)
+            entry.inUse = false
+            if entry.finalizeOnCheckin { entry.finalize() }
             throw ConnectionHooks.cancelledError(sql: sql)
         }
         hooks.statementWillRun(entry.footprint)

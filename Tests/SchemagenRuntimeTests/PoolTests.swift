@@ -12,7 +12,7 @@ final class Locked<Value>: @unchecked Sendable {
 }
 
 /// Polls `condition` every 5 ms until it holds (true) or `seconds` pass (false).
-func eventually(_ seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+func eventually(_ seconds: Double = 10, isolation: isolated (any Actor)? = #isolation, _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if condition() { return true }
@@ -486,5 +486,35 @@ final class Gate: @unchecked Sendable {
         }.makeAsyncIterator()
         await #expect(throws: DatabaseError.self) { _ = try await iterator.next() }
         #expect(try await iterator.next() == nil)
+    }
+}
+
+/// The app example of docs/CONCURRENCY.md: a main-actor model iterating an observation.
+@MainActor final class ObservedCounter {
+    var values: [Int64] = []
+
+    func observe(_ pool: DatabasePool, until last: Int64) async throws {
+        for try await value in ObservationTests.counterObservation(pool) {
+            values.append(value)
+            if value == last { break }
+        }
+    }
+}
+
+extension ObservationTests {
+    @Test @MainActor func mainActorConsumer() async throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanup() }
+        let pool = try DatabasePoolTests.makePool(dir)
+        try await DatabasePoolTests.setUp(pool)
+        let model = ObservedCounter()
+        let consumer = Task { @MainActor in try await model.observe(pool, until: 2) }
+        #expect(await eventually { model.values == [0] })
+        try await pool.write { db throws(DatabaseError) in try DatabasePoolTests.setCounter(db, 1) }
+        #expect(await eventually { model.values == [0, 1] })
+        try await pool.write { db throws(DatabaseError) in try DatabasePoolTests.setCounter(db, 2) }
+        try await consumer.value
+        #expect(model.values == [0, 1, 2])
+        #expect(await eventually { pool.activeObservationCount == 0 })
     }
 }
