@@ -131,6 +131,14 @@ public final class DatabasePool: Sendable {
         try await core.read(body, wrap: { $0 })
     }
 
+    /// Lets the work already submitted finish, then closes every connection and returns. Later
+    /// `read`/`write` calls throw `.misuse`, and observations end by throwing that error.
+    /// Without `close()`, the connections close in the background once the pool and every
+    /// iterator of its observations are gone.
+    public func close() async {
+        await core.close()
+    }
+
     /// Number of observations being iterated (for tests and diagnostics): an iterator counts from
     /// its creation until its task is cancelled, its sequence ends, or it is dropped.
     public var activeObservationCount: Int { core.observers.count }
@@ -184,6 +192,15 @@ final class PoolCore: Sendable {
     deinit {
         writer.stop()
         readers.stop()
+    }
+
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            writer.stop { continuation.resume() }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            readers.stop { continuation.resume() }
+        }
     }
 
     func write<R: Sendable, E: Error>(_ body: @escaping @Sendable (Database) throws(E) -> R,
@@ -326,8 +343,11 @@ final class ConnectionWorkers: @unchecked Sendable {
     private var queue: [PoolJob] = []
     private var head = 0
     private var stopping = false
+    private var running: Int
+    private var whenStopped: [@Sendable () -> Void] = []
 
     init(name: String, connections: [Database]) {
+        running = connections.count
         for (index, db) in connections.enumerated() {
             let thread = Thread { [self] in self.serve(db) }
             thread.name = connections.count == 1 ? name : "\(name).\(index)"
@@ -345,12 +365,15 @@ final class ConnectionWorkers: @unchecked Sendable {
         return true
     }
 
-    /// The threads finish the queued jobs, close their connections and exit.
-    func stop() {
+    /// The threads finish the queued jobs, close their connections and exit; then `stopped` is called.
+    func stop(_ stopped: (@Sendable () -> Void)? = nil) {
         condition.lock()
         stopping = true
+        let done = running == 0
+        if let stopped, !done { whenStopped.append(stopped) }
         condition.broadcast()
         condition.unlock()
+        if done { stopped?() }
     }
 
     private func nextJob() -> PoolJob? {
@@ -368,12 +391,18 @@ final class ConnectionWorkers: @unchecked Sendable {
     }
 
     private func serve(_ db: Database) {
-        guard let hooks = db.hooks else { return }
+        let hooks = db.hooks ?? ConnectionHooks()
         while let job = nextJob() {
             hooks.resetCancellation()
             job.execute(on: db, hooks: hooks)
         }
         db.close()
+        condition.lock()
+        running -= 1
+        var callbacks: [@Sendable () -> Void] = []
+        if running == 0 { swap(&callbacks, &whenStopped) }
+        condition.unlock()
+        for callback in callbacks { callback() }
     }
 }
 

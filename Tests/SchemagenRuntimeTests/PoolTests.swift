@@ -229,6 +229,27 @@ final class Gate: @unchecked Sendable {
         #expect(v == 0)
     }
 
+    @Test func closeFinishesQueuedWorkThenRefuses() async throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanup() }
+        let pool = try Self.makePool(dir)
+        try await Self.setUp(pool)
+        let write = Task { try await pool.write { db throws(DatabaseError) in try Self.setCounter(db, 7) } }
+        try await write.value
+        await pool.close()
+        do throws(DatabaseError) {
+            _ = try await pool.read { db throws(DatabaseError) in try Self.counter(db) }
+            Issue.record("a closed pool ran a read")
+        } catch {
+            #expect(error.kind == .misuse)
+        }
+        // Every connection is closed: the file can be reopened in rollback-journal mode (needs no other connection).
+        let db = try Database(path: dir.path("pool.db"))
+        try db.execute("PRAGMA journal_mode = DELETE")
+        #expect(try db.withStatement("PRAGMA journal_mode") { s throws(DatabaseError) in _ = try s.step(); return try s.text(0) } == "delete")
+        #expect(try Self.counter(db) == 7)
+    }
+
     @Test func inMemoryDatabaseIsRefused() throws {
         let error = #expect(throws: DatabaseError.self) { _ = try DatabasePool(path: ":memory:") }
         #expect(error?.kind == .misuse)

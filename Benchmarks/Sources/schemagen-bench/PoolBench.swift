@@ -143,11 +143,13 @@ enum PoolBench {
                             _ = try await schemagenRead(pool, kind, 0, data) // warm: open the connection's cache
                             (seconds, checksum) = try await runReads(tasks: tasks, total: total) { j in try await schemagenRead(pool, kind, j, data) }
                             ours.append(Double(total) / seconds)
+                            await pool.close()
                         } else {
                             let pool = try grdbPool(work)
                             _ = try await grdbRead(pool, kind, 0, data)
                             (seconds, checksum) = try await runReads(tasks: tasks, total: total) { j in try await grdbRead(pool, kind, j, data) }
                             theirs.append(Double(total) / seconds)
+                            try pool.close()
                         }
                         if let reference, reference != checksum { throw BenchError("pool \(kind) reads disagree: \(checksum) vs \(reference)") }
                         reference = checksum
@@ -169,6 +171,7 @@ enum PoolBench {
                 removeDatabase(work)
                 try FileManager.default.copyItem(atPath: template, toPath: work)
                 let t0: UInt64
+                let seconds: Double
                 switch contender {
                 case 0:
                     var o = SchemagenRuntime.Database.Options()
@@ -181,6 +184,8 @@ enum PoolBench {
                             try db.withStatement("UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?") { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
                         }
                     }
+                    seconds = Double(now() - t0) / 1e9
+                    db.close()
                 case 1:
                     let pool = try schemagenPool(work)
                     t0 = now()
@@ -190,6 +195,8 @@ enum PoolBench {
                             try db.withStatement("UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?") { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
                         }
                     }
+                    seconds = Double(now() - t0) / 1e9
+                    await pool.close()
                 default:
                     let pool = try grdbPool(work)
                     t0 = now()
@@ -199,8 +206,9 @@ enum PoolBench {
                             try db.cachedStatement(sql: "UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?").execute(arguments: [id])
                         }
                     }
+                    seconds = Double(now() - t0) / 1e9
+                    try pool.close()
                 }
-                let seconds = Double(now() - t0) / 1e9
                 results[names[contender], default: []].append(Double(writes) / seconds)
                 let fingerprint = try RawContender.fingerprint(path: work)
                 if let reference = writeFingerprint, reference != fingerprint { throw BenchError("writer runs disagree: \(fingerprint) vs \(reference)") }
