@@ -344,6 +344,7 @@ final class ConnectionWorkers: @unchecked Sendable {
     private var head = 0
     private var stopping = false
     private var running: Int
+    private var idleThreads = 0
     private var whenStopped: [@Sendable () -> Void] = []
 
     init(name: String, connections: [Database]) {
@@ -358,10 +359,15 @@ final class ConnectionWorkers: @unchecked Sendable {
     /// Returns false when the workers are stopping.
     func enqueue(_ job: PoolJob) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
-        guard !stopping else { return false }
+        guard !stopping else {
+            condition.unlock()
+            return false
+        }
         queue.append(job)
-        condition.signal()
+        let idle = idleThreads > 0
+        condition.unlock()
+        // Signalled outside the lock, so the woken thread does not wait for it; only when a thread sleeps.
+        if idle { condition.signal() }
         return true
     }
 
@@ -379,7 +385,11 @@ final class ConnectionWorkers: @unchecked Sendable {
     private func nextJob() -> PoolJob? {
         condition.lock()
         defer { condition.unlock() }
-        while head == queue.count && !stopping { condition.wait() }
+        while head == queue.count && !stopping {
+            idleThreads += 1
+            condition.wait()
+            idleThreads -= 1
+        }
         guard head < queue.count else { return nil }
         let job = queue[head]
         head += 1

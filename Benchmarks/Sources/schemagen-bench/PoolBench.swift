@@ -161,23 +161,25 @@ enum PoolBench {
         }
 
         let writes = 20_000
-        print("\nWriter: \(writes) write transactions, one after the other, each one `UPDATE … visit_count + 1 WHERE id = ?`. Median transactions/second.\n")
+        print("\nWriter: \(writes) write transactions, each one `UPDATE … visit_count + 1 WHERE id = ?`, submitted one after the other")
+        print("(1 task) or by 4 concurrent tasks (the pools serialise them). Median transactions/second.\n")
         var results: [String: [Double]] = [:]
         var writeFingerprint: String?
-        let names = ["sync Database.transaction", "await DatabasePool.write", "GRDB await DatabasePool.write"]
+        let names = ["sync Database.transaction, 1 thread", "await DatabasePool.write, 1 task", "GRDB await DatabasePool.write, 1 task",
+                     "await DatabasePool.write, 4 tasks", "GRDB await DatabasePool.write, 4 tasks"]
         for round in 0..<options.rounds {
-            for k in 0..<3 {
-                let contender = (k + round) % 3
+            for k in 0..<names.count {
+                let contender = (k + round) % names.count
                 removeDatabase(work)
                 try FileManager.default.copyItem(atPath: template, toPath: work)
-                let t0: UInt64
                 let seconds: Double
+                let tasks = contender >= 3 ? 4 : 1
                 switch contender {
                 case 0:
                     var o = SchemagenRuntime.Database.Options()
                     o.synchronous = .normal
                     let db = try SchemagenRuntime.Database(path: work, options: o)
-                    t0 = now()
+                    let t0 = now()
                     for j in 0..<writes {
                         let id = Int64(j % data.rows + 1)
                         try db.transaction { db throws(SchemagenRuntime.DatabaseError) in
@@ -186,27 +188,25 @@ enum PoolBench {
                     }
                     seconds = Double(now() - t0) / 1e9
                     db.close()
-                case 1:
+                case 1, 3:
                     let pool = try schemagenPool(work)
-                    t0 = now()
-                    for j in 0..<writes {
+                    (seconds, _) = try await runReads(tasks: tasks, total: writes) { j in
                         let id = Int64(j % data.rows + 1)
                         try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
                             try db.withStatement("UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?") { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
                         }
+                        return 0
                     }
-                    seconds = Double(now() - t0) / 1e9
                     await pool.close()
                 default:
                     let pool = try grdbPool(work)
-                    t0 = now()
-                    for j in 0..<writes {
+                    (seconds, _) = try await runReads(tasks: tasks, total: writes) { j in
                         let id = Int64(j % data.rows + 1)
                         try await pool.write { db in
                             try db.cachedStatement(sql: "UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?").execute(arguments: [id])
                         }
+                        return 0
                     }
-                    seconds = Double(now() - t0) / 1e9
                     try pool.close()
                 }
                 results[names[contender], default: []].append(Double(writes) / seconds)
@@ -216,7 +216,7 @@ enum PoolBench {
             }
         }
         for name in names {
-            print([pad(name, 32), pad(fmt(median(results[name] ?? []), 0), 12, left: true)].joined(separator: " "))
+            print([pad(name, 40), pad(fmt(median(results[name] ?? []), 0), 12, left: true)].joined(separator: " "))
         }
         removeDatabase(work)
         removeDatabase(template)
