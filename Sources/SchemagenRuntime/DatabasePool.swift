@@ -1,10 +1,11 @@
 // DatabasePool: async access to one WAL database through one writer and N reader connections.
 //
 // Model (docs/CONCURRENCY.md has the user-facing version):
-//  * Each connection is a `Database` owned by one dedicated thread (`ConnectionWorkers`). A pool
-//    call packages its body as a job, enqueues it and suspends on a continuation; a worker thread
-//    of the right kind runs the body on its connection and resumes the continuation. Swift's
-//    cooperative threads never block on SQLite or on a lock held across SQL.
+//  * Each connection is a `Database` used only on its own serial DispatchQueue (`ConnectionWorkers`),
+//    never on Swift's cooperative pool. A pool call packages its body as a job, hands it to an idle
+//    connection of the right kind (or queues it, FIFO) and suspends on a continuation; the
+//    connection's queue runs the body and resumes the continuation. Swift's cooperative threads
+//    never block on SQLite or on a lock held across SQL.
 //  * One writer thread: writes run one after the other, in submission order, each inside
 //    `BEGIN IMMEDIATE … COMMIT`. N reader threads over read-only connections: reads run in
 //    parallel with each other and with the write, each inside `BEGIN DEFERRED … COMMIT` whose
@@ -336,83 +337,102 @@ final class PoolJob: @unchecked Sendable {
     }
 }
 
-/// Dedicated threads, one per connection, taking jobs from one FIFO queue.
+/// The connections of one kind (the writer, or the readers), each with its own serial
+/// `DispatchQueue`: a connection is only ever used on its queue, by one job at a time. A job goes
+/// to an idle connection at once, or waits in one FIFO queue shared by the connections; a connection
+/// that finishes a job takes the next waiting one before it becomes idle.
 final class ConnectionWorkers: @unchecked Sendable {
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    private var queue: [PoolJob] = []
+    private let connections: [(db: Database, hooks: ConnectionHooks, queue: DispatchQueue)]
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var idle: [Int]
+    private var waiting: [PoolJob] = []
     private var head = 0
     private var stopping = false
-    private var running: Int
-    private var idleThreads = 0
+    private var open: Int
     private var whenStopped: [@Sendable () -> Void] = []
 
     init(name: String, connections: [Database]) {
-        running = connections.count
-        for (index, db) in connections.enumerated() {
-            let thread = Thread { [self] in self.serve(db) }
-            thread.name = connections.count == 1 ? name : "\(name).\(index)"
-            thread.start()
+        self.connections = connections.enumerated().map { index, db in
+            (db, db.hooks ?? ConnectionHooks(),
+             DispatchQueue(label: connections.count == 1 ? name : "\(name).\(index)", qos: .userInitiated))
         }
+        idle = Array(connections.indices.reversed())
+        open = connections.count
     }
 
     /// Returns false when the workers are stopping.
     func enqueue(_ job: PoolJob) -> Bool {
-        condition.lock()
+        lock.lock()
         guard !stopping else {
-            condition.unlock()
+            lock.unlock()
             return false
         }
-        queue.append(job)
-        let idle = idleThreads > 0
-        condition.unlock()
-        // Signalled outside the lock, so the woken thread does not wait for it; only when a thread sleeps.
-        if idle { condition.signal() }
+        guard let index = idle.popLast() else {
+            waiting.append(job)
+            lock.unlock()
+            return true
+        }
+        lock.unlock()
+        connections[index].queue.async { self.serve(index, job) }
         return true
     }
 
-    /// The threads finish the queued jobs, close their connections and exit; then `stopped` is called.
-    func stop(_ stopped: (@Sendable () -> Void)? = nil) {
-        condition.lock()
-        stopping = true
-        let done = running == 0
-        if let stopped, !done { whenStopped.append(stopped) }
-        condition.broadcast()
-        condition.unlock()
-        if done { stopped?() }
+    /// On connection `index`'s queue: runs `job`, then every job that waits, then goes idle
+    /// (or closes, when stopping).
+    private func serve(_ index: Int, _ first: PoolJob) {
+        let connection = connections[index]
+        var job = first
+        while true {
+            connection.hooks.resetCancellation()
+            job.execute(on: connection.db, hooks: connection.hooks)
+            lock.lock()
+            if head < waiting.count {
+                job = waiting[head]
+                head += 1
+                if head > 64 && head * 2 > waiting.count {
+                    waiting.removeFirst(head)
+                    head = 0
+                }
+                lock.unlock()
+                continue
+            }
+            if stopping {
+                lock.unlock()
+                close(index)
+            } else {
+                idle.append(index)
+                lock.unlock()
+            }
+            return
+        }
     }
 
-    private func nextJob() -> PoolJob? {
-        condition.lock()
-        defer { condition.unlock() }
-        while head == queue.count && !stopping {
-            idleThreads += 1
-            condition.wait()
-            idleThreads -= 1
-        }
-        guard head < queue.count else { return nil }
-        let job = queue[head]
-        head += 1
-        if head > 64 && head * 2 > queue.count {
-            queue.removeFirst(head)
-            head = 0
-        }
-        return job
-    }
-
-    private func serve(_ db: Database) {
-        let hooks = db.hooks ?? ConnectionHooks()
-        while let job = nextJob() {
-            hooks.resetCancellation()
-            job.execute(on: db, hooks: hooks)
-        }
-        db.close()
-        condition.lock()
-        running -= 1
+    /// On connection `index`'s queue.
+    private func close(_ index: Int) {
+        connections[index].db.close()
+        lock.lock()
+        open -= 1
         var callbacks: [@Sendable () -> Void] = []
-        if running == 0 { swap(&callbacks, &whenStopped) }
-        condition.unlock()
+        if open == 0 { swap(&callbacks, &whenStopped) }
+        lock.unlock()
         for callback in callbacks { callback() }
+    }
+
+    /// The connections finish the queued jobs, close, and then `stopped` is called.
+    func stop(_ stopped: (@Sendable () -> Void)? = nil) {
+        lock.lock()
+        let first = !stopping
+        stopping = true
+        let done = open == 0
+        if let stopped, !done { whenStopped.append(stopped) }
+        let idleNow = first ? idle : []
+        if first { idle = [] }
+        lock.unlock()
+        if done { stopped?() }
+        for index in idleNow {
+            connections[index].queue.async { self.close(index) }
+        }
     }
 }
 
