@@ -19,7 +19,7 @@
 //  * Never block on another thread that uses the same `Database` from inside a body: that
 //    thread waits for the lock you hold (a classic lock-order deadlock).
 //  * `DatabasePool` (DatabasePool.swift) builds async access on top: each of its connections is a
-//    `Database` used only by that connection's own thread, with `ConnectionHooks` attached
+//    `Database` used only on that connection's own serial queue, with `ConnectionHooks` attached
 //    (cancellation, and the tables statements read and write, for observation).
 
 import CSQLite
