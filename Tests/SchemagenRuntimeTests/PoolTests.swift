@@ -268,7 +268,6 @@ final class Gate: @unchecked Sendable {
         defer { dir.cleanup() }
         let pool = try Self.makePool(dir)
         let started = Gate()
-        let start = Date()
         let task = Task {
             try await pool.read { db throws(DatabaseError) in
                 started.open()
@@ -277,9 +276,10 @@ final class Gate: @unchecked Sendable {
         }
         #expect(await started.opened())
         try await Task.sleep(for: .milliseconds(100))
+        let cancelled = Date()
         task.cancel()
         let result = await task.result
-        let elapsed = Date().timeIntervalSince(start)
+        let elapsed = Date().timeIntervalSince(cancelled)
         switch result {
         case .success(let n): Issue.record("the read finished: \(n)")
         case .failure(let error):
@@ -287,7 +287,8 @@ final class Gate: @unchecked Sendable {
             #expect(error.isInterrupted)
             #expect(error.resultCode == .SQLITE_INTERRUPT)
         }
-        #expect(elapsed < 5, "cancellation took \(elapsed)s")
+        // Counting to 10^9 takes minutes; the bound leaves room for a loaded machine.
+        #expect(elapsed < 10, "cancellation took \(elapsed)s")
         // The connection is fine afterwards.
         #expect(try await pool.read { db throws(DatabaseError) in
             try db.withStatement("SELECT 41 + 1") { s throws(DatabaseError) in _ = try s.step(); return try s.int64(0) }
