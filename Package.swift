@@ -68,7 +68,7 @@ let package = Package(
         // every build proves the generated code compiles.
         .target(name: "VictorSchema", dependencies: ["SchemagenRuntime"], path: "Generated/Swift", swiftSettings: strict),
         .testTarget(name: "VictorSchemaTests", dependencies: ["VictorSchema", "SchemagenRuntime", "SchemagenTestSupport"], exclude: ["Keywords.victor"], swiftSettings: strict),
-        .testTarget(name: "SchemaSyntaxTests", dependencies: ["SchemaSyntax", "SchemaModel", "SchemagenDriver"], exclude: ["Corpus"], swiftSettings: strict),
+        .testTarget(name: "SchemaSyntaxTests", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemagenDriver"], exclude: ["Corpus"], swiftSettings: strict),
         .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "SchemaSQL", "SchemaDatabase"],
                     exclude: ["Snippets"], swiftSettings: strict),
         // Runs the built `schemagen` binary for the test targets that check the CLI.

@@ -32,13 +32,13 @@ public struct Linter: Sendable {
                 if case .word(let w, _) = entry.value, ["error", "warning", "off"].contains(w) {
                     config.severities[key] = w == "off" ? .some(nil) : Severity(rawValue: w)
                 } else {
-                    config.diagnostics.append(Diagnostic(.error, "the severity of '\(key)' must be error, warning or off", file: schema.file, range: entry.value.range))
+                    config.diagnostics.append(Diagnostic(.error, "the severity of '\(key)' must be error, warning or off", file: schema.file, range: entry.value.range, id: .invalidSetting))
                 }
             } else if key == "uncountable_words" {
                 if let words = Resolver.stringList(entry.value) {
                     config.options.uncountableWords = words
                 } else {
-                    config.diagnostics.append(Diagnostic(.error, "'uncountable_words' must be a list of words, such as [\"telemetry\"]", file: schema.file, range: entry.value.range))
+                    config.diagnostics.append(Diagnostic(.error, "'uncountable_words' must be a list of words, such as [\"telemetry\"]", file: schema.file, range: entry.value.range, id: .invalidSetting))
                 }
             } else {
                 var fixIts: [FixIt] = []
@@ -49,7 +49,7 @@ public struct Linter: Sendable {
                 } else {
                     message += "; `schemagen rules` lists the rules"
                 }
-                config.diagnostics.append(Diagnostic(.error, message, file: schema.file, range: entry.keyRange, fixIts: fixIts))
+                config.diagnostics.append(Diagnostic(.error, message, file: schema.file, range: entry.keyRange, fixIts: fixIts, id: .unknownLintRule))
             }
         }
         return config
@@ -71,7 +71,7 @@ public struct Linter: Sendable {
                 message += "; did you mean '\(m)'?"
                 fixIts.append(FixIt(message: "replace with '\(m)'", range: s.suppression.range, replacement: "@allow(\(m), reason: \"\(s.suppression.reason)\")"))
             }
-            out.append(Diagnostic(.error, message, file: schema.file, range: s.suppression.range, fixIts: fixIts))
+            out.append(Diagnostic(.error, message, file: schema.file, range: s.suppression.range, fixIts: fixIts, id: .unknownLintRule))
         }
         var used = Set<Int>()
         var enabled = Set<String>()

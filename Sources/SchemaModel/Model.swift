@@ -318,6 +318,14 @@ public struct Schema: Sendable, Hashable {
     /// Every table in source order.
     public var tables: [Table]
     public var file: String
+    /// The ranges of declarations the resolver already reported as meaningless (a column whose
+    /// type is unknown): later stages report nothing inside them, so one mistake is one error.
+    public var failedDeclarations: [SourceRange] = []
+
+    /// Whether a range lies inside a declaration that already failed.
+    public func isInsideFailedDeclaration(_ r: SourceRange) -> Bool {
+        failedDeclarations.contains { $0.start <= r.start && r.end <= $0.end }
+    }
 
     /// Linear; for lookups in a loop use `tablesByName`.
     public func table(named name: String) -> Table? { tables.first { $0.name == name } }

@@ -7,19 +7,22 @@ import SchemaSyntax
 public struct Resolver {
     public private(set) var diagnostics: [Diagnostic] = []
     private let file: SourceFile
+    /// Declarations reported as meaningless (see `Schema.failedDeclarations`).
+    private var failed: [SourceRange] = []
 
-    public init(file: SourceFile) { self.file = file }
+    package init(file: SourceFile) { self.file = file }
 
-    /// Parses and resolves a file. The schema is nil only when the file has no usable content.
-    public static func load(_ file: SourceFile) -> (Schema, [Diagnostic]) {
+    /// Parses and resolves a file, without the integrity rules. `package`: a schema that skipped
+    /// them never leaves the library; callers outside it use `SchemaPipeline` (SchemagenDriver).
+    package static func load(_ file: SourceFile) -> (Schema, [Diagnostic]) {
         let (tree, parseDiagnostics) = Parser.parse(file)
         var resolver = Resolver(file: file)
         let schema = resolver.resolve(tree)
         return (schema, parseDiagnostics + resolver.diagnostics)
     }
 
-    private mutating func error(_ message: String, _ range: SourceRange, fixIts: [FixIt] = [], notes: [Diagnostic.Note] = []) {
-        diagnostics.append(Diagnostic(.error, message, file: file.path, range: range, fixIts: fixIts, notes: notes))
+    private mutating func error(_ id: MessageID, _ message: String, _ range: SourceRange, fixIts: [FixIt] = [], notes: [Diagnostic.Note] = []) {
+        diagnostics.append(Diagnostic(.error, message, file: file.path, range: range, fixIts: fixIts, notes: notes, id: id))
     }
 
     public mutating func resolve(_ tree: FileSyntax) -> Schema {
@@ -30,25 +33,25 @@ public struct Resolver {
             switch item {
             case .schema(let h):
                 if let first = header {
-                    error("duplicate 'schema' header", h.range, notes: [.init(message: "first declared here", range: first.range)])
+                    error(.duplicateHeader, "duplicate 'schema' header", h.range, notes: [.init(message: "first declared here", range: first.range)])
                 } else {
                     header = h
                     schema.name = h.name.text
                     if let v = h.version {
-                        if v < 1 { error("the schema version must be a positive integer", h.versionRange) }
+                        if v < 1 { error(.invalidVersion, "the schema version must be a positive integer", h.versionRange) }
                         schema.version = v
                     }
                 }
             case .naming(let block):
                 if let first = namingSeen {
-                    error("duplicate 'naming' block", block.keyword.range, notes: [.init(message: "first declared here", range: first)])
+                    error(.duplicateBlock, "duplicate 'naming' block", block.keyword.range, notes: [.init(message: "first declared here", range: first)])
                 }
                 namingSeen = block.range
                 schema.naming = resolveNaming(block)
             case .lint(let block):
                 for e in block.entries {
                     if let previous = schema.lint.entries[e.key.text] {
-                        error("'\(e.key.text)' is set twice", e.key.range, notes: [.init(message: "first set here", range: previous.keyRange)])
+                        error(.duplicateSetting, "'\(e.key.text)' is set twice", e.key.range, notes: [.init(message: "first set here", range: previous.keyRange)])
                         continue
                     }
                     schema.lint.entries[e.key.text] = .init(value: e.value, keyRange: e.key.range)
@@ -57,7 +60,7 @@ public struct Resolver {
             case .domain(let d):
                 var domain = Domain(name: d.name.text, description: d.description, doc: d.leadingComments.docText,
                                     tableNames: [], range: d.range, nameRange: d.name.range)
-                for a in d.attributes { error("attribute '@\(a.name.text)' is not allowed on a domain", a.range) }
+                for a in d.attributes { error(.invalidAttribute, "attribute '@\(a.name.text)' is not allowed on a domain", a.range) }
                 for t in d.tables {
                     schema.tables.append(resolveTable(t, domain: d.name.text))
                     domain.tableNames.append(t.name.text)
@@ -69,11 +72,12 @@ public struct Resolver {
         }
         if header == nil {
             let r = SourceRange(start: 0, end: 0)
-            error(tree.items.isEmpty && file.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D })
+            error(.missingHeader, tree.items.isEmpty && file.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D })
                   ? "empty schema file: expected 'schema NAME version N' and at least one table"
                   : "missing schema header: the file must declare 'schema NAME version N'", r,
                   fixIts: [FixIt(message: "insert a header", range: r, replacement: "schema \(Self.defaultName(file.path)) version 1\n\n")])
         }
+        schema.failedDeclarations = failed
         return schema
     }
 
@@ -94,21 +98,21 @@ public struct Resolver {
         var seen: [String: SourceRange] = [:]
         for e in block.entries {
             if let first = seen[e.key.text] {
-                error("'\(e.key.text)' is set twice", e.key.range, notes: [.init(message: "first set here", range: first)])
+                error(.duplicateSetting, "'\(e.key.text)' is set twice", e.key.range, notes: [.init(message: "first set here", range: first)])
                 continue
             }
             seen[e.key.text] = e.key.range
             switch e.key.text {
             case "case":
                 if case .word(let w, _) = e.value, w == "snake_case" { rules.nameCase = .snakeCase }
-                else { error("'case' must be snake_case", e.value.range) }
+                else { error(.invalidSetting, "'case' must be snake_case", e.value.range) }
             case "singular_tables":
                 if let b = bool(e.value) { rules.singularTables = b }
             case "require_domain":
                 if let b = bool(e.value) { rules.requireDomain = b }
             case "max_words":
                 if case .integer(let n, _) = e.value, n >= 1 { rules.maxWords = n }
-                else { error("'max_words' must be a positive integer", e.value.range) }
+                else { error(.invalidSetting, "'max_words' must be a positive integer", e.value.range) }
             case "forbidden_suffixes":
                 if let words = stringList(e.value) { rules.forbiddenSuffixes = words }
             default:
@@ -118,7 +122,7 @@ public struct Resolver {
                     message = "unknown naming rule '\(e.key.text)'; did you mean '\(m)'?"
                     fixIts.append(FixIt(message: "replace with '\(m)'", range: e.key.range, replacement: m))
                 }
-                error(message, e.key.range, fixIts: fixIts)
+                error(.unknownSetting, message, e.key.range, fixIts: fixIts)
             }
         }
         return rules
@@ -126,7 +130,7 @@ public struct Resolver {
 
     private mutating func bool(_ v: ConfigValue) -> Bool? {
         if case .word(let w, _) = v, w == "true" || w == "false" { return w == "true" }
-        error("expected true or false", v.range)
+        error(.invalidSetting, "expected true or false", v.range)
         return nil
     }
 
@@ -145,7 +149,7 @@ public struct Resolver {
 
     private mutating func stringList(_ v: ConfigValue) -> [String]? {
         if let l = Self.stringList(v) { return l }
-        error("expected a list of words, such as [\"stats\", \"history\"]", v.range)
+        error(.invalidSetting, "expected a list of words, such as [\"stats\", \"history\"]", v.range)
         return nil
     }
 
@@ -160,15 +164,15 @@ public struct Resolver {
             switch a.name.text {
             case "swift":
                 guard a.arguments.count == 1, a.arguments[0].label == nil, Self.isSwiftIdentifier(a.arguments[0].value) else {
-                    error("@swift takes one Swift identifier: @swift(\"Name\")", a.range); continue
+                    error(.invalidAttribute, "@swift takes one Swift identifier: @swift(\"Name\")", a.range); continue
                 }
                 swiftName = a.arguments[0].value
             case "allow":
                 let rule = a.arguments.first { $0.label == nil }
                 let reason = a.arguments.first { $0.label == "reason" }
-                guard let rule else { error("@allow needs a rule id: @allow(rule-id, reason: \"why\")", a.range); continue }
+                guard let rule else { error(.invalidAttribute, "@allow needs a rule id: @allow(rule-id, reason: \"why\")", a.range); continue }
                 guard let reason, !reason.value.trimmingWhitespace().isEmpty else {
-                    error("@allow(\(rule.value)) needs a reason: @allow(\(rule.value), reason: \"why this is fine\")", a.range)
+                    error(.invalidAttribute, "@allow(\(rule.value)) needs a reason: @allow(\(rule.value), reason: \"why this is fine\")", a.range)
                     continue
                 }
                 suppressions.append(Suppression(rule: rule.value, reason: reason.value, range: a.range))
@@ -179,7 +183,7 @@ public struct Resolver {
                     message = "unknown attribute '@\(a.name.text)'; did you mean '@\(m)'?"
                     fixIts.append(FixIt(message: "replace with '\(m)'", range: a.name.range, replacement: m))
                 }
-                error(message, a.name.range, fixIts: fixIts)
+                error(.unknownAttribute, message, a.name.range, fixIts: fixIts)
             }
         }
         return (swiftName, suppressions)
@@ -215,7 +219,7 @@ public struct Resolver {
                 switch c {
                 case .primaryKey(let cols, let r):
                     if let first = table.primaryKeyConstraint {
-                        error("table '\(t.name.text)' declares its primary key twice", r, notes: [.init(message: "first declared here", range: first.range)])
+                        error(.conflictingPrimaryKey, "table '\(t.name.text)' declares its primary key twice", r, notes: [.init(message: "first declared here", range: first.range)])
                     } else {
                         table.primaryKeyConstraint = UniqueConstraint(columns: cols.map(\.text), range: r)
                     }
@@ -241,11 +245,11 @@ public struct Resolver {
         var fk = ForeignKey(columns: columns, referencedTable: ref.table.text, referencedColumns: ref.columns.map(\.text),
                             onDelete: nil, onUpdate: nil, isColumnLevel: columnLevel, range: range, tableRange: ref.table.range)
         if !fk.referencedColumns.isEmpty && fk.referencedColumns.count != columns.count {
-            error("the foreign key has \(columns.count) column\(columns.count == 1 ? "" : "s") but references \(fk.referencedColumns.count)", ref.range)
+            error(.invalidForeignKey, "the foreign key has \(columns.count) column\(columns.count == 1 ? "" : "s") but references \(fk.referencedColumns.count)", ref.range)
         }
         var seen = Set<ForeignKeyActionSyntax.Event>()
         for a in ref.actions {
-            if !seen.insert(a.event).inserted { error("'on \(a.event.rawValue)' is given twice", a.range) }
+            if !seen.insert(a.event).inserted { error(.invalidForeignKey, "'on \(a.event.rawValue)' is given twice", a.range) }
             let action = ForeignKeyAction(syntax: a.action)
             if a.event == .delete { fk.onDelete = action } else { fk.onUpdate = action }
         }
@@ -263,12 +267,13 @@ public struct Resolver {
             convertedFrom = t
         }
         var type = LogicalType.text
+        var typeIsKnown = true
         if let t = LogicalType(name: c.type.name.text, argument: c.type.argument?.text) {
             type = t
             if let arg = c.type.argument, c.type.name.text != "json" {
-                error("only json takes a type argument; '\(c.type.name.text)<\(arg.text)>' is not a type", arg.range)
+                error(.invalidTypeArgument, "only json takes a type argument; '\(c.type.name.text)<\(arg.text)>' is not a type", arg.range)
             } else if let arg = c.type.argument, !Self.isSwiftIdentifier(arg.text) {
-                error("'\(arg.text)' is not a Swift type name", arg.range)
+                error(.invalidTypeArgument, "'\(arg.text)' is not a Swift type name", arg.range)
             }
         } else {
             var fixIts: [FixIt] = []
@@ -282,7 +287,11 @@ public struct Resolver {
                 message = "unknown type '\(c.type.name.text)'; did you mean '\(m)'?"
                 fixIts.append(FixIt(message: "replace with '\(m)'", range: c.type.name.range, replacement: m))
             }
-            error(message, c.type.name.range, fixIts: fixIts)
+            error(.unknownType, message, c.type.name.range, fixIts: fixIts)
+            // Nothing that depends on the type (its default, autoincrement, references' types)
+            // is checked: the misspelt type is the one error of this column.
+            typeIsKnown = false
+            failed.append(c.range)
         }
         var column = Column(name: c.name.text, type: type, isNullable: c.type.isOptional, isPrimaryKey: false,
                             primaryKeyDescending: nil, isAutoincrement: false, isUnique: false, defaultValue: nil,
@@ -293,27 +302,27 @@ public struct Resolver {
         for m in c.modifiers {
             switch m {
             case .primaryKey(let desc, let auto, let r):
-                if column.isPrimaryKey { error("'primary key' is given twice", r) }
+                if column.isPrimaryKey { error(.duplicateModifier, "'primary key' is given twice", r) }
                 column.isPrimaryKey = true
                 column.primaryKeyDescending = desc
                 column.isAutoincrement = auto
-                if auto && type != .integer { error("autoincrement needs an integer primary key", r) }
-                if c.type.isOptional { error("a primary key column cannot be optional; remove '?'", c.type.range,
+                if auto && typeIsKnown && type != .integer { error(.invalidAutoincrement, "autoincrement needs an integer primary key", r) }
+                if c.type.isOptional { error(.optionalPrimaryKey, "a primary key column cannot be optional; remove '?'", c.type.range,
                                              fixIts: [FixIt(message: "remove '?'", range: SourceRange(start: c.type.range.end - 1, end: c.type.range.end), replacement: "")]) }
             case .unique(let r):
-                if column.isUnique { error("'unique' is given twice", r) }
+                if column.isUnique { error(.duplicateModifier, "'unique' is given twice", r) }
                 column.isUnique = true
             case .notNull(let r):
                 if c.type.isOptional {
-                    error("column '\(c.name.text)' is optional ('?') but also 'not null'", r,
+                    error(.optionalNotNull, "column '\(c.name.text)' is optional ('?') but also 'not null'", r,
                           fixIts: [FixIt(message: "remove '?'", range: SourceRange(start: c.type.range.end - 1, end: c.type.range.end), replacement: "")])
                 }
             case .defaultValue(let d, let r):
-                if column.defaultValue != nil { error("column '\(c.name.text)' has two defaults", r) }
-                column.defaultValue = resolveDefault(d, type: type, nullable: c.type.isOptional, column: c.name.text)
+                if column.defaultValue != nil { error(.duplicateModifier, "column '\(c.name.text)' has two defaults", r) }
+                if typeIsKnown { column.defaultValue = resolveDefault(d, type: type, nullable: c.type.isOptional, column: c.name.text) }
                 if case .expression(let sql) = d { column.defaultRange = exactRange(sql) } else { column.defaultRange = d.range }
             case .references(let ref):
-                if fk != nil { error("column '\(c.name.text)' has two 'references'", ref.range) }
+                if fk != nil { error(.duplicateModifier, "column '\(c.name.text)' has two 'references'", ref.range) }
                 fk = foreignKey(columns: [c.name.text], ref, range: ref.range, columnLevel: true)
             case .check(let sql, _):
                 column.checks.append(sql.text)
@@ -321,7 +330,7 @@ public struct Resolver {
             case .collate(let n, _):
                 let known = ["binary", "nocase", "rtrim"]
                 if !known.contains(n.text.lowercased()) {
-                    error("unknown collation '\(n.text)'; SQLite has binary, nocase and rtrim", n.range)
+                    error(.unknownCollation, "unknown collation '\(n.text)'; SQLite has binary, nocase and rtrim", n.range)
                 }
                 column.collation = n.text.uppercased()
             }
@@ -336,18 +345,18 @@ public struct Resolver {
             switch type {
             case .integer, .bool:
                 guard !isFloat, let v = Int64(text) else {
-                    error(isFloat ? mismatch(text) : "default \(text) is out of range for a 64-bit integer", r); return nil
+                    error(.defaultMismatch, isFloat ? mismatch(text) : "default \(text) is out of range for a 64-bit integer", r); return nil
                 }
                 if type == .bool {
-                    guard v == 0 || v == 1 else { error(mismatch(text) + "; use true or false", r); return nil }
+                    guard v == 0 || v == 1 else { error(.defaultMismatch, mismatch(text) + "; use true or false", r); return nil }
                     return .bool(v == 1)
                 }
                 return .integer(v)
             case .real, .epoch:
-                guard let v = Double(text), v.isFinite else { error("default \(text) is not a finite number", r); return nil }
+                guard let v = Double(text), v.isFinite else { error(.defaultMismatch, "default \(text) is not a finite number", r); return nil }
                 return .real(v, text: text)
             default:
-                error(mismatch(text), r); return nil
+                error(.defaultMismatch, mismatch(text), r); return nil
             }
         case .string(let s, let r):
             switch type {
@@ -355,24 +364,24 @@ public struct Resolver {
             case .json:
                 return .string(s)
             default:
-                error(mismatch("'\(s)'"), r); return nil
+                error(.defaultMismatch, mismatch("'\(s)'"), r); return nil
             }
         case .word(let w, let r):
             switch w {
             case "true", "false":
-                guard type == .bool else { error(mismatch(w), r); return nil }
+                guard type == .bool else { error(.defaultMismatch, mismatch(w), r); return nil }
                 return .bool(w == "true")
             case "null":
                 guard nullable else {
-                    error("default null on non-optional column '\(column)'; make its type optional ('?') or choose another default", r)
+                    error(.defaultMismatch, "default null on non-optional column '\(column)'; make its type optional ('?') or choose another default", r)
                     return nil
                 }
                 return .null
             case "current_timestamp", "current_date", "current_time":
-                guard type == .text || type == .timestamp else { error(mismatch(w), r); return nil }
+                guard type == .text || type == .timestamp else { error(.defaultMismatch, mismatch(w), r); return nil }
                 return .expression(w.uppercased())
             default:
-                error("unknown default '\(w)'; write a literal (number, 'string', true, false, null) or an SQL expression in parentheses", r)
+                error(.unknownDefault, "unknown default '\(w)'; write a literal (number, 'string', true, false, null) or an SQL expression in parentheses", r)
                 return nil
             }
         case .expression(let sql):
@@ -387,18 +396,18 @@ public struct Resolver {
             message += "; did you mean '\(m)'?"
             fixIts.append(FixIt(message: "replace with '\(m)'", range: range, replacement: m))
         }
-        error(message, range, fixIts: fixIts)
+        error(.unknownColumn, message, range, fixIts: fixIts)
     }
 
     private mutating func checkTable(_ table: inout Table, _ syntax: TableSyntax) {
         let names = Set(table.columns.map(\.name))
         let pkColumns = table.columns.filter(\.isPrimaryKey)
         if pkColumns.count > 1 {
-            error("table '\(table.name)' marks \(pkColumns.count) columns 'primary key'; declare a composite key as 'primary key (\(pkColumns.map(\.name).joined(separator: ", ")))'",
+            error(.conflictingPrimaryKey, "table '\(table.name)' marks \(pkColumns.count) columns 'primary key'; declare a composite key as 'primary key (\(pkColumns.map(\.name).joined(separator: ", ")))'",
                   pkColumns[1].range)
         }
         if let pk = table.primaryKeyConstraint, !pkColumns.isEmpty {
-            error("table '\(table.name)' declares a primary key on column '\(pkColumns[0].name)' and a 'primary key (…)' constraint", pk.range)
+            error(.conflictingPrimaryKey, "table '\(table.name)' declares a primary key on column '\(pkColumns[0].name)' and a 'primary key (…)' constraint", pk.range)
         }
         // Constraint and index columns must exist.
         for m in syntax.members {
@@ -409,7 +418,7 @@ public struct Resolver {
                 }
                 var seen = Set<String>()
                 for c in i.columns where !seen.insert(c.name.text).inserted {
-                    error("index '\(i.name.text)' names column '\(c.name.text)' twice", c.name.range)
+                    error(.duplicateIndexColumn, "index '\(i.name.text)' names column '\(c.name.text)' twice", c.name.range)
                 }
             case .constraint(.primaryKey(let cols, _)), .constraint(.unique(let cols, _)):
                 for c in cols where !names.contains(c.text) {
@@ -427,7 +436,7 @@ public struct Resolver {
             // Columns of a table-level key that are optional are a likely mistake in SQLite (NULLs allowed).
             for name in pk.columns {
                 if let c = table.column(named: name), c.isNullable {
-                    error("primary key column '\(name)' is optional; remove '?'", c.typeRange)
+                    error(.optionalPrimaryKey, "primary key column '\(name)' is optional; remove '?'", c.typeRange)
                 }
             }
         }
@@ -458,7 +467,7 @@ public struct Resolver {
             if table.column(named: name) == nil {
                 resolver.unknownColumn(name, in: table, range: range, context: "the mapping from '\(l.table.text)'")
             } else if let first = written[name] {
-                resolver.error("column '\(name)' of '\(table.name)' is written twice by the mapping from '\(l.table.text)'", range,
+                resolver.error(.duplicateMappingTarget, "column '\(name)' of '\(table.name)' is written twice by the mapping from '\(l.table.text)'", range,
                                notes: [.init(message: "first written here", range: first)])
             } else {
                 written[name] = range
@@ -471,14 +480,14 @@ public struct Resolver {
                 source.assignments.append(.init(target: target.text, expression: sql.text, range: r, targetRange: target.range, expressionRange: exactRange(sql)))
             case .unpivot(let key, let value, let entries, let r):
                 if let first = source.unpivot {
-                    error("only one 'unpivot' per mapping", r, notes: [.init(message: "first here", range: first.range)])
+                    error(.duplicateMappingTarget, "only one 'unpivot' per mapping", r, notes: [.init(message: "first here", range: first.range)])
                     continue
                 }
                 claim(key.text, key.range, &self)
                 claim(value.text, value.range, &self)
                 var keys = Set<String>()
                 for e in entries where !keys.insert(e.label ?? e.column.text).inserted {
-                    error("unpivot key '\(e.label ?? e.column.text)' is used twice", e.range)
+                    error(.duplicateMappingTarget, "unpivot key '\(e.label ?? e.column.text)' is used twice", e.range)
                 }
                 source.unpivot = .init(keyColumn: key.text, valueColumn: value.text,
                                        entries: entries.map { .init(column: $0.column.text, key: $0.label ?? $0.column.text, range: $0.range) },
@@ -486,7 +495,7 @@ public struct Resolver {
             case .pack(let target, let cols, let r):
                 claim(target.text, target.range, &self)
                 if let c = table.column(named: target.text), c.type.sqliteType != "TEXT" {
-                    error("'pack' writes a JSON object; column '\(target.text)' has type \(c.type.name)", target.range)
+                    error(.invalidPackTarget, "'pack' writes a JSON object; column '\(target.text)' has type \(c.type.name)", target.range)
                 }
                 source.packs.append(.init(target: target.text, columns: cols.map(\.text), range: r))
             case .archive(let cols, let r):

@@ -6,14 +6,36 @@ public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Compara
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
-/// A suggested edit: replace `range` of the file with `replacement`.
+/// A suggested change: one or more edits of the file, applied together (a table rename carries
+/// the edits of every reference to the table). Edits of one fix-it never overlap.
 public struct FixIt: Sendable, Hashable {
-    public var message: String
-    public var range: SourceRange
-    public var replacement: String
-    public init(message: String, range: SourceRange, replacement: String) {
-        self.message = message; self.range = range; self.replacement = replacement
+    /// Replace `range` of the file with `replacement`.
+    public struct Edit: Sendable, Hashable {
+        public var range: SourceRange
+        public var replacement: String
+        public init(range: SourceRange, replacement: String) { self.range = range; self.replacement = replacement }
     }
+
+    public var message: String
+    /// The edits, the primary one (the one at the diagnostic, shown under the caret) first.
+    public var edits: [Edit]
+    /// Whether `schemagen lint --fix` may apply it unattended: false when the edit would leave
+    /// the file inconsistent or is a guess (a column rename that keys and mappings still name,
+    /// a rename onto a taken name).
+    public var isSafe: Bool
+
+    public init(message: String, edits: [Edit], isSafe: Bool = true) {
+        self.message = message; self.edits = edits; self.isSafe = isSafe
+    }
+
+    public init(message: String, range: SourceRange, replacement: String, isSafe: Bool = true) {
+        self.init(message: message, edits: [Edit(range: range, replacement: replacement)], isSafe: isSafe)
+    }
+
+    /// The primary edit's range (`.empty` for a fix-it without edits).
+    public var range: SourceRange { edits.first?.range ?? .empty }
+    /// The primary edit's replacement text.
+    public var replacement: String { edits.first?.replacement ?? "" }
 }
 
 /// A problem found in a schema file: a value produced by every stage of the library. Formatting
@@ -26,6 +48,8 @@ public struct Diagnostic: Sendable, Hashable {
     public var range: SourceRange
     /// The lint rule that produced it, or nil for syntax and semantic errors.
     public var rule: String?
+    /// The catalog id of a parser, resolver or input diagnostic (`MessageCatalog`), nil for lint findings.
+    public var messageID: MessageID?
     public var fixIts: [FixIt]
     /// Further located remarks ("previous definition is here").
     public var notes: [Note]
@@ -37,7 +61,7 @@ public struct Diagnostic: Sendable, Hashable {
     }
 
     public init(_ severity: Severity, _ message: String, file: String, range: SourceRange,
-                rule: String? = nil, fixIts: [FixIt] = [], notes: [Note] = []) {
+                rule: String? = nil, fixIts: [FixIt] = [], notes: [Note] = [], id: MessageID? = nil) {
         self.severity = severity
         self.message = message
         self.file = file
@@ -45,7 +69,12 @@ public struct Diagnostic: Sendable, Hashable {
         self.rule = rule
         self.fixIts = fixIts
         self.notes = notes
+        self.messageID = id
     }
+
+    /// The stable id of this kind of problem: the lint rule's id, else the catalog id
+    /// (`syntax/unterminated-string`). What SARIF reports as `ruleId`.
+    public var id: String { rule ?? messageID?.rawValue ?? "schema-error" }
 }
 
 extension Array where Element == Diagnostic {

@@ -13,8 +13,27 @@ public struct Lexer {
 
     private func peek(_ k: Int = 0) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
 
-    private mutating func error(_ message: String, _ range: SourceRange, fixIts: [FixIt] = []) {
-        diagnostics.append(Diagnostic(.error, message, file: file.path, range: range, fixIts: fixIts))
+    private mutating func error(_ id: MessageID, _ message: String, _ range: SourceRange, fixIts: [FixIt] = []) {
+        diagnostics.append(Diagnostic(.error, message, file: file.path, range: range, fixIts: fixIts, id: id))
+    }
+
+    /// The spelling of a name in a schema file: as is when it is a plain identifier
+    /// (`[A-Za-z_][A-Za-z0-9_]*`), else in backticks. What fix-its write when they rename.
+    public static func spelling(of name: String) -> String {
+        let u = Array(name.utf8)
+        if let f = u.first, isIdentStart(f), u.allSatisfy(isIdentChar) { return name }
+        return "`" + name + "`"
+    }
+
+    /// Whether a byte sequence starting at `i` is a character no name may hold: a C0 control
+    /// (NUL, tab, CR …), DEL, U+0085 (NEL), U+2028 or U+2029 (line and paragraph separators).
+    /// Returns its length in bytes, or 0.
+    static func unsafeNameCharacter(_ b: [UInt8], at i: Int) -> Int {
+        let c = b[i]
+        if c < 0x20 || c == 0x7F { return 1 }
+        if c == 0xC2, i + 1 < b.count, b[i + 1] == 0x85 { return 2 }
+        if c == 0xE2, i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return 3 }
+        return 0
     }
 
     public static func isIdentStart(_ c: UInt8) -> Bool {
@@ -60,7 +79,7 @@ public struct Lexer {
                     else { if b[i] == 0x0A { newline = true }; i += 1 }
                 }
                 if depth > 0 {
-                    error("unterminated block comment", SourceRange(start: start, end: start + 2),
+                    error(.unterminatedComment, "unterminated block comment", SourceRange(start: start, end: start + 2),
                           fixIts: [FixIt(message: "insert '*/'", range: SourceRange(start: b.count, end: b.count), replacement: "*/")])
                     comments.append(Comment(kind: .block, text: String(decoding: b[(start + 2)..<b.count], as: UTF8.self), range: SourceRange(start: start, end: b.count)))
                 } else {
@@ -85,15 +104,33 @@ public struct Lexer {
         if c == UInt8(ascii: "`") {
             // `quoted identifier`: any name, for keywords or unusual spellings.
             i += 1
-            while i < b.count && b[i] != UInt8(ascii: "`") && b[i] != 0x0A { i += 1 }
+            var unsafe: (offset: Int, length: Int)?
+            while i < b.count && b[i] != UInt8(ascii: "`") && b[i] != 0x0A {
+                let n = Lexer.unsafeNameCharacter(b, at: i)
+                if n > 0 {
+                    if unsafe == nil { unsafe = (i, n) }
+                    i += n
+                } else {
+                    i += 1
+                }
+            }
             if i < b.count && b[i] == UInt8(ascii: "`") {
                 i += 1
                 var t = make(.identifier)
                 t.text = String(t.text.dropFirst().dropLast())
-                if t.text.isEmpty { error("empty quoted identifier", t.range) }
+                if t.text.isEmpty {
+                    // A run of backticks is one problem, not one per pair.
+                    while i < b.count && b[i] == UInt8(ascii: "`") { i += 1 }
+                    t.range = SourceRange(start: start, end: i)
+                    error(.emptyQuotedName, "empty quoted identifier", t.range)
+                } else if let u = unsafe {
+                    let scalar = String(decoding: b[u.offset..<(u.offset + u.length)], as: UTF8.self).unicodeScalars.first.map { String($0.value, radix: 16, uppercase: true) } ?? "?"
+                    error(.controlCharacterInName, "a quoted name cannot contain control character U+\(String(repeating: "0", count: max(0, 4 - scalar.count)) + scalar)",
+                          SourceRange(start: u.offset, end: u.offset + u.length))
+                }
                 return t
             }
-            error("unterminated quoted identifier", SourceRange(start: start, end: start + 1),
+            error(.unterminatedQuotedName, "unterminated quoted identifier", SourceRange(start: start, end: start + 1),
                   fixIts: [FixIt(message: "insert '`'", range: SourceRange(start: i, end: i), replacement: "`")])
             var t = make(.identifier)
             t.text = String(t.text.dropFirst())
@@ -120,7 +157,7 @@ public struct Lexer {
             if i < b.count && Lexer.isIdentStart(b[i]) {
                 while i < b.count && Lexer.isIdentChar(b[i]) { i += 1 }
                 let t = make(.integer)
-                error("invalid number '\(t.text)'", t.range)
+                error(.invalidNumber, "invalid number '\(t.text)'", t.range)
                 return t
             }
             return make(isFloat ? .float : .integer)
@@ -136,7 +173,7 @@ public struct Lexer {
                 if b[i] == 0x0A { break }
                 i += 1
             }
-            error("unterminated string literal", SourceRange(start: start, end: start + 1),
+            error(.unterminatedString, "unterminated string literal", SourceRange(start: start, end: start + 1),
                   fixIts: [FixIt(message: "insert \"'\"", range: SourceRange(start: i, end: i), replacement: "'")])
             var t = make(.sqlString)
             t.text += "'"
@@ -151,7 +188,7 @@ public struct Lexer {
                 i += 1
             }
             i = min(i, b.count)
-            error("unterminated string literal", SourceRange(start: start, end: start + 1),
+            error(.unterminatedString, "unterminated string literal", SourceRange(start: start, end: start + 1),
                   fixIts: [FixIt(message: "insert '\"'", range: SourceRange(start: i, end: i), replacement: "\"")])
             var t = make(.string)
             t.text += "\""
@@ -168,17 +205,22 @@ public struct Lexer {
         }
         if c < 0x80 {
             i += 1
-            let t = make(.symbol)
             if c < 0x20 || c == 0x7F || c == UInt8(ascii: "#") || c == UInt8(ascii: "$") || c == UInt8(ascii: "\\") {
-                error("unexpected character '\(c < 0x20 || c == 0x7F ? "\\u{\(String(c, radix: 16))}" : t.text)'", t.range)
+                // A run of stray characters is one problem.
+                while i < b.count, b[i] < 0x20 && b[i] != 0x0A && b[i] != 0x09 && b[i] != 0x0D || b[i] == 0x7F
+                        || b[i] == UInt8(ascii: "#") || b[i] == UInt8(ascii: "$") || b[i] == UInt8(ascii: "\\") { i += 1 }
+                let t = make(.symbol)
+                error(.unexpectedCharacter, "unexpected character '\(c < 0x20 || c == 0x7F ? "\\u{\(String(c, radix: 16))}" : String(UnicodeScalar(c)))'", t.range)
+                return t
             }
-            return t
+            return make(.symbol)
         }
-        // A non-ASCII character outside a string or comment.
+        // A non-ASCII character outside a string or comment (a run of them is one problem).
         i += 1
-        while i < b.count && b[i] & 0xC0 == 0x80 { i += 1 }
+        while i < b.count && (b[i] & 0xC0 == 0x80 || b[i] >= 0xC0) { i += 1 }
         let t = make(.symbol)
-        error("unexpected character '\(t.text)'; names are ASCII letters, digits and '_' (quote others in `backticks`)", t.range)
+        let first = String(t.text.prefix(1))
+        error(.unexpectedCharacter, "unexpected character '\(first)'; names are ASCII letters, digits and '_' (quote others in `backticks`)", t.range)
         return t
     }
 }

@@ -19,7 +19,7 @@ public struct Parser {
         var diagnostics: [Diagnostic] = []
         if let bad = file.firstInvalidUTF8Offset() {
             diagnostics.append(Diagnostic(.error, "file is not valid UTF-8 (byte 0x\(String(file.bytes[bad], radix: 16, uppercase: true)))",
-                                          file: file.path, range: SourceRange(start: bad, end: bad + 1)))
+                                          file: file.path, range: SourceRange(start: bad, end: bad + 1), id: .invalidUTF8))
         }
         var lexer = Lexer(file: file)
         let tokens = lexer.tokenize()
@@ -33,6 +33,8 @@ public struct Parser {
         self.file = file
         self.tokens = tokens
         self.diagnostics = diagnostics
+        self.lexerErrorStarts = Set(diagnostics.map(\.range.start))
+        self.swallowedEnd = diagnostics.contains { $0.messageID == .unterminatedComment }
     }
 
     // MARK: Token helpers
@@ -47,8 +49,29 @@ public struct Parser {
     }
     private var previousEnd: Int { p > 0 ? tokens[p - 1].range.end : 0 }
 
-    private mutating func error(_ message: String, _ range: SourceRange, fixIts: [FixIt] = [], notes: [Diagnostic.Note] = []) {
-        diagnostics.append(Diagnostic(.error, message, file: file.path, range: range, fixIts: fixIts, notes: notes))
+    /// After this many errors the parser stops (as clang's `-ferror-limit`): the rest of the file
+    /// is not parsed, and one `input/too-many-diagnostics` note says where it stopped. Bounds the
+    /// time and memory a file of nothing but errors can take.
+    public static let maxErrors = 1000
+    private var stopped = false
+    private var lastErrorStart = -1
+    private var earlyReturnAt = -1
+    private let lexerErrorStarts: Set<Int>
+    private let swallowedEnd: Bool
+
+    private mutating func error(_ id: MessageID, _ message: String, _ range: SourceRange, fixIts: [FixIt] = [], notes: [Diagnostic.Note] = []) {
+        lastErrorStart = max(lastErrorStart, range.start)
+        // A token the lexer already reported (an empty or unterminated name, a stray character)
+        // is not reported again as unexpected: one problem, one error.
+        // After an unterminated block comment swallowed the rest of the file, what is missing at
+        // its end (a '}') is that comment's fault, not another error.
+        guard !stopped, !lexerErrorStarts.contains(range.start), !(swallowedEnd && tok.kind == .endOfFile) else { return }
+        diagnostics.append(Diagnostic(.error, message, file: file.path, range: range, fixIts: fixIts, notes: notes, id: id))
+        if diagnostics.count >= Parser.maxErrors {
+            stopped = true
+            diagnostics.append(Diagnostic(.note, "too many errors: parsing stopped after \(Parser.maxErrors)", file: file.path, range: range, id: .tooManyDiagnostics))
+            p = tokens.count - 1 // the end-of-file token: every loop ends
+        }
     }
 
     private func describe(_ t: Token) -> String {
@@ -62,20 +85,34 @@ public struct Parser {
     }
 
     /// Expects a symbol; reports and returns false when it is missing (without consuming).
+    ///
+    /// A missing symbol is reported where it belongs, just after the previous token (as swiftc
+    /// does), so the fix-it that inserts it sits under the caret. A missing closer of an
+    /// `opening` delimiter is reported at the opening one that was left open, with a note at the
+    /// token found instead.
     @discardableResult
-    private mutating func expect(_ symbol: String, _ context: String) -> Bool {
+    private mutating func expect(_ symbol: String, _ context: String, opening: Token? = nil) -> Bool {
         if tok.isSymbol(symbol) { _ = advance(); return true }
-        error("expected '\(symbol)' \(context), found \(describe(tok))", tok.range,
-              fixIts: [FixIt(message: "insert '\(symbol)'", range: SourceRange(start: previousEnd, end: previousEnd), replacement: symbol)])
+        let insertion = SourceRange(start: previousEnd, end: previousEnd)
+        let fix = FixIt(message: "insert '\(symbol)'", range: insertion, replacement: symbol)
+        if let opening {
+            error(.unclosedDelimiter, "'\(opening.text)' is not closed: expected '\(symbol)' \(context), found \(describe(tok))", opening.range,
+                  fixIts: [fix], notes: [.init(message: "insert '\(symbol)' here", range: insertion)])
+        } else {
+            error(.expectedToken, "expected '\(symbol)' \(context), found \(describe(tok))", insertion, fixIts: [fix])
+        }
         return false
     }
+
+    /// The token just consumed.
+    private var previousToken: Token { tokens[max(0, p - 1)] }
 
     private mutating func expectName(_ what: String) -> Name? {
         if tok.kind == .identifier {
             let t = advance()
             return Name(t.text, t.range)
         }
-        error("expected \(what), found \(describe(tok))", tok.range)
+        error(.expectedName, "expected \(what), found \(describe(tok))", tok.range)
         return nil
     }
 
@@ -87,17 +124,34 @@ public struct Parser {
             message = "unknown keyword '\(tok.text)'; did you mean '\(match)'?"
             fixIts.append(FixIt(message: "replace with '\(match)'", range: tok.range, replacement: match))
         }
-        error(message, tok.range, fixIts: fixIts)
+        error(.unexpectedToken, message, tok.range, fixIts: fixIts)
     }
 
     /// Skips to the start of the next line at the current nesting level, or to a `}` closing it.
+    /// When the error was reported before the current token and that token starts a line (a
+    /// missing ')' found the next line's first word), nothing is skipped: that line is the next
+    /// declaration.
     private mutating func skipLine() {
+        // (Never twice at one token without moving: recovery always makes progress.)
+        if tok.startsLine && lastErrorStart < tok.range.start && earlyReturnAt != p { earlyReturnAt = p; return }
         var depth = 0
         _ = advance()
         while !atEnd {
             if depth == 0 && (tok.startsLine || tok.isSymbol("}")) { return }
             if tok.isSymbol("{") || tok.isSymbol("(") { depth += 1 }
             if tok.isSymbol("}") || tok.isSymbol(")") { depth = max(0, depth - 1) }
+            _ = advance()
+        }
+    }
+
+    /// Skips a bracketed list from its `[` to just after the matching `]` (or to the end of the
+    /// enclosing block), iteratively.
+    private mutating func skipBrackets() {
+        var depth = 0
+        while !atEnd {
+            if tok.isSymbol("[") { depth += 1 }
+            if tok.isSymbol("]") { depth -= 1; if depth <= 0 { _ = advance(); return } }
+            if tok.isSymbol("{") || tok.isSymbol("}") { return }
             _ = advance()
         }
     }
@@ -134,7 +188,7 @@ public struct Parser {
             } else if tok.isWord("table") {
                 if let t = parseTable(attributes, comments) { items.append(.table(t)) }
             } else if tok.isSymbol("}") {
-                error("unexpected '}' with no open block", tok.range,
+                error(.unexpectedCloser, "unexpected '}' with no open block", tok.range,
                       fixIts: [FixIt(message: "remove '}'", range: tok.range, replacement: "")])
                 _ = advance()
             } else {
@@ -163,15 +217,19 @@ public struct Parser {
         var versionRange = name.range
         if tok.isWord("version") {
             _ = advance()
-            if tok.kind == .integer, let v = Int(tok.text) {
+            if tok.kind == .integer, let v = Int(tok.text), v <= Int(Int32.max) {
                 version = v
                 versionRange = advance().range
+            } else if tok.kind == .integer {
+                // PRAGMA user_version, which records it in a database, is a signed 32-bit integer.
+                error(.versionOutOfRange, "schema version \(tok.text) is too large: versions are stamped into PRAGMA user_version, a signed 32-bit integer (at most \(Int32.max))", tok.range)
+                versionRange = advance().range
             } else {
-                error("expected an integer version after 'version', found \(describe(tok))", tok.range)
+                error(.expectedVersion, "expected an integer version after 'version', found \(describe(tok))", tok.range)
                 if !tok.startsLine { skipLine() }
             }
         } else {
-            error("expected 'version' and an integer after the schema name", tok.range,
+            error(.expectedVersion, "expected 'version' and an integer after the schema name", tok.range,
                   fixIts: [FixIt(message: "insert 'version 1'", range: SourceRange(start: previousEnd, end: previousEnd), replacement: " version 1")])
             if !tok.startsLine { skipLine() }
         }
@@ -188,7 +246,7 @@ public struct Parser {
             guard let name = expectName("an attribute name after '@'") else { continue }
             var args: [Attribute.Argument] = []
             if tok.isSymbol("(") && tok.range.start == name.range.end {
-                _ = advance()
+                let open = advance()
                 while !atEnd && !tok.isSymbol(")") {
                     let argStart = tok.range.start
                     var label: String?
@@ -200,7 +258,7 @@ public struct Parser {
                     args.append(.init(label: label, value: value, range: SourceRange(start: argStart, end: previousEnd)))
                     if tok.isSymbol(",") { _ = advance() } else { break }
                 }
-                expect(")", "to close the attribute's arguments")
+                expect(")", "to close the attribute's arguments", opening: open)
             }
             attributes.append(Attribute(name: name, arguments: args, range: SourceRange(start: at.range.start, end: previousEnd)))
         }
@@ -214,7 +272,7 @@ public struct Parser {
         case .integer, .float: return advance().text
         case .identifier: return parseDashedWord().text
         default:
-            error("expected a value, found \(describe(tok))", tok.range)
+            error(.expectedValue, "expected a value, found \(describe(tok))", tok.range)
             return nil
         }
     }
@@ -241,10 +299,11 @@ public struct Parser {
             skipLine()
             return ConfigBlockSyntax(keyword: keyword, entries: [], range: SourceRange(start: start, end: previousEnd))
         }
+        let brace = previousToken
         while !atEnd && !tok.isSymbol("}") {
             let comments = tok.leadingComments
             guard tok.kind == .identifier || tok.kind == .string else {
-                error("expected a setting name in '\(keyword.text)' block, found \(describe(tok))", tok.range)
+                error(.expectedName, "expected a setting name in '\(keyword.text)' block, found \(describe(tok))", tok.range)
                 skipLine(); continue
             }
             let key: Name
@@ -254,19 +313,23 @@ public struct Parser {
             entries.append(ConfigEntry(key: key, value: value, leadingComments: comments))
             if tok.isSymbol(",") || tok.isSymbol(";") { _ = advance() }
             if !tok.startsLine && !tok.isSymbol("}") && !atEnd {
-                error("expected a line break after setting '\(key.text)', found \(describe(tok))", tok.range)
+                error(.expectedLineBreak, "expected a line break after setting '\(key.text)', found \(describe(tok))", tok.range)
                 skipLine()
             }
         }
-        expect("}", "to close the '\(keyword.text)' block")
+        expect("}", "to close the '\(keyword.text)' block", opening: brace)
         return ConfigBlockSyntax(keyword: keyword, entries: entries, range: SourceRange(start: start, end: previousEnd))
     }
 
-    private mutating func parseConfigValue() -> ConfigValue? {
+    /// How deeply lists (`[[…]]`) may nest in a setting value; deeper input is a located error,
+    /// never a stack overflow.
+    public static let maxNestingDepth = 64
+
+    private mutating func parseConfigValue(depth: Int = 0) -> ConfigValue? {
         switch tok.kind {
         case .integer:
             let t = advance()
-            guard let v = Int(t.text) else { error("number \(t.text) is too large", t.range); return nil }
+            guard let v = Int(t.text) else { error(.numberTooLarge, "number \(t.text) is too large", t.range); return nil }
             return .integer(v, t.range)
         case .string, .sqlString:
             let t = advance()
@@ -275,17 +338,22 @@ public struct Parser {
             let w = parseDashedWord()
             return .word(w.text, w.range)
         case .symbol where tok.text == "[":
+            if depth >= Parser.maxNestingDepth {
+                error(.nestingTooDeep, "lists nest more than \(Parser.maxNestingDepth) levels deep", tok.range)
+                skipBrackets()
+                return nil
+            }
             let open = advance()
             var values: [ConfigValue] = []
             while !atEnd && !tok.isSymbol("]") {
-                guard let v = parseConfigValue() else { return nil }
+                guard let v = parseConfigValue(depth: depth + 1) else { return nil }
                 values.append(v)
                 if tok.isSymbol(",") { _ = advance() } else { break }
             }
-            guard expect("]", "to close the list") else { return nil }
+            guard expect("]", "to close the list", opening: open) else { return nil }
             return .list(values, SourceRange(start: open.range.start, end: previousEnd))
         default:
-            error("expected a value (number, string, word or [list]), found \(describe(tok))", tok.range)
+            error(.expectedValue, "expected a value (number, string, word or [list]), found \(describe(tok))", tok.range)
             return nil
         }
     }
@@ -303,13 +371,14 @@ public struct Parser {
             skipToTopLevel()
             return DomainSyntax(name: name, description: description, tables: [], attributes: attributes, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
         }
+        let brace = previousToken
         while !atEnd && !tok.isSymbol("}") {
             let tComments = tok.leadingComments
             let tAttributes = parseAttributes()
             if tok.isWord("table") {
                 if let t = parseTable(tAttributes, tComments) { tables.append(t) }
             } else if tok.kind == .identifier && (tok.text == "domain" || tok.text == "schema" || tok.text == "naming" || tok.text == "lint") {
-                error("'\(tok.text)' cannot appear inside domain '\(name.text)'; is a '}' missing?", tok.range,
+                error(.misplacedDeclaration, "'\(tok.text)' cannot appear inside domain '\(name.text)'; is a '}' missing?", tok.range,
                       fixIts: [FixIt(message: "insert '}'", range: SourceRange(start: tok.range.start, end: tok.range.start), replacement: "}\n")])
                 return DomainSyntax(name: name, description: description, tables: tables, attributes: attributes, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
             } else {
@@ -317,7 +386,7 @@ public struct Parser {
                 skipToTopLevel()
             }
         }
-        expect("}", "to close domain '\(name.text)'")
+        expect("}", "to close domain '\(name.text)'", opening: brace)
         return DomainSyntax(name: name, description: description, tables: tables, attributes: attributes, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
     }
 
@@ -333,16 +402,17 @@ public struct Parser {
             skipToTopLevel()
             return TableSyntax(name: name, members: [], attributes: attributes, leadingComments: comments, trailingComments: [], range: SourceRange(start: start, end: previousEnd))
         }
+        let brace = previousToken
         while !atEnd && !tok.isSymbol("}") {
             if tok.isWord("table") || tok.isWord("domain") {
-                error("'\(tok.text)' cannot appear inside table '\(name.text)'; is a '}' missing?", tok.range,
+                error(.misplacedDeclaration, "'\(tok.text)' cannot appear inside table '\(name.text)'; is a '}' missing?", tok.range,
                       fixIts: [FixIt(message: "insert '}'", range: SourceRange(start: tok.range.start, end: tok.range.start), replacement: "}\n")])
                 return TableSyntax(name: name, members: members, attributes: attributes, leadingComments: comments, trailingComments: [], range: SourceRange(start: start, end: previousEnd))
             }
             if let m = parseMember(table: name.text) { members.append(m) }
         }
         let trailing = tok.leadingComments
-        expect("}", "to close table '\(name.text)'")
+        expect("}", "to close table '\(name.text)'", opening: brace)
         return TableSyntax(name: name, members: members, attributes: attributes, leadingComments: comments, trailingComments: trailing, range: SourceRange(start: start, end: previousEnd))
     }
 
@@ -378,7 +448,7 @@ public struct Parser {
                 guard expectWord("key", "after 'foreign'") else { skipLine(); return nil }
                 guard let cols = parseNameList("a column") else { skipLine(); return nil }
                 guard tok.isWord("references") else {
-                    error("expected 'references' after the foreign key's columns, found \(describe(tok))", tok.range)
+                    error(.expectedKeyword, "expected 'references' after the foreign key's columns, found \(describe(tok))", tok.range)
                     skipLine(); return nil
                 }
                 guard let ref = parseReference() else { skipLine(); return nil }
@@ -389,7 +459,7 @@ public struct Parser {
                 if peek().kind == .identifier && !peek().startsLine && !Parser.memberKeywords.contains(tok.text) {
                     // `name text`: SQL habit.
                     let at = tok.range.end
-                    error("expected ':' between column name '\(tok.text)' and its type", SourceRange(start: at, end: at),
+                    error(.expectedColon, "expected ':' between column name '\(tok.text)' and its type", SourceRange(start: at, end: at),
                           fixIts: [FixIt(message: "insert ':'", range: SourceRange(start: at, end: at), replacement: ":")])
                     skipLine(); return nil
                 }
@@ -405,24 +475,26 @@ public struct Parser {
         var fixIts: [FixIt] = []
         if tok.kind == .identifier && editDistance(tok.text.lowercased(), word) <= 2 {
             fixIts.append(FixIt(message: "replace with '\(word)'", range: tok.range, replacement: word))
-            error("expected '\(word)' \(context), found '\(tok.text)'; did you mean '\(word)'?", tok.range, fixIts: fixIts)
+            error(.expectedKeyword, "expected '\(word)' \(context), found '\(tok.text)'; did you mean '\(word)'?", tok.range, fixIts: fixIts)
         } else {
-            error("expected '\(word)' \(context), found \(describe(tok))", tok.range)
+            error(.expectedKeyword, "expected '\(word)' \(context), found \(describe(tok))", tok.range)
         }
         return false
     }
 
     /// `(name, name, …)`
     private mutating func parseNameList(_ what: String) -> [Name]? {
-        guard expect("(", "before the list of \(what)s") else { return nil }
+        let plural = (what.hasPrefix("a ") ? String(what.dropFirst(2)) : what) + "s"
+        guard expect("(", "before the list of \(plural)") else { return nil }
+        let open = previousToken
         var names: [Name] = []
         while !atEnd && !tok.isSymbol(")") {
             guard let n = expectName(what) else { return nil }
             names.append(n)
             if tok.isSymbol(",") { _ = advance() } else { break }
         }
-        guard expect(")", "to close the list of \(what)s") else { return nil }
-        if names.isEmpty { error("expected at least one \(what)", SourceRange(start: previousEnd - 1, end: previousEnd)); return nil }
+        guard expect(")", "to close the list of \(plural)", opening: open) else { return nil }
+        if names.isEmpty { error(.emptyList, "expected at least one \(what)", SourceRange(start: previousEnd - 1, end: previousEnd)); return nil }
         return names
     }
 
@@ -433,16 +505,16 @@ public struct Parser {
         let name = Name(nameTok.text, nameTok.range)
         _ = advance() // ':'
         guard tok.kind == .identifier, !tok.startsLine else {
-            error("expected a type after '\(name.text):', found \(describe(tok))", tok.startsLine ? SourceRange(start: previousEnd, end: previousEnd) : tok.range)
+            error(.expectedType, "expected a type after '\(name.text):', found \(describe(tok))", tok.startsLine ? SourceRange(start: previousEnd, end: previousEnd) : tok.range)
             if !tok.startsLine { skipLine() }
             return nil
         }
         let typeName = advance()
         var argument: Name?
         if tok.isSymbol("<") {
-            _ = advance()
+            let open = advance()
             argument = expectName("a Swift type name in '\(typeName.text)<…>'")
-            expect(">", "to close '\(typeName.text)<…>'")
+            expect(">", "to close '\(typeName.text)<…>'", opening: open)
         }
         var optional = false
         if tok.isSymbol("?") && tok.range.start == previousEnd { _ = advance(); optional = true }
@@ -466,7 +538,7 @@ public struct Parser {
             return .defaultValue(d, SourceRange(start: start, end: previousEnd))
         }
         guard tok.kind == .identifier else {
-            error("expected a column modifier ('primary key', 'unique', '= default', 'references', 'check', 'collate'), found \(describe(tok))", tok.range)
+            error(.unknownModifier, "expected a column modifier ('primary key', 'unique', '= default', 'references', 'check', 'collate'), found \(describe(tok))", tok.range)
             return nil
         }
         switch tok.text {
@@ -499,7 +571,7 @@ public struct Parser {
             guard let n = expectName("a collation name after 'collate'") else { return nil }
             return .collate(n, SourceRange(start: start, end: previousEnd))
         case "null":
-            error("columns are non-null unless their type ends in '?'; write '\(column): <type>?'", tok.range)
+            error(.unknownModifier, "columns are non-null unless their type ends in '?'; write '\(column): <type>?'", tok.range)
             return nil
         default:
             var fixIts: [FixIt] = []
@@ -508,7 +580,7 @@ public struct Parser {
                 message += "; did you mean '\(match)'?"
                 fixIts.append(FixIt(message: "replace with '\(match)'", range: tok.range, replacement: match))
             }
-            error(message, tok.range, fixIts: fixIts)
+            error(.unknownModifier, message, tok.range, fixIts: fixIts)
             return nil
         }
     }
@@ -518,7 +590,7 @@ public struct Parser {
         if tok.isSymbol("-") || tok.isSymbol("+") {
             let sign = advance()
             guard (tok.kind == .integer || tok.kind == .float) && tok.range.start == sign.range.end else {
-                error("expected a number after '\(sign.text)'", tok.range)
+                error(.expectedValue, "expected a number after '\(sign.text)'", tok.range)
                 return nil
             }
             let n = advance()
@@ -533,7 +605,7 @@ public struct Parser {
             return .string(s.stringValue, s.range)
         case .string:
             let s = tok
-            error("SQL strings use single quotes: '\(s.stringValue)'", s.range,
+            error(.doubleQuotedSQLString, "SQL strings use single quotes: '\(s.stringValue)'", s.range,
                   fixIts: [FixIt(message: "use single quotes", range: s.range, replacement: "'" + s.stringValue.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'")])
             _ = advance()
             return .string(s.stringValue, s.range)
@@ -549,7 +621,7 @@ public struct Parser {
             guard let sql = parseParenthesizedSQL("") else { return nil }
             return .expression(sql)
         default:
-            error("expected a default value (a number, a 'string', true, false, null, or an SQL expression in parentheses), found \(describe(tok))", tok.range)
+            error(.expectedValue, "expected a default value (a number, a 'string', true, false, null, or an SQL expression in parentheses), found \(describe(tok))", tok.range)
             return nil
         }
     }
@@ -567,7 +639,7 @@ public struct Parser {
         while tok.isWord("on") && !tok.startsLine {
             let on = advance()
             guard tok.kind == .identifier, let event = ForeignKeyActionSyntax.Event(rawValue: tok.text) else {
-                error("expected 'delete' or 'update' after 'on', found \(describe(tok))", tok.range)
+                error(.unknownForeignKeyAction, "expected 'delete' or 'update' after 'on', found \(describe(tok))", tok.range)
                 return nil
             }
             _ = advance()
@@ -577,7 +649,7 @@ public struct Parser {
             case "set":
                 _ = advance()
                 guard tok.isWord("null") || tok.isWord("default") else {
-                    error("expected 'null' or 'default' after 'set', found \(describe(tok))", tok.range); return nil
+                    error(.unknownForeignKeyAction, "expected 'null' or 'default' after 'set', found \(describe(tok))", tok.range); return nil
                 }
                 action = "set " + advance().text
             case "no":
@@ -591,7 +663,7 @@ public struct Parser {
                     message = "unknown foreign key action '\(tok.text)'; did you mean '\(m)'?"
                     fixIts.append(FixIt(message: "replace with '\(m)'", range: tok.range, replacement: m))
                 }
-                error(message, tok.range, fixIts: fixIts)
+                error(.unknownForeignKeyAction, message, tok.range, fixIts: fixIts)
                 return nil
             }
             actions.append(ForeignKeyActionSyntax(event: event, action: action, range: SourceRange(start: on.range.start, end: previousEnd)))
@@ -604,7 +676,7 @@ public struct Parser {
     /// `( sql )`, scanned iteratively; returns the text inside the parentheses (or with them when `keepParens`).
     private mutating func parseParenthesizedSQL(_ context: String, keepParens: Bool = false) -> SQLText? {
         guard tok.isSymbol("(") else {
-            error("expected '(' \(context), found \(describe(tok))", tok.range)
+            error(.expectedToken, "expected '(' \(context), found \(describe(tok))", tok.range)
             return nil
         }
         let open = advance()
@@ -619,7 +691,7 @@ public struct Parser {
                     let outer = SourceRange(start: open.range.start, end: close.range.end)
                     let r = keepParens ? outer : inner
                     let text = file.text(r).trimmingWhitespace()
-                    if !keepParens && text.isEmpty { error("empty SQL expression in parentheses", outer); return nil }
+                    if !keepParens && text.isEmpty { error(.emptySQL, "empty SQL expression in parentheses", outer); return nil }
                     return SQLText(text, r)
                 }
             } else if tok.isSymbol("{") || tok.isSymbol("}") {
@@ -627,7 +699,7 @@ public struct Parser {
             }
             _ = advance()
         }
-        error("unbalanced '(': no matching ')' \(context)", open.range,
+        error(.unclosedDelimiter, "unbalanced '(': no matching ')' \(context)", open.range,
               fixIts: [FixIt(message: "insert ')'", range: SourceRange(start: previousEnd, end: previousEnd), replacement: ")")])
         return nil
     }
@@ -643,19 +715,19 @@ public struct Parser {
             if tok.isSymbol("{") || tok.isSymbol("}") { break }
             if tok.isSymbol("(") { if depth == 0 { openRange = tok.range }; depth += 1 }
             if tok.isSymbol(")") {
-                if depth == 0 { error("unexpected ')' in SQL expression \(context)", tok.range); return nil }
+                if depth == 0 { error(.unexpectedCloser, "unexpected ')' in SQL expression \(context)", tok.range); return nil }
                 depth -= 1
             }
             end = tok.range.end
             _ = advance()
         }
         if depth > 0, let o = openRange {
-            error("unbalanced '(': no matching ')' \(context)", o,
+            error(.unclosedDelimiter, "unbalanced '(': no matching ')' \(context)", o,
                   fixIts: [FixIt(message: "insert ')'", range: SourceRange(start: end, end: end), replacement: ")")])
             return nil
         }
         guard end > start else {
-            error("expected an SQL expression \(context)", SourceRange(start: start, end: start))
+            error(.emptySQL, "expected an SQL expression \(context)", SourceRange(start: start, end: start))
             return nil
         }
         let r = SourceRange(start: start, end: end)
@@ -668,6 +740,7 @@ public struct Parser {
         _ = advance() // 'index'
         guard let name = expectName("an index name after 'index'") else { skipLine(); return nil }
         guard expect("(", "before the indexed columns") else { skipLine(); return nil }
+        let open = previousToken
         var columns: [IndexedColumnSyntax] = []
         while !atEnd && !tok.isSymbol(")") {
             guard let c = expectName("an indexed column") else { skipLine(); return nil }
@@ -676,8 +749,8 @@ public struct Parser {
             columns.append(IndexedColumnSyntax(name: c, descending: desc))
             if tok.isSymbol(",") { _ = advance() } else { break }
         }
-        guard expect(")", "to close the indexed columns") else { skipLine(); return nil }
-        if columns.isEmpty { error("an index needs at least one column", name.range) }
+        guard expect(")", "to close the indexed columns", opening: open) else { skipLine(); return nil }
+        if columns.isEmpty { error(.emptyIndex, "an index needs at least one column", name.range) }
         var whereClause: SQLText?
         if tok.isWord("where") && !tok.startsLine {
             _ = advance()
@@ -685,7 +758,7 @@ public struct Parser {
             whereClause = w
         }
         if !atEnd && !tok.startsLine && !tok.isSymbol("}") {
-            error("unexpected \(describe(tok)) after index '\(name.text)'", tok.range)
+            error(.expectedLineBreak, "unexpected \(describe(tok)) after index '\(name.text)'", tok.range)
             skipLine()
         }
         return IndexSyntax(name: name, isUnique: unique, columns: columns, whereClause: whereClause, attributes: attributes, leadingComments: comments,
@@ -709,6 +782,7 @@ public struct Parser {
             whereClause = w
         }
         guard expect("{", "to open the mapping from '\(table.text)'") else { skipLine(); return nil }
+        let brace = previousToken
         var items: [LegacyItemSyntax] = []
         while !atEnd && !tok.isSymbol("}") {
             let itemStart = tok.range.start
@@ -720,18 +794,20 @@ public struct Parser {
                 continue
             }
             guard tok.kind == .identifier else {
-                error("expected a mapping ('target = expression'), 'unpivot', 'pack', 'archive' or 'drop', found \(describe(tok))", tok.range)
+                error(.malformedMapping, "expected a mapping ('target = expression'), 'unpivot', 'pack', 'archive' or 'drop', found \(describe(tok))", tok.range)
                 skipLine(); continue
             }
             switch tok.text {
             case "unpivot":
                 _ = advance()
-                guard expect("(", "after 'unpivot'"),
-                      let key = expectName("the key column"),
+                guard expect("(", "after 'unpivot'") else { skipLine(); continue }
+                let open = previousToken
+                guard let key = expectName("the key column"),
                       expect(",", "between the key and value columns"),
                       let value = expectName("the value column"),
-                      expect(")", "after the value column"),
+                      expect(")", "after the value column", opening: open),
                       expect("{", "to open the unpivoted columns") else { skipLine(); continue }
+                let brace = previousToken
                 var entries: [UnpivotEntrySyntax] = []
                 while !atEnd && !tok.isSymbol("}") {
                     guard let col = expectName("a legacy column to unpivot") else { skipLine(); continue }
@@ -739,13 +815,13 @@ public struct Parser {
                     if tok.isWord("as") {
                         _ = advance()
                         if tok.kind == .sqlString || tok.kind == .string { label = advance().stringValue }
-                        else { error("expected a 'key' string after 'as', found \(describe(tok))", tok.range); skipLine(); continue }
+                        else { error(.malformedMapping, "expected a 'key' string after 'as', found \(describe(tok))", tok.range); skipLine(); continue }
                     }
                     entries.append(UnpivotEntrySyntax(column: col, label: label, range: SourceRange(start: col.range.start, end: previousEnd)))
                     if tok.isSymbol(",") { _ = advance() }
                 }
-                expect("}", "to close 'unpivot'")
-                if entries.isEmpty { error("'unpivot' needs at least one column", SourceRange(start: itemStart, end: previousEnd)) }
+                expect("}", "to close 'unpivot'", opening: brace)
+                if entries.isEmpty { error(.malformedMapping, "'unpivot' needs at least one column", SourceRange(start: itemStart, end: previousEnd)) }
                 items.append(.unpivot(keyColumn: key, valueColumn: value, entries: entries, SourceRange(start: itemStart, end: previousEnd)))
             case "pack":
                 _ = advance()
@@ -763,22 +839,22 @@ public struct Parser {
                     _ = advance()
                     if tok.isSymbol(",") { _ = advance() } else { break }
                 }
-                guard !cols.isEmpty else { error("expected the legacy columns to drop", tok.range); skipLine(); continue }
+                guard !cols.isEmpty else { error(.malformedMapping, "expected the legacy columns to drop", tok.range); skipLine(); continue }
                 guard tok.kind == .string || tok.kind == .sqlString, !tok.startsLine else {
-                    error("a drop needs a reason: drop \(cols.map(\.text).joined(separator: ", ")) \"why nothing needs this value\"",
+                    error(.malformedMapping, "a drop needs a reason: drop \(cols.map(\.text).joined(separator: ", ")) \"why nothing needs this value\"",
                           SourceRange(start: itemStart, end: previousEnd))
                     if !tok.startsLine { skipLine() }
                     continue
                 }
                 let reason = advance().stringValue
-                if reason.trimmingWhitespace().isEmpty { error("the reason for a drop must not be empty", tokens[p - 1].range) }
+                if reason.trimmingWhitespace().isEmpty { error(.malformedMapping, "the reason for a drop must not be empty", tokens[p - 1].range) }
                 items.append(.drop(columns: cols, reason: reason, SourceRange(start: itemStart, end: previousEnd)))
             default:
                 unexpected("a mapping ('target = expression'), 'unpivot', 'pack', 'archive' or 'drop'", keywords: Parser.legacyKeywords)
                 skipLine()
             }
         }
-        expect("}", "to close the mapping from '\(table.text)'")
+        expect("}", "to close the mapping from '\(table.text)'", opening: brace)
         return LegacySourceSyntax(table: table, whereClause: whereClause, isDistinct: isDistinct, items: items, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
     }
 }

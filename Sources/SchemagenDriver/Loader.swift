@@ -2,15 +2,20 @@ import Foundation
 import SchemaSyntax
 import SchemaModel
 import SchemaLint
-import SchemaCheck
 
-/// A schema file read, parsed, resolved and checked for integrity.
+/// A schema file run through `SchemaPipeline`: its diagnostics, and the checked schema when it
+/// has no errors. Only the pipeline creates one.
 public struct LoadedSchema: Sendable {
-    public var file: SourceFile
-    public var schema: Schema
-    /// Syntax, semantic and integrity-rule diagnostics, in file order.
-    public var diagnostics: [Diagnostic]
-    public var hasErrors: Bool { diagnostics.hasErrors }
+    public let file: SourceFile
+    /// The schema as far as it resolved, for reporting and tools that inspect it; emit from `checked`.
+    public let schema: Schema
+    /// Diagnostics of every stage that ran, in file order, capped per file (see `omittedDiagnostics`).
+    public let diagnostics: [Diagnostic]
+    /// How many diagnostics the per-file cap left out (counted in the final summary note).
+    public let omittedDiagnostics: Int
+    /// The schema, when no stage reported an error.
+    public let checked: CheckedSchema?
+    public var hasErrors: Bool { checked == nil }
 }
 
 /// A file that could not be read at all: one clear line, exit code 1.
@@ -45,18 +50,12 @@ public enum SchemaLoader {
         return SourceFile(path: path, bytes: [UInt8](data))
     }
 
-    /// Parses, resolves and runs the integrity rules.
+    /// `SchemaPipeline()` (parse, resolve, integrity, standard checks) over a file's contents.
     public static func load(_ file: SourceFile) -> LoadedSchema {
-        let (schema, diagnostics) = Resolver.load(file)
-        var all = diagnostics
-        // Integrity rules run even when the file has other errors, so one run reports everything.
-        all += Linter().lint(schema, file: file, only: [.integrity]).filter { $0.severity == .error }
-        // SQL written in the file, verified by SQLite (the emitted DDL as a whole only when all else is clean).
-        all += SQLFragmentCheck.diagnostics(for: schema, file: file, checkScript: !all.hasErrors)
-        return LoadedSchema(file: file, schema: schema, diagnostics: all.sorted { $0.range.start < $1.range.start })
+        SchemaPipeline().run(file)
     }
 
     public static func load(path: String) throws(LoadError) -> LoadedSchema {
-        load(try read(path))
+        try SchemaPipeline().run(path: path)
     }
 }

@@ -19,7 +19,8 @@ public enum Reporters {
     /// Where the rules are documented, relative to the repository (SARIF's `helpUri`/`informationUri`
     /// must be absolute URIs, and the project has no published address yet, so they are left out).
     public static let rulesDocument = "docs/LINT.md"
-    /// The SARIF rule id of diagnostics that no lint rule produced (parse and schema errors).
+    /// The SARIF rule id of a diagnostic that has neither a lint rule nor a catalog id (none does
+    /// today: every parser, resolver and input diagnostic has a `MessageID`).
     public static let schemaErrorRule = "schema-error"
 
     struct Span { var line: Int; var column: Int; var endLine: Int; var endColumn: Int }
@@ -49,7 +50,7 @@ public enum Reporters {
             if let file = files[d.file] {
                 out += formatter.format(d, file: file)
             } else {
-                out += "\(d.file): \(d.severity.rawValue): \(d.message.replacingNewlines())\(d.rule.map { " [\($0)]" } ?? "")\n"
+                out += formatter.formatWithoutSource(d)
             }
         }
         let errors = diagnostics.filter { $0.severity == .error }.count
@@ -74,12 +75,19 @@ public enum Reporters {
         let s = span(d.range, in: file)
         var o: [String: Any] = [
             "file": d.file, "line": s.line, "column": s.column, "endLine": s.endLine, "endColumn": s.endColumn,
-            "severity": d.severity.rawValue, "rule": d.rule ?? schemaErrorRule, "message": d.message,
+            "severity": d.severity.rawValue, "rule": d.id, "message": d.message,
         ]
         if let fix = d.fixIts.first {
             let fs = span(fix.range, in: file)
-            o["fix"] = ["message": fix.message, "replacement": fix.replacement,
-                        "line": fs.line, "column": fs.column, "endLine": fs.endLine, "endColumn": fs.endColumn]
+            var f: [String: Any] = ["message": fix.message, "replacement": fix.replacement,
+                                    "line": fs.line, "column": fs.column, "endLine": fs.endLine, "endColumn": fs.endColumn]
+            if fix.edits.count > 1 {
+                f["edits"] = fix.edits.map { e -> [String: Any] in
+                    let es = span(e.range, in: file)
+                    return ["replacement": e.replacement, "line": es.line, "column": es.column, "endLine": es.endLine, "endColumn": es.endColumn]
+                }
+            }
+            o["fix"] = f
         }
         if !d.notes.isEmpty {
             o["notes"] = d.notes.map { n -> [String: Any] in
@@ -137,18 +145,22 @@ public enum Reporters {
                 "properties": ["tags": [r.category.rawValue]],
             ]
         }
-        ruleObjects.append([
-            "id": schemaErrorRule, "name": schemaErrorRule,
-            "shortDescription": ["text": "The schema file does not parse, or declares something meaningless."],
-            "fullDescription": ["text": "The schema file does not parse, or declares something meaningless."],
-            "defaultConfiguration": ["level": "error"],
-            "help": ["text": "Fix the reported syntax or schema error; nothing is linted until the file resolves."],
-        ])
-        var ids = rules.map(\.id)
-        ids.append(schemaErrorRule)
+        // Parser, resolver and input diagnostics: one SARIF rule per catalog id.
+        for m in MessageCatalog.all {
+            ruleObjects.append([
+                "id": m.rawValue, "name": m.rawValue,
+                "shortDescription": ["text": m.summary],
+                "fullDescription": ["text": m.summary],
+                "defaultConfiguration": ["level": m == .tooManyDiagnostics ? "note" : "error"],
+                "help": ["text": "\(m.summary) See \(rulesDocument), section \"Diagnostic ids\".",
+                         "markdown": "\(m.summary)\n\nSee `\(rulesDocument)`, section *Diagnostic ids*."],
+                "properties": ["tags": [m.domain.rawValue]],
+            ])
+        }
+        let ids = rules.map(\.id) + MessageCatalog.all.map(\.rawValue)
         let results: [[String: Any]] = diagnostics.map { d in
             let file = files[d.file]
-            let ruleId = d.rule ?? schemaErrorRule
+            let ruleId = d.id
             var r: [String: Any] = [
                 "ruleId": ruleId,
                 "level": sarifLevel(d.severity),
@@ -171,7 +183,9 @@ public enum Reporters {
                         "description": ["text": f.message],
                         "artifactChanges": [[
                             "artifactLocation": artifact,
-                            "replacements": [["deletedRegion": region(f.range, file), "insertedContent": ["text": f.replacement]]],
+                            "replacements": f.edits.map { e -> [String: Any] in
+                                ["deletedRegion": region(e.range, file), "insertedContent": ["text": e.replacement]]
+                            },
                         ]],
                     ]
                 }
@@ -218,7 +232,7 @@ public enum Reporters {
             case .warning: command = "warning"
             case .note: command = "notice"
             }
-            let title = "\(toolName) " + (d.rule ?? schemaErrorRule)
+            let title = "\(toolName) " + d.id
             let props = [
                 "file=\(escapeGitHubProperty(d.file))", "line=\(s.line)", "col=\(s.column)",
                 "endLine=\(s.endLine)", "endColumn=\(s.endColumn)", "title=\(escapeGitHubProperty(title))",

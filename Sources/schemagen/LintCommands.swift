@@ -17,11 +17,11 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         let color = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        var legacyCheck: LintRun.ExtraCheck?
+        var checks: [SchemaPipeline.CheckStage] = []
         if let path = legacy {
-            legacyCheck = { (file: SourceFile, schema: Schema) -> [Diagnostic] in MappingCheck.diagnostics(schema: schema, file: file, legacy: path) }
+            checks.append(.init("legacy-mapping") { file, schema in MappingCheck.diagnostics(schema: schema, file: file, legacy: path) })
         }
-        let result = LintRun.run(paths: files, format: format, strict: strict, fix: fix, color: color, extra: legacyCheck)
+        let result = LintRun.run(paths: files, format: format, strict: strict, fix: fix, color: color, checks: checks)
         if !result.log.isEmpty { FileHandle.standardError.write(Data(result.log.utf8)) }
         FileHandle.standardOutput.write(Data(result.output.utf8))
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }

@@ -28,13 +28,14 @@ func fail(_ message: String) -> ExitCode {
     return ExitCode(1)
 }
 
-/// Loads a schema, printing its diagnostics; throws exit code 1 when it has errors.
-func loadOrExit(_ path: String) throws -> LoadedSchema {
+/// Runs a schema file through the pipeline, printing its diagnostics; throws exit code 1 when
+/// it has errors. Every command that reads a schema (ddl, generate, evolve, migrate) loads it here.
+func loadOrExit(_ path: String, pipeline: SchemaPipeline = SchemaPipeline()) throws -> CheckedSchema {
     let loaded: LoadedSchema
-    do { loaded = try SchemaLoader.load(path: path) } catch { throw fail(error.description) }
+    do { loaded = try pipeline.run(path: path) } catch { throw fail(error.description) }
     report(loaded.diagnostics, file: loaded.file)
-    if loaded.hasErrors { throw ExitCode(1) }
-    return loaded
+    guard let checked = loaded.checked else { throw ExitCode(1) }
+    return checked
 }
 
 struct DDL: ParsableCommand {
@@ -42,8 +43,9 @@ struct DDL: ParsableCommand {
     @Argument(help: "The .victor schema file.") var file: String
 
     func run() throws {
-        let loaded = try loadOrExit(file)
-        print(SchemagenDriver.Generator.outputs(for: loaded.schema).first { $0.path.hasSuffix(".sql") }?.contents ?? "", terminator: "")
+        let pipeline = SchemaPipeline()
+        let checked = try loadOrExit(file, pipeline: pipeline)
+        print(pipeline.emit(checked, kinds: .ddl).first?.contents ?? "", terminator: "")
     }
 }
 
@@ -61,14 +63,13 @@ struct Generate: ParsableCommand {
     @Option(name: .shortAndLong, help: "The output directory.") var output: String
     @Flag(help: "Write nothing; exit 1 and name each file that would change.") var check = false
     @Flag(help: "Write only the Swift output (Swift/<stem>.swift), lint, and delete that output on failure.") var swiftOnly = false
+    @Flag(help: "Overwrite output files that schemagen did not write (files without its generated header).") var force = false
 
     func run() throws {
         if swiftOnly { return try runSwiftOnly() }
-        let loaded = try loadOrExit(file)
-        let problems = SchemagenDriver.Generator.diagnostics(for: loaded.schema)
-        report(problems, file: loaded.file)
-        if problems.hasErrors { throw ExitCode(1) }
-        let files = SchemagenDriver.Generator.outputs(for: loaded.schema)
+        let pipeline = SchemaPipeline().adding([SchemaPipeline.swiftNames])
+        let checked = try loadOrExit(file, pipeline: pipeline)
+        let files = pipeline.emit(checked)
         if check {
             let stale = SchemagenDriver.Generator.states(of: files, in: output).filter { $0.1 != .unchanged }
             for (f, state) in stale {
@@ -80,7 +81,7 @@ struct Generate: ParsableCommand {
             return
         }
         do {
-            for (f, state) in try SchemagenDriver.Generator.write(files, to: output) where state != .unchanged {
+            for (f, state) in try SchemagenDriver.Generator.write(files, to: output, force: force) where state != .unchanged {
                 print("\(state == .created ? "created" : "updated") \((output as NSString).appendingPathComponent(f.path))")
             }
         } catch {
@@ -99,34 +100,24 @@ struct Generate: ParsableCommand {
             }
             return ExitCode(1)
         }
+        // Lint findings print as warnings located in the schema file and never fail the build
+        // (`schemagen lint` and the command plugin are the gate).
+        let pipeline = SchemaPipeline(lint: .advisory).adding([SchemaPipeline.swiftNames])
         let loaded: LoadedSchema
-        do { loaded = try SchemaLoader.load(path: file) } catch {
+        do { loaded = try pipeline.run(path: file) } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw failClean()
         }
-        var diagnostics = loaded.diagnostics
-        if !loaded.hasErrors {
-            diagnostics += SchemagenDriver.Generator.diagnostics(for: loaded.schema, kinds: .swift)
-            let known = Set(diagnostics)
-            // Style findings never fail the build (`schemagen lint` and the command plugin are the
-            // gate); they print as warnings located in the schema file.
-            diagnostics += Linter().lint(loaded.schema, file: loaded.file).filter { !known.contains($0) }.map { d in
-                var d = d
-                if d.severity == .error { d.severity = .warning }
-                return d
-            }
-            diagnostics.sort { $0.range.start < $1.range.start }
-        }
-        report(diagnostics, file: loaded.file)
-        if diagnostics.hasErrors { throw failClean() }
-        let files = SchemagenDriver.Generator.outputs(for: loaded.schema, kinds: .swift)
+        report(loaded.diagnostics, file: loaded.file)
+        guard let checked = loaded.checked else { throw failClean() }
+        let files = pipeline.emit(checked, kinds: .swift)
         if check {
             let stale = SchemagenDriver.Generator.states(of: files, in: output).filter { $0.1 != .unchanged }
             if !stale.isEmpty { throw fail("error: \((output as NSString).appendingPathComponent(swiftPath)) is stale") }
             return
         }
         do {
-            _ = try SchemagenDriver.Generator.write(files, to: output)
+            _ = try SchemagenDriver.Generator.write(files, to: output, force: force)
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw failClean()

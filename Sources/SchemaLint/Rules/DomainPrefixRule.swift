@@ -44,7 +44,7 @@ public struct DomainPrefixRule: LintRule {
                     notes.append(.init(message: "domain '\(other)' is declared here", range: d.nameRange))
                 }
             } else if t.name != domain, NameWords.isSnakeCase(t.name) {
-                fixIts.append(FixIt(message: "rename to '\(prefix + t.name)'", range: t.nameRange, replacement: prefix + t.name))
+                fixIts.append(context.renameTable(t, to: prefix + t.name))
             }
             findings.append(Finding("table '\(t.name)' is in domain '\(domain)' but its name does not start with '\(prefix)'",
                                     at: t.nameRange, fixIts: fixIts, notes: notes))

@@ -28,7 +28,7 @@ public struct IndexNamingRule: LintRule {
                 let renamed = Self.prefix + i.name
                 var fixIts: [FixIt] = []
                 if NameWords.isSnakeCase(i.name), !taken.contains(renamed.lowercased()) {
-                    fixIts.append(FixIt(message: "rename to '\(renamed)'", range: i.nameRange, replacement: renamed))
+                    fixIts.append(context.renameIndex(i, to: renamed))
                 }
                 findings.append(Finding("index name '\(i.name)' does not start with '\(Self.prefix)'", at: i.nameRange, fixIts: fixIts))
             }

@@ -31,7 +31,7 @@ public struct RedundantSuffixRule: LintRule {
             let rest = words.dropLast()
             if rest.count >= 2, t.name.hasSuffix("_" + last) {
                 let shorter = String(t.name.dropLast(last.count + 1))
-                fixIts.append(FixIt(message: "rename to '\(shorter)'", range: t.nameRange, replacement: shorter))
+                fixIts.append(context.renameTable(t, to: shorter))
             }
             findings.append(Finding("table name '\(t.name)' ends in the redundant suffix '\(last)'; name the table for what one row stores",
                                     at: t.nameRange, fixIts: fixIts))

@@ -33,7 +33,7 @@ public struct SingularTableNameRule: LintRule {
             let singular = context.inflector.singularize(t.name)
             var fixIts: [FixIt] = []
             if singular != t.name, !singular.isEmpty {
-                fixIts.append(FixIt(message: "rename to '\(singular)'", range: t.nameRange, replacement: singular))
+                fixIts.append(context.renameTable(t, to: singular))
             }
             let singularWord = context.inflector.singularize(last)
             findings.append(Finding("table name '\(t.name)' ends in the plural '\(last)'; name the table for one row: '\(singular)' ('\(singularWord)')",

@@ -25,20 +25,20 @@ public struct SnakeCaseRule: LintRule {
 
     public func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
-        func check(_ name: String, _ kind: DeclarationKind, _ range: SourceRange) {
+        func check(_ name: String, _ kind: DeclarationKind, _ range: SourceRange, _ rename: (String) -> FixIt) {
             guard !NameWords.isSnakeCase(name) else { return }
             var fixIts: [FixIt] = []
             var message = "\(kind.rawValue) name '\(name)' is not lowercase snake_case"
             if let snake = NameWords.snakeCased(name), snake != name {
                 message += "; write '\(snake)'"
-                fixIts.append(FixIt(message: "rename to '\(snake)'", range: range, replacement: snake))
+                fixIts.append(rename(snake))
             }
             findings.append(Finding(message, at: range, fixIts: fixIts))
         }
         for t in context.schema.tables {
-            check(t.name, .table, t.nameRange)
-            for c in t.columns { check(c.name, .column, c.nameRange) }
-            for i in t.indexes { check(i.name, .index, i.nameRange) }
+            check(t.name, .table, t.nameRange) { context.renameTable(t, to: $0) }
+            for c in t.columns { check(c.name, .column, c.nameRange) { context.renameColumn(c, to: $0) } }
+            for i in t.indexes { check(i.name, .index, i.nameRange) { context.renameIndex(i, to: $0) } }
         }
         return findings
     }

@@ -27,7 +27,7 @@ public struct UnknownReferenceRule: LintRule {
                     var message = "table '\(t.name)' references unknown table '\(fk.referencedTable)'"
                     if let m = closestMatch(fk.referencedTable, in: tables.map(\.name)) {
                         message += "; did you mean '\(m)'?"
-                        fixIts.append(FixIt(message: "replace with '\(m)'", range: fk.tableRange, replacement: m))
+                        fixIts.append(FixIt(message: "replace with '\(m)'", range: fk.tableRange, replacement: Lexer.spelling(of: m)))
                     }
                     findings.append(Finding(message, at: fk.tableRange, fixIts: fixIts))
                     continue
