@@ -15,7 +15,7 @@ private func sample() -> ([Diagnostic], [String: SourceFile]) {
                        fixIts: [FixIt(message: "rename \"x\"\n", range: range, replacement: "app_usér\n")],
                        notes: [.init(message: "note \" \n here", range: SourceRange(start: 0, end: 6))])
     let w = Diagnostic(.warning, "plain", file: file.path, range: SourceRange(start: 0, end: 6), rule: "reserved-word")
-    let parse = Diagnostic(.error, "cannot read 'missing.victor': no such file", file: "missing.victor", range: .empty)
+    let parse = Diagnostic(.error, "cannot read 'missing.victor': no such file", file: "missing.victor", range: .empty, id: .unreadableFile)
     return ([d, w, parse], [file.path: file])
 }
 
@@ -37,7 +37,7 @@ struct ReporterTests {
         #expect(fix["replacement"] as? String == "app_usér\n")
         #expect(fix["line"] as? Int == 3 && fix["column"] as? Int == 9)
         #expect(array[1]["severity"] as? String == "warning")
-        #expect(array[2]["rule"] as? String == Reporters.schemaErrorRule)
+        #expect(array[2]["rule"] as? String == "input/unreadable-file")
         // Deterministic: sorted keys, same output twice.
         #expect(out == Reporters.json(ds, files: files))
         #expect(Reporters.json([], files: [:]).trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || Reporters.json([], files: [:]).contains("[]"))
@@ -56,7 +56,9 @@ struct ReporterTests {
         // No made-up address: SARIF's informationUri is optional and must be absolute.
         #expect(driver["informationUri"] == nil)
         let rules = try #require(driver["rules"] as? [[String: Any]])
-        #expect(rules.count == RuleRegistry.all.count + 1)
+        // One SARIF rule per lint rule and per catalog id; ids are unique.
+        #expect(rules.count == RuleRegistry.all.count + MessageCatalog.all.count)
+        #expect(Set(rules.compactMap { $0["id"] as? String }).count == rules.count)
         for r in rules {
             #expect(r["id"] is String)
             #expect((r["shortDescription"] as? [String: Any])?["text"] is String)
@@ -81,7 +83,10 @@ struct ReporterTests {
         let fixes = try #require(r["fixes"] as? [[String: Any]])
         #expect(fixes.count == 1)
         #expect(r["relatedLocations"] is [[String: Any]])
-        #expect(results[2]["ruleId"] as? String == Reporters.schemaErrorRule)
+        // A parse or input error reports its catalog id, indexed into the rules.
+        #expect(results[2]["ruleId"] as? String == "input/unreadable-file")
+        let index = try #require(results[2]["ruleIndex"] as? Int)
+        #expect(rules[index]["id"] as? String == "input/unreadable-file")
     }
 
     @Test func githubEscapesDataAndProperties() {
