@@ -32,13 +32,13 @@ public struct Linter: Sendable {
                 if case .word(let w, _) = entry.value, ["error", "warning", "off"].contains(w) {
                     config.severities[key] = w == "off" ? .some(nil) : Severity(rawValue: w)
                 } else {
-                    config.diagnostics.append(Diagnostic(.error, "the severity of '\(key)' must be error, warning or off", file: schema.file, range: entry.value.range, id: .invalidSetting))
+                    config.diagnostics.append(Diagnostic(.error, "the severity of '\(key)' must be error, warning or off", file: schema.file, range: entry.value.range, id: .invalidLintSetting))
                 }
             } else if key == "uncountable_words" {
                 if let words = Resolver.stringList(entry.value) {
                     config.options.uncountableWords = words
                 } else {
-                    config.diagnostics.append(Diagnostic(.error, "'uncountable_words' must be a list of words, such as [\"telemetry\"]", file: schema.file, range: entry.value.range, id: .invalidSetting))
+                    config.diagnostics.append(Diagnostic(.error, "'uncountable_words' must be a list of words, such as [\"telemetry\"]", file: schema.file, range: entry.value.range, id: .invalidLintSetting))
                 }
             } else {
                 var fixIts: [FixIt] = []

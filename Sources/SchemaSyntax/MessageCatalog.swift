@@ -86,7 +86,8 @@ extension MessageID {
     public static let invalidSetting = MessageID(.schema, "invalid-setting", "A setting whose value has the wrong kind (`max_words: many`).")
     public static let unknownAttribute = MessageID(.schema, "unknown-attribute", "An attribute other than `@swift` and `@allow`.")
     public static let invalidAttribute = MessageID(.schema, "invalid-attribute", "`@swift`/`@allow` with wrong arguments, or an attribute where it is not allowed.")
-    public static let unknownLintRule = MessageID(.schema, "unknown-lint-rule", "`@allow` or a `lint` block names a rule that does not exist.")
+    public static let unknownLintRule = MessageID(.schema, "unknown-lint-rule", "`@allow` or a `lint` block names a rule or option that does not exist.")
+    public static let invalidLintSetting = MessageID(.schema, "invalid-lint-setting", "A `lint` block value of the wrong kind (a severity other than error, warning or off).")
     public static let unknownType = MessageID(.schema, "unknown-type", "A column type that is not one of the language's types.")
     public static let invalidTypeArgument = MessageID(.schema, "invalid-type-argument", "`<…>` on a type other than `json`, or not a Swift type name.")
     public static let conflictingPrimaryKey = MessageID(.schema, "conflicting-primary-key", "A primary key declared twice or on several columns.")
@@ -121,7 +122,7 @@ public enum MessageCatalog {
         .expectedColon, .emptyList, .expectedType, .unknownModifier, .doubleQuotedSQLString, .unknownForeignKeyAction,
         .emptySQL, .emptyIndex, .malformedMapping, .nestingTooDeep,
         .missingHeader, .duplicateHeader, .invalidVersion, .duplicateBlock, .duplicateSetting, .unknownSetting,
-        .invalidSetting, .unknownAttribute, .invalidAttribute, .unknownLintRule, .unknownType, .invalidTypeArgument,
+        .invalidSetting, .unknownAttribute, .invalidAttribute, .unknownLintRule, .invalidLintSetting, .unknownType, .invalidTypeArgument,
         .conflictingPrimaryKey, .optionalPrimaryKey, .invalidAutoincrement, .duplicateModifier, .optionalNotNull,
         .defaultMismatch, .unknownDefault, .unknownCollation, .invalidForeignKey, .unknownColumn,
         .duplicateIndexColumn, .duplicateMappingTarget, .invalidPackTarget,

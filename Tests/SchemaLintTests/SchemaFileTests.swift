@@ -76,7 +76,8 @@ struct SchemaFileTests {
     @Test("which rules catch each of the 39 legacy table names")
     func legacyNames() throws {
         let file = try SchemaLoader.read(fixturePath("legacy-names.victor"))
-        let (schema, resolve) = Resolver.load(file)
+        let loaded = SchemaPipeline().run(file)
+        let (schema, resolve) = (loaded.schema, loaded.diagnostics)
         #expect(!resolve.hasErrors)
         #expect(schema.tables.count == 39)
         #expect(Self.legacyExpectations.count == 39)

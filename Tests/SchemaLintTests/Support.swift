@@ -3,6 +3,7 @@ import Testing
 import SchemaSyntax
 import SchemaModel
 import SchemaLint
+import SchemagenDriver
 
 /// The directory of this test target, for fixtures loaded by path (no SwiftPM resources).
 let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -10,12 +11,12 @@ let repoRoot = testsDirectory.deletingLastPathComponent().deletingLastPathCompon
 
 func fixturePath(_ name: String) -> String { testsDirectory.appendingPathComponent("Fixtures").appendingPathComponent(name).path }
 
-/// Resolves and lints source text; the resolver's diagnostics come first.
+/// Runs source text through the pipeline (`lint` level): the parser's and resolver's diagnostics
+/// (`resolve`) and the lint stage's (`lint`: rule findings and the `lint` configuration's errors).
 func lintSource(_ text: String, path: String = "example.victor", strict: Bool = false) -> (resolve: [Diagnostic], lint: [Diagnostic]) {
-    let file = SourceFile(path: path, text: text)
-    let (schema, diagnostics) = Resolver.load(file)
-    if diagnostics.hasErrors { return (diagnostics, []) }
-    return (diagnostics, Linter(strict: strict).lint(schema, file: file))
+    let diagnostics = SchemaPipeline(lint: .full, strict: strict).run(SourceFile(path: path, text: text)).diagnostics
+    func isLint(_ d: Diagnostic) -> Bool { d.rule != nil || d.messageID == .unknownLintRule || d.messageID == .invalidLintSetting }
+    return (diagnostics.filter { !isLint($0) }, diagnostics.filter(isLint))
 }
 
 /// A fresh temporary directory.

@@ -72,7 +72,8 @@ struct LanguageTests {
 
     @Test func resolvesEveryConstruct() throws {
         let file = SourceFile(path: "shop.victor", text: Self.sample)
-        let (schema, diagnostics) = Resolver.load(file)
+        let loaded = SchemaPipeline().run(file)
+        let (schema, diagnostics) = (loaded.schema, loaded.diagnostics)
         #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
         #expect(schema.name == "shop" && schema.version == 7)
         #expect(schema.naming.maxWords == 4 && schema.naming.forbiddenSuffixes == ["stats", "history", "info"] && !schema.naming.requireDomain)
@@ -145,7 +146,7 @@ struct LanguageTests {
         }
         """
         let file = SourceFile(path: "t.victor", text: text)
-        let (_, diagnostics) = Resolver.load(file)
+        let diagnostics = SchemaPipeline().run(file).diagnostics
         let found = diagnostics.map { d -> String in let (l, c) = file.lineAndColumn(of: d.range.start); return "\(l):\(c): \(d.message)" }
         for e in ["5:18: default 'x' does not fit column 'n' of type integer",
                   "6:15: default 3 does not fit column 't' of type text",
@@ -159,7 +160,7 @@ struct LanguageTests {
     }
 
     @Test func missingHeaderHasAFixIt() {
-        let (_, d) = Resolver.load(SourceFile(path: "dir/my-app.victor", text: "domain app { table app_a { id: integer primary key } }"))
+        let d = SchemaPipeline().run(SourceFile(path: "dir/my-app.victor", text: "domain app { table app_a { id: integer primary key } }")).diagnostics
         #expect(d.count == 1)
         #expect(d.first?.fixIts.first?.replacement == "schema my_app version 1\n\n")
     }
@@ -167,7 +168,7 @@ struct LanguageTests {
     @Test func settingsAreValidated() {
         let text = "schema s version 1\nnaming {\n  max_word: 3\n  max_words: 0\n  require_domain: maybe\n}\n"
         let file = SourceFile(path: "t.victor", text: text)
-        let (_, d) = Resolver.load(file)
+        let d = SchemaPipeline().run(file).diagnostics
         #expect(d.contains { $0.message == "unknown naming rule 'max_word'; did you mean 'max_words'?" && file.lineAndColumn(of: $0.range.start) == (3, 3) })
         #expect(d.contains { $0.message.contains("'max_words' must be a positive integer") })
         #expect(d.contains { $0.message.contains("expected true or false") })
