@@ -237,6 +237,9 @@ public struct Resolver {
         }
         table.foreignKeys += tableFKs
         checkTable(&table, t)
+        // A table with a column that did not parse is incomplete: what later stages would say about
+        // it (no primary key, an unindexed key) may be that column's fault.
+        if !t.failedColumns.isEmpty { failed.append(t.range) }
         table.legacySources = legacy.map { resolveLegacy($0, table: table) }
         return table
     }
@@ -400,7 +403,9 @@ public struct Resolver {
     }
 
     private mutating func checkTable(_ table: inout Table, _ syntax: TableSyntax) {
-        let names = Set(table.columns.map(\.name))
+        // A column that failed to parse still exists for the keys and indexes naming it: they get
+        // no second error.
+        let names = Set(table.columns.map(\.name) + syntax.failedColumns.map(\.text))
         let pkColumns = table.columns.filter(\.isPrimaryKey)
         if pkColumns.count > 1 {
             error(.conflictingPrimaryKey, "table '\(table.name)' marks \(pkColumns.count) columns 'primary key'; declare a composite key as 'primary key (\(pkColumns.map(\.name).joined(separator: ", ")))'",

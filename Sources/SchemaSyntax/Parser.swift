@@ -54,6 +54,8 @@ public struct Parser {
     /// time and memory a file of nothing but errors can take.
     public static let maxErrors = 1000
     private var stopped = false
+    /// Columns of the table being parsed whose declaration failed (see `TableSyntax.failedColumns`).
+    private var failedColumns: [Name] = []
     private var lastErrorStart = -1
     private var earlyReturnAt = -1
     private let lexerErrorStarts: Set<Int>
@@ -403,17 +405,23 @@ public struct Parser {
             return TableSyntax(name: name, members: [], attributes: attributes, leadingComments: comments, trailingComments: [], range: SourceRange(start: start, end: previousEnd))
         }
         let brace = previousToken
+        failedColumns = []
+        defer { failedColumns = [] }
         while !atEnd && !tok.isSymbol("}") {
             if tok.isWord("table") || tok.isWord("domain") {
                 error(.misplacedDeclaration, "'\(tok.text)' cannot appear inside table '\(name.text)'; is a '}' missing?", tok.range,
                       fixIts: [FixIt(message: "insert '}'", range: SourceRange(start: tok.range.start, end: tok.range.start), replacement: "}\n")])
-                return TableSyntax(name: name, members: members, attributes: attributes, leadingComments: comments, trailingComments: [], range: SourceRange(start: start, end: previousEnd))
+                var t = TableSyntax(name: name, members: members, attributes: attributes, leadingComments: comments, trailingComments: [], range: SourceRange(start: start, end: previousEnd))
+                t.failedColumns = failedColumns
+                return t
             }
             if let m = parseMember(table: name.text) { members.append(m) }
         }
         let trailing = tok.leadingComments
         expect("}", "to close table '\(name.text)'", opening: brace)
-        return TableSyntax(name: name, members: members, attributes: attributes, leadingComments: comments, trailingComments: trailing, range: SourceRange(start: start, end: previousEnd))
+        var t = TableSyntax(name: name, members: members, attributes: attributes, leadingComments: comments, trailingComments: trailing, range: SourceRange(start: start, end: previousEnd))
+        t.failedColumns = failedColumns
+        return t
     }
 
     private mutating func parseMember(table: String) -> TableMemberSyntax? {
@@ -459,6 +467,7 @@ public struct Parser {
                 if peek().kind == .identifier && !peek().startsLine && !Parser.memberKeywords.contains(tok.text) {
                     // `name text`: SQL habit.
                     let at = tok.range.end
+                    failedColumns.append(Name(tok.text, tok.range))
                     error(.expectedColon, "expected ':' between column name '\(tok.text)' and its type", SourceRange(start: at, end: at),
                           fixIts: [FixIt(message: "insert ':'", range: SourceRange(start: at, end: at), replacement: ":")])
                     skipLine(); return nil
@@ -505,6 +514,7 @@ public struct Parser {
         let name = Name(nameTok.text, nameTok.range)
         _ = advance() // ':'
         guard tok.kind == .identifier, !tok.startsLine else {
+            failedColumns.append(name)
             error(.expectedType, "expected a type after '\(name.text):', found \(describe(tok))", tok.startsLine ? SourceRange(start: previousEnd, end: previousEnd) : tok.range)
             if !tok.startsLine { skipLine() }
             return nil

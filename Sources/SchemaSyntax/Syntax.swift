@@ -217,6 +217,9 @@ public struct TableSyntax: Sendable, Hashable {
     /// Comments after the last member, before `}`.
     public var trailingComments: [Comment]
     public var range: SourceRange
+    /// Columns whose declaration did not parse (`nmae text`, `name:` with no type): their names
+    /// exist, so keys and indexes naming them are not reported again.
+    public var failedColumns: [Name] = []
     public init(name: Name, members: [TableMemberSyntax], attributes: [Attribute], leadingComments: [Comment], trailingComments: [Comment], range: SourceRange) {
         self.name = name; self.members = members; self.attributes = attributes; self.leadingComments = leadingComments; self.trailingComments = trailingComments; self.range = range
     }

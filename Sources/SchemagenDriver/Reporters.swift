@@ -15,7 +15,7 @@ public enum LintFormat: String, CaseIterable, Sendable {
 /// are exclusive: `endColumn` is the column just after the range.
 public enum Reporters {
     public static let toolName = "schemagen"
-    public static let toolVersion = "0.1.0"
+    public static let toolVersion = "0.2.0"
     /// Where the rules are documented, relative to the repository (SARIF's `helpUri`/`informationUri`
     /// must be absolute URIs, and the project has no published address yet, so they are left out).
     public static let rulesDocument = "docs/LINT.md"

@@ -52,7 +52,8 @@ struct ReporterTests {
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
         #expect(driver["name"] as? String == "schemagen")
-        #expect(driver["version"] as? String == "0.1.0")
+        #expect(driver["version"] as? String == Reporters.toolVersion)
+        #expect(Reporters.toolVersion == "0.2.0")
         // No made-up address: SARIF's informationUri is optional and must be absolute.
         #expect(driver["informationUri"] == nil)
         let rules = try #require(driver["rules"] as? [[String: Any]])
