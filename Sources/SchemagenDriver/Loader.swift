@@ -7,8 +7,9 @@ import SchemaLint
 /// has no errors. Only the pipeline creates one.
 public struct LoadedSchema: Sendable {
     public let file: SourceFile
-    /// The schema as far as it resolved, for reporting and tools that inspect it; emit from `checked`.
-    public let schema: Schema
+    /// The schema as far as it resolved, errors or not: `package`, for this package's own tests
+    /// and tools. Outside the package a schema is only reachable through `checked`.
+    package let schema: Schema
     /// Diagnostics of every stage that ran, in file order, capped per file (see `omittedDiagnostics`).
     public let diagnostics: [Diagnostic]
     /// How many diagnostics the per-file cap left out (counted in the final summary note).

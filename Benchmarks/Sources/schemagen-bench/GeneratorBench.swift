@@ -88,13 +88,14 @@ enum GeneratorBench {
         let t0 = now()
         let loaded = try SchemaLoader.load(path: path)
         let t1 = now()
-        let lint = Linter().lint(loaded.schema, file: loaded.file)
+        guard let checked = loaded.checked else { throw BenchError("schema \(path) has errors") }
+        let lint = Linter().lint(checked.schema, file: loaded.file)
         let t2 = now()
-        let files = Generator.outputs(for: loaded.schema)
+        let files = Generator.outputs(for: checked.schema)
         let t3 = now()
         let bytes = files.reduce(0) { $0 + $1.contents.utf8.count }
         let rss = maxRSSKiB()
-        print("result tables=\(loaded.schema.tables.count) load=\(Double(t1 - t0) / 1e9) lint=\(Double(t2 - t1) / 1e9) emit=\(Double(t3 - t2) / 1e9) rss=\(rss) baseline=\(baseline) diagnostics=\(loaded.diagnostics.count + lint.count) bytes=\(bytes) errors=\(loaded.hasErrors)")
+        print("result tables=\(checked.schema.tables.count) load=\(Double(t1 - t0) / 1e9) lint=\(Double(t2 - t1) / 1e9) emit=\(Double(t3 - t2) / 1e9) rss=\(rss) baseline=\(baseline) diagnostics=\(loaded.diagnostics.count + lint.count) bytes=\(bytes) errors=\(loaded.hasErrors)")
     }
 
     static func runChild(executable: String, path: String) throws -> GeneratorSample {
