@@ -97,9 +97,20 @@ public struct Lexer {
         func make(_ kind: TokenKind, _ s: Int = start) -> Token {
             Token(kind: kind, text: String(decoding: b[s..<i], as: UTF8.self), range: SourceRange(start: s, end: i), leadingComments: comments, startsLine: newline)
         }
-        if Lexer.isIdentStart(c) {
-            while i < b.count && Lexer.isIdentChar(b[i]) { i += 1 }
-            return make(.identifier)
+        if Lexer.isIdentStart(c) || (c >= 0x80 && Lexer.unsafeNameCharacter(b, at: i) == 0) {
+            // A word: identifier characters, and non-ASCII ones (`näme`), which make it one error
+            // with a fix-it quoting it, not one per character.
+            var nonASCII = false
+            while i < b.count, Lexer.isIdentChar(b[i]) || (b[i] >= 0x80 && Lexer.unsafeNameCharacter(b, at: i) == 0) {
+                if b[i] >= 0x80 { nonASCII = true }
+                i += 1
+            }
+            let t = make(.identifier)
+            if nonASCII {
+                error(.unexpectedCharacter, "'\(t.text)' is not a plain name: names are ASCII letters, digits and '_'; quote others in `backticks`", t.range,
+                      fixIts: [FixIt(message: "quote it", range: t.range, replacement: "`" + t.text + "`")])
+            }
+            return t
         }
         if c == UInt8(ascii: "`") {
             // `quoted identifier`: any name, for keywords or unusual spellings.
