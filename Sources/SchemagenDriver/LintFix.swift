@@ -40,14 +40,14 @@ public enum LintFix {
 
     /// The safe edits among the diagnostics' fix-its for one pass, and what each changes.
     public static func plan(_ diagnostics: [Diagnostic], file: SourceFile,
-                            rules: [any LintRule] = RuleRegistry.all) -> (edits: [Edit], changes: [Change]) {
+                            rules: [any LintRule] = RuleRegistry.all, limit: Int = .max) -> (edits: [Edit], changes: [Change]) {
         let safeRules = Set(rules.filter(\.hasSafeFixes).map(\.id))
         var accepted: [Edit] = []
         var changes: [Change] = []
         let candidates = diagnostics
             .filter { d in d.rule.map(safeRules.contains) ?? false && d.fixIts.first?.isSafe == true }
             .sorted { ($0.range.start, $0.rule ?? "") < ($1.range.start, $1.rule ?? "") }
-        for d in candidates {
+        for d in candidates where changes.count < limit {
             guard let fix = d.fixIts.first, let rule = d.rule, !fix.edits.isEmpty else { continue }
             guard !fix.edits.contains(where: { e in accepted.contains { overlaps($0.range, e.range) } }) else { continue }
             accepted += fix.edits
@@ -79,17 +79,28 @@ public enum LintFix {
         func blocking(_ r: LoadedSchema) -> Int {
             r.diagnostics.filter { $0.severity == .error && ($0.rule.map(integrity.contains) ?? true) }.count
         }
-        // Only a file that resolves is fixed.
-        guard !result.diagnostics.contains(where: { $0.severity == .error && $0.rule == nil }) else { return (file, []) }
+        // Only a file that resolves is fixed (a mistake in its `lint { }` block does not stop it).
+        let lintConfiguration: Set<MessageID> = [.unknownLintRule, .invalidLintSetting]
+        guard !result.diagnostics.contains(where: { d in
+            d.severity == .error && d.rule == nil && !(d.messageID.map(lintConfiguration.contains) ?? false)
+        }) else { return (file, []) }
         for _ in 0..<maxPasses {
             let (edits, passChanges) = plan(result.diagnostics, file: current)
             if edits.isEmpty { break }
-            let next = apply(edits, to: current)
-            let nextResult = pipeline.run(next)
-            if blocking(nextResult) > blocking(result) { break }
+            var next = apply(edits, to: current)
+            var nextResult = pipeline.run(next)
+            var applied = passChanges
+            if blocking(nextResult) > blocking(result) {
+                // Two fixes collide (renames onto one new name): apply only the first, if it alone is fine.
+                let (firstEdits, firstChange) = plan(result.diagnostics, file: current, limit: 1)
+                next = apply(firstEdits, to: current)
+                nextResult = pipeline.run(next)
+                applied = firstChange
+                if firstEdits.isEmpty || blocking(nextResult) > blocking(result) { break }
+            }
             current = next
             result = nextResult
-            changes += passChanges
+            changes += applied
         }
         return (current, changes)
     }

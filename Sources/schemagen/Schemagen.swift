@@ -53,7 +53,10 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write every output for a schema file (SQLite DDL, Swift) into a directory.",
         discussion: """
-            Writes <stem>.sql and Swift/<stem>.swift, named after the schema file's stem.
+            Writes <stem>.sql and Swift/<stem>.swift, named after the schema file's stem, as one set (the \
+            output directory is locked while they are compared and written). A file there that schemagen \
+            did not write (no generated header) is never overwritten: the run refuses and writes nothing, \
+            unless --force.
             --swift-only (what the SchemagenPlugin build plugin runs) writes only Swift/<stem>.swift, also \
             runs the lint rules and prints their findings as warnings, and on any schema error deletes \
             Swift/<stem>.swift so stale generated code can never compile.

@@ -111,6 +111,16 @@ struct LintRunTests {
         #expect(r.output.contains("[singular-table-name]"))
     }
 
+    @Test("--fix never makes two names collide: of two renames onto one new name, only the first is applied")
+    func fixAvoidsNewCollisions() throws {
+        let path = try write("schema s version 1\nlint { snake-case: error }\ndomain app {\n    table app_UserRole { id: integer primary key }\n    table app_user_roles { id: integer primary key }\n}\n")
+        let r = LintRun.run(paths: [path], format: .json, strict: false, fix: true)
+        let fixed = try read(path)
+        #expect(fixed.components(separatedBy: "table app_user_role {").count - 1 == 1, "\(fixed)")
+        #expect(!r.output.contains("duplicate-name"), "\(r.output)")
+        #expect(r.log.contains("applied"))
+    }
+
     @Test func fixLeavesAnUnparsableFileAlone() throws {
         let text = "schema s version 1\ndomain app {\n  table app_users { id: integer primary key\n    name: strng\n  }\n}\n"
         let path = try write(text)
