@@ -122,3 +122,61 @@ struct EvolveCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("app.db.before-v3.sqlite").path))
     }
 }
+
+/// Issue 10, item 5 at the CLI: ids, one error per mistake, the unclosed parenthesis.
+struct DiagnosticsCLITests {
+    static func write(_ text: String) throws -> (URL, URL) {
+        let dir = try CLI.temp()
+        let file = dir.appendingPathComponent("s.victor")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return (dir, file)
+    }
+
+    @Test func misspeltTypeWithADefaultIsOneError() throws {
+        let (dir, file) = try Self.write("schema s version 1\ndomain app {\n  table app_user {\n    id: integer primary key\n    pinned: boolen = false\n  }\n}\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["ddl", file.path])
+        #expect(r.status == 1)
+        #expect(r.stderr == """
+        \(file.path):5:13: error: unknown type 'boolen'; did you mean 'bool'?
+                pinned: boolen = false
+                        ^~~~~~
+                        bool
+
+        """)
+    }
+
+    @Test func unclosedParenthesisPointsAtTheOpeningOne() throws {
+        let (dir, file) = try Self.write("schema s version 1\ndomain app {\n  table app_user {\n    id: integer primary key\n    name: text\n    index idx_user_name (name\n  }\n}\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["ddl", file.path])
+        #expect(r.status == 1)
+        #expect(r.stderr == """
+        \(file.path):6:25: error: '(' is not closed: expected ')' to close the indexed columns, found '}'
+                index idx_user_name (name
+                                    ^
+        \(file.path):6:30: note: insert ')' here
+                index idx_user_name (name
+                                         ^
+                                         )
+
+        """)
+    }
+
+    @Test func sarifRuleIdsAreCatalogIDs() throws {
+        let (dir, file) = try Self.write("schema s version 1\ndomain app {\n  table app_user {\n    id: integer primary key\n    name: strng\n    note: text = 'open\n  }\n}\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["lint", "--format", "sarif", file.path])
+        #expect(r.status == 1)
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.compactMap { $0["ruleId"] as? String } == ["schema/unknown-type", "syntax/unterminated-string"])
+        let rules = try #require(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        for result in results {
+            let i = try #require(result["ruleIndex"] as? Int)
+            #expect(rules[i]["id"] as? String == result["ruleId"] as? String)
+        }
+        #expect(!r.stdout.contains("schema-error"))
+    }
+}
