@@ -121,8 +121,13 @@ public struct SchemaPipeline: Sendable {
         diagnostics += integrity.filter { !schema.isInsideFailedDeclaration($0.range) }
         // checks
         let earlierErrors = diagnostics.hasErrors
+        // What an earlier stage already reported (a NUL in a name) is not reported again by a check.
+        let reported = diagnostics.filter { $0.severity == .error && $0.range.start < $0.range.end }.map(\.range)
+        func alreadyReported(_ r: SourceRange) -> Bool {
+            reported.contains { $0.start < r.end && r.start < $0.end }
+        }
         for stage in checks where stage.runsOnErrors || !earlierErrors {
-            diagnostics += stage.run(file, schema, earlierErrors).filter { !schema.isInsideFailedDeclaration($0.range) }.map { d in
+            diagnostics += stage.run(file, schema, earlierErrors).filter { !schema.isInsideFailedDeclaration($0.range) && !alreadyReported($0.range) }.map { d in
                 var d = d
                 if d.rule == nil && d.messageID == nil { d.messageID = stage.id }
                 return d
