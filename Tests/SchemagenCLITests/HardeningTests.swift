@@ -41,7 +41,7 @@ struct HardeningTests {
 
     /// Parentheses in SQL, block comments and braces nest without recursion: 100,000 levels of
     /// each finish with a clean status (no signal) and bounded output.
-    @Test(arguments: ["paren-default", "paren-check", "paren-where", "block-comment", "braces", "tables"])
+    @Test(arguments: ["paren-default", "paren-check", "paren-where", "paren-mapping", "block-comment", "braces", "tables"])
     func otherNestingConstructsAreBounded(_ construct: String) throws {
         let n = 100_000
         let open = String(repeating: "(", count: n), close = String(repeating: ")", count: n)
@@ -50,6 +50,7 @@ struct HardeningTests {
         case "paren-default": text = "schema s version 1\ndomain app { table app_a {\n id: integer primary key\n x: integer = \(open)1\(close)\n} }\n"
         case "paren-check": text = "schema s version 1\ndomain app { table app_a {\n id: integer primary key\n x: integer check \(open)x > 0\(close)\n} }\n"
         case "paren-where": text = "schema s version 1\ndomain app { table app_a {\n id: integer primary key\n x: integer\n index idx_a_x (x) where \(open)x > 0\(close)\n} }\n"
+        case "paren-mapping": text = "schema s version 1\ndomain app { table app_a {\n id: integer primary key\n x: integer\n from legacy_a {\n  x = \(open)1\(close)\n }\n} }\n"
         case "block-comment": text = "schema s version 1\n" + String(repeating: "/* ", count: n) + String(repeating: "*/ ", count: n) + "\ndomain app { table app_a { id: integer primary key } }\n"
         case "braces": text = "schema s version 1\ndomain app { table app_a { id: integer primary key\n" + String(repeating: "{", count: n) + "\n} }\n"
         default: text = "schema s version 1\n" + String(repeating: "table t {\n", count: n)
