@@ -265,7 +265,7 @@ public struct Resolver {
         var convertedFrom: LogicalType?
         for a in c.attributes where a.name.text == "convert" {
             guard a.arguments.count == 1, a.arguments[0].label == "from", let t = LogicalType(name: a.arguments[0].value, argument: nil) else {
-                error("@convert takes the column's previous type: @convert(from: text)", a.range); continue
+                error(.invalidAttribute, "@convert takes the column's previous type: @convert(from: text)", a.range); continue
             }
             convertedFrom = t
         }
