@@ -18,10 +18,12 @@ import SchemaCheck
 ///
 /// - **integrity** (lint rules of category `integrity`: duplicates, dangling references, …) runs
 ///   even when the file has other errors, so one run reports everything; only its errors count.
-/// - **checks** are further verifications of a schema that resolved without errors, each a
-///   `CheckStage` (a name and a function). They are where database- and language-side checks
-///   plug in: the SQLite verification of SQL fragments, the Swift emitter's name collisions.
-///   `SchemaPipeline.standardChecks` lists those every command runs.
+/// - **checks** are further verifications, each a `CheckStage` (a name, the catalog id of its
+///   diagnostics, a function), run on a schema without errors so far — or, with `runsOnErrors`,
+///   on any (SQLFragmentCheck locates bad fragments in a broken file too). They are where
+///   database- and language-side checks plug in: the SQLite verification of SQL fragments
+///   (`sql-fragments`), next the Swift emitter's name collisions. `standardChecks` lists those
+///   every command runs; a check's diagnostic overlapping an earlier error is dropped.
 /// - **lint** runs the rules (`.full`: as configured, the `lint` command; `.advisory`: findings
 ///   demoted to warnings, the build plugin's `--swift-only`; `.integrity`: none beyond integrity).
 ///
