@@ -274,6 +274,45 @@ public struct Table: Sendable, Hashable {
     }
 }
 
+/// `query NAME { SQL }`: a statement checked by SQLite at generate time that becomes a typed
+/// Swift method (docs/LANGUAGE.md, "Queries and views").
+public struct Query: Sendable, Hashable {
+    public var name: String
+    /// The table whose DAO gets the method (declared inside its block); nil for a schema-wide
+    /// query (top level or in a domain), a method of the `<Schema>Queries` namespace (`db.queries`).
+    public var table: String?
+    /// The domain the query is declared in (directly or through its table), if any.
+    public var domain: String?
+    public var doc: String?
+    /// The SQL exactly as written between the braces (comments and whitespace included).
+    public var sql: String
+    /// Where `sql` is in the file: errors at an offset in the SQL point at `sqlRange.start + offset`.
+    public var sqlRange: SourceRange
+    public var nameRange: SourceRange
+    public var range: SourceRange
+    public init(name: String, table: String?, domain: String?, doc: String?, sql: String, sqlRange: SourceRange, nameRange: SourceRange, range: SourceRange) {
+        self.name = name; self.table = table; self.domain = domain; self.doc = doc; self.sql = sql
+        self.sqlRange = sqlRange; self.nameRange = nameRange; self.range = range
+    }
+}
+
+/// `view NAME { SELECT … }`: emitted as `CREATE VIEW` (after the tables, in dependency order),
+/// with a read-only row struct.
+public struct View: Sendable, Hashable {
+    public var name: String
+    public var domain: String?
+    public var doc: String?
+    /// The SELECT exactly as written between the braces.
+    public var sql: String
+    public var sqlRange: SourceRange
+    public var nameRange: SourceRange
+    public var range: SourceRange
+    public init(name: String, domain: String?, doc: String?, sql: String, sqlRange: SourceRange, nameRange: SourceRange, range: SourceRange) {
+        self.name = name; self.domain = domain; self.doc = doc; self.sql = sql
+        self.sqlRange = sqlRange; self.nameRange = nameRange; self.range = range
+    }
+}
+
 public struct Domain: Sendable, Hashable {
     /// The prefix, e.g. `rl`; tables in the domain are named `rl_…`.
     public var name: String
@@ -321,6 +360,10 @@ public struct Schema: Sendable, Hashable {
     /// The ranges of declarations the resolver already reported as meaningless (a column whose
     /// type is unknown): later stages report nothing inside them, so one mistake is one error.
     public var failedDeclarations: [SourceRange] = []
+    /// Every `query` in source order (table queries and schema-wide ones).
+    public var queries: [Query] = []
+    /// Every `view` in source order (`DDLEmitter` orders them by dependency).
+    public var views: [View] = []
 
     /// Whether a range lies inside a declaration that already failed.
     public func isInsideFailedDeclaration(_ r: SourceRange) -> Bool {

@@ -65,11 +65,25 @@ public struct Resolver {
                     schema.tables.append(resolveTable(t, domain: d.name.text))
                     domain.tableNames.append(t.name.text)
                 }
+                for q in d.sqlDeclarations { resolveSQLDeclaration(q, table: nil, domain: d.name.text, into: &schema) }
                 schema.domains.append(domain)
             case .table(let t):
                 schema.tables.append(resolveTable(t, domain: nil))
+            case .sql(let q):
+                resolveSQLDeclaration(q, table: nil, domain: nil, into: &schema)
             }
         }
+        for t in tree.items.flatMap({ item -> [(TableSyntax, String?)] in
+            switch item {
+            case .table(let t): return [(t, nil)]
+            case .domain(let d): return d.tables.map { ($0, d.name.text) }
+            default: return []
+            }
+        }) {
+            for case .query(let q) in t.0.members { resolveSQLDeclaration(q, table: t.0.name.text, domain: t.1, into: &schema) }
+        }
+        schema.queries.sort { $0.range.start < $1.range.start }
+        checkSQLDeclarationNames(schema)
         if header == nil {
             let r = SourceRange(start: 0, end: 0)
             error(.missingHeader, tree.items.isEmpty && file.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D })
@@ -79,6 +93,43 @@ public struct Resolver {
         }
         schema.failedDeclarations = failed
         return schema
+    }
+
+    // MARK: Queries and views
+
+    private mutating func resolveSQLDeclaration(_ q: SQLDeclarationSyntax, table: String?, domain: String?, into schema: inout Schema) {
+        for a in q.attributes { error(.invalidAttribute, "attribute '@\(a.name.text)' is not allowed on a \(q.kind.rawValue)", a.range) }
+        let doc = q.leadingComments.docText
+        switch q.kind {
+        case .query:
+            schema.queries.append(Query(name: q.name.text, table: table, domain: domain, doc: doc, sql: q.sql.text,
+                                        sqlRange: q.sql.range, nameRange: q.name.range, range: q.range))
+        case .view:
+            schema.views.append(View(name: q.name.text, domain: domain, doc: doc, sql: q.sql.text,
+                                     sqlRange: q.sql.range, nameRange: q.name.range, range: q.range))
+        }
+    }
+
+    /// Two queries of one namespace (a table's DAO, the schema-wide queries) or two views with one name.
+    private mutating func checkSQLDeclarationNames(_ schema: Schema) {
+        var seen: [String: SourceRange] = [:]
+        for q in schema.queries {
+            let key = "\(q.table?.lowercased() ?? "")\u{0}\(q.name.lowercased())"
+            if let first = seen[key] {
+                error(.duplicateQuery, "duplicate query '\(q.name)' \(q.table.map { "in table '\($0)'" } ?? "among the schema-wide queries")", q.nameRange,
+                      notes: [.init(message: "first declared here", range: first)])
+            } else {
+                seen[key] = q.nameRange
+            }
+        }
+        var views: [String: SourceRange] = [:]
+        for v in schema.views {
+            if let first = views[v.name.lowercased()] {
+                error(.duplicateQuery, "duplicate view '\(v.name)'", v.nameRange, notes: [.init(message: "first declared here", range: first)])
+            } else {
+                views[v.name.lowercased()] = v.nameRange
+            }
+        }
     }
 
     static func defaultName(_ path: String) -> String {
@@ -233,6 +284,8 @@ public struct Resolver {
                 }
             case .legacySource(let l):
                 legacy.append(l)
+            case .query:
+                break // resolved with the schema's other queries (`resolveSQLDeclaration`)
             }
         }
         table.foreignKeys += tableFKs
@@ -433,7 +486,7 @@ public struct Resolver {
                 for c in cols where !names.contains(c.text) {
                     unknownColumn(c.text, in: table, range: c.range, context: "the foreign key")
                 }
-            case .constraint(.check), .column, .legacySource:
+            case .constraint(.check), .column, .legacySource, .query:
                 break
             }
         }

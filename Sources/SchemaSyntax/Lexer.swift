@@ -49,8 +49,22 @@ public struct Lexer {
             let t = next()
             tokens.append(t)
             if t.kind == .endOfFile { break }
+            // `query NAME {` / `view NAME {`: the body is SQL, lexed by SQL's rules, not this language's.
+            let n = tokens.count
+            if t.isSymbol("{"), n >= 3, tokens[n - 3].isWord("query") || tokens[n - 3].isWord("view"), tokens[n - 2].kind == .identifier {
+                tokens.append(sqlBody())
+            }
         }
         return tokens
+    }
+
+    /// The SQL body after a `query`/`view` block's `{`, up to (not including) its closing `}`; an
+    /// unclosed body runs to the end of the file (the parser reports the open brace).
+    private mutating func sqlBody() -> Token {
+        let start = i
+        let end = SQLTokenizer(bytes: b).closingBrace(from: start) ?? b.count
+        i = end
+        return Token(kind: .sqlBody, text: String(decoding: b[start..<end], as: UTF8.self), range: SourceRange(start: start, end: end))
     }
 
     private mutating func next() -> Token {

@@ -74,6 +74,7 @@ extension MessageID {
     public static let emptySQL = MessageID(.syntax, "empty-sql", "An SQL expression (check, default, where, mapping) is empty.")
     public static let emptyIndex = MessageID(.syntax, "empty-index", "An index names no column.")
     public static let malformedMapping = MessageID(.syntax, "malformed-mapping", "A `from` block item that is not `target = expr`, `unpivot`, `pack`, `archive` or `drop`, or a drop without its reason.")
+    public static let malformedSQLDeclaration = MessageID(.syntax, "malformed-sql-declaration", "A `query`/`view` declaration that is not `query NAME { SQL }` (no name, no braces).")
     public static let nestingTooDeep = MessageID(.syntax, "nesting-too-deep", "Lists, blocks or parentheses nest deeper than the language allows (64 levels).")
 
     // MARK: schema (resolver)
@@ -102,12 +103,31 @@ extension MessageID {
     public static let unknownColumn = MessageID(.schema, "unknown-column", "A key, index or mapping names a column its table does not have.")
     public static let duplicateIndexColumn = MessageID(.schema, "duplicate-index-column", "An index names one column twice.")
     public static let duplicateMappingTarget = MessageID(.schema, "duplicate-mapping-target", "A `from` mapping writes one column twice, or repeats `unpivot` or a key.")
+    public static let duplicateQuery = MessageID(.schema, "duplicate-query", "Two queries with one name in one namespace (a table's DAO, or the schema-wide queries), or two views with one name.")
     public static let invalidPackTarget = MessageID(.schema, "invalid-pack-target", "`pack` into a column that cannot hold a JSON object.")
 
     // MARK: swift (SchemaEmit)
     public static let unrepresentableSwiftName = MessageID(.swift, "unrepresentable-name", "Two declarations would get one Swift name, or a name would not compile as Swift.")
 
     // MARK: sql (SchemaCheck)
+    public static let querySyntax = MessageID(.sql, "query-syntax", "SQLite's parser rejects a query's or view's SQL (located at the token).")
+    public static let queryUnknownTable = MessageID(.sql, "unknown-table", "A query or view names a table or view the schema does not have (with a did-you-mean).")
+    public static let queryUnknownColumn = MessageID(.sql, "unknown-column", "A query or view names a column no table in its FROM has (with a did-you-mean).")
+    public static let queryUnknownFunction = MessageID(.sql, "unknown-function", "A query or view calls a function SQLite does not have (with a did-you-mean).")
+    public static let queryAmbiguousColumn = MessageID(.sql, "ambiguous-column", "An unqualified column that several tables of the statement have.")
+    public static let queryMisplacedParameter = MessageID(.sql, "misplaced-parameter", "A parameter where SQLite binds no value (a table or column name, ORDER BY), or in a view.")
+    public static let queryMultipleStatements = MessageID(.sql, "multiple-statements", "A query body holding more than one SQL statement.")
+    public static let queryWriteToView = MessageID(.sql, "write-to-view", "An INSERT, UPDATE or DELETE on a view.")
+    public static let queryUnsupportedStatement = MessageID(.sql, "unsupported-statement", "A query that is not SELECT/INSERT/UPDATE/DELETE (DDL, PRAGMA), or a view that is not a SELECT.")
+    public static let queryBadParameterName = MessageID(.sql, "bad-parameter-name", "A parameter not written `:snake_name` (`?`, `@x`, `:camelCase`).")
+    public static let queryUntypedParameter = MessageID(.sql, "untyped-parameter", "A parameter whose type cannot be inferred: compare it with a column or annotate it `/* as TYPE */`.")
+    public static let queryConflictingParameterType = MessageID(.sql, "conflicting-parameter-type", "One parameter used with two different types.")
+    public static let queryUntypedResultColumn = MessageID(.sql, "untyped-result-column", "A result expression whose type cannot be inferred: CAST it or annotate it `/* as TYPE */`.")
+    public static let queryDuplicateResultName = MessageID(.sql, "duplicate-result-name", "Two result columns with one name (give one an alias).")
+    public static let queryBadAnnotation = MessageID(.sql, "bad-annotation", "A `/* as TYPE */` annotation naming no type of the language.")
+    public static let queryViewCycle = MessageID(.sql, "view-cycle", "Views that select from each other.")
+    public static let queryDuplicateView = MessageID(.sql, "duplicate-view", "A view named like a table or another view.")
+    public static let querySwiftName = MessageID(.swift, "unrepresentable-query-name", "A query, parameter or result column whose Swift name collides or cannot be formed.")
     public static let rejectedBySQLite = MessageID(.sql, "rejected-by-sqlite", "An SQL fragment (check, default, where, mapping) or name that SQLite rejects, or that is not exactly one expression of its kind (a statement tail, a comment swallowing structure).")
 }
 
@@ -120,13 +140,18 @@ public enum MessageCatalog {
         .expectedToken, .unclosedDelimiter, .unexpectedCloser, .expectedName, .unexpectedToken, .expectedKeyword,
         .expectedVersion, .versionOutOfRange, .expectedValue, .numberTooLarge, .expectedLineBreak, .misplacedDeclaration,
         .expectedColon, .emptyList, .expectedType, .unknownModifier, .doubleQuotedSQLString, .unknownForeignKeyAction,
-        .emptySQL, .emptyIndex, .malformedMapping, .nestingTooDeep,
+        .emptySQL, .emptyIndex, .malformedMapping, .malformedSQLDeclaration, .nestingTooDeep,
         .missingHeader, .duplicateHeader, .invalidVersion, .duplicateBlock, .duplicateSetting, .unknownSetting,
         .invalidSetting, .unknownAttribute, .invalidAttribute, .unknownLintRule, .invalidLintSetting, .unknownType, .invalidTypeArgument,
         .conflictingPrimaryKey, .optionalPrimaryKey, .invalidAutoincrement, .duplicateModifier, .optionalNotNull,
         .defaultMismatch, .unknownDefault, .unknownCollation, .invalidForeignKey, .unknownColumn,
         .duplicateIndexColumn, .duplicateMappingTarget, .invalidPackTarget,
+        .duplicateQuery,
         .rejectedBySQLite, .unrepresentableSwiftName,
+        .querySyntax, .queryUnknownTable, .queryUnknownColumn, .queryUnknownFunction, .queryAmbiguousColumn,
+        .queryMisplacedParameter, .queryMultipleStatements, .queryWriteToView, .queryUnsupportedStatement,
+        .queryBadParameterName, .queryUntypedParameter, .queryConflictingParameterType, .queryUntypedResultColumn,
+        .queryDuplicateResultName, .queryBadAnnotation, .queryViewCycle, .queryDuplicateView, .querySwiftName,
     ]
 
     /// The entry for a raw id (`syntax/expected-token`), if there is one.

@@ -9,8 +9,8 @@ public struct Parser {
     private var p = 0
     public private(set) var diagnostics: [Diagnostic]
 
-    public static let topLevelKeywords = ["schema", "naming", "lint", "domain", "table"]
-    public static let memberKeywords = ["index", "unique", "primary", "check", "foreign", "from"]
+    public static let topLevelKeywords = ["schema", "naming", "lint", "domain", "table", "query", "view"]
+    public static let memberKeywords = ["index", "unique", "primary", "check", "foreign", "from", "query"]
     public static let columnModifierKeywords = ["primary", "unique", "not", "default", "references", "check", "collate"]
     public static let legacyKeywords = ["unpivot", "pack", "archive", "drop"]
 
@@ -83,6 +83,7 @@ public struct Parser {
         case .integer, .float: return "number \(t.text)"
         case .string, .sqlString: return "string \(t.text)"
         case .symbol: return "'\(t.text)'"
+        case .sqlBody: return "SQL"
         }
     }
 
@@ -189,12 +190,14 @@ public struct Parser {
                 if let d = parseDomain(attributes, comments) { items.append(.domain(d)) }
             } else if tok.isWord("table") {
                 if let t = parseTable(attributes, comments) { items.append(.table(t)) }
+            } else if isSQLDeclarationStart {
+                if let q = parseSQLDeclaration(attributes, comments) { items.append(.sql(q)) }
             } else if tok.isSymbol("}") {
                 error(.unexpectedCloser, "unexpected '}' with no open block", tok.range,
                       fixIts: [FixIt(message: "remove '}'", range: tok.range, replacement: "")])
                 _ = advance()
             } else {
-                unexpected("'schema', 'naming', 'lint', 'domain' or 'table'", keywords: Parser.topLevelKeywords)
+                unexpected("'schema', 'naming', 'lint', 'domain', 'table', 'query' or 'view'", keywords: Parser.topLevelKeywords)
                 skipToTopLevel()
             }
         }
@@ -369,6 +372,12 @@ public struct Parser {
         var description: String?
         if tok.kind == .string || tok.kind == .sqlString { description = advance().stringValue }
         var tables: [TableSyntax] = []
+        var sqlDeclarations: [SQLDeclarationSyntax] = []
+        func domain() -> DomainSyntax {
+            var d = DomainSyntax(name: name, description: description, tables: tables, attributes: attributes, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
+            d.sqlDeclarations = sqlDeclarations
+            return d
+        }
         guard expect("{", "to open domain '\(name.text)'") else {
             skipToTopLevel()
             return DomainSyntax(name: name, description: description, tables: [], attributes: attributes, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
@@ -379,17 +388,19 @@ public struct Parser {
             let tAttributes = parseAttributes()
             if tok.isWord("table") {
                 if let t = parseTable(tAttributes, tComments) { tables.append(t) }
+            } else if isSQLDeclarationStart {
+                if let q = parseSQLDeclaration(tAttributes, tComments) { sqlDeclarations.append(q) }
             } else if tok.kind == .identifier && (tok.text == "domain" || tok.text == "schema" || tok.text == "naming" || tok.text == "lint") {
                 error(.misplacedDeclaration, "'\(tok.text)' cannot appear inside domain '\(name.text)'; is a '}' missing?", tok.range,
                       fixIts: [FixIt(message: "insert '}'", range: SourceRange(start: tok.range.start, end: tok.range.start), replacement: "}\n")])
-                return DomainSyntax(name: name, description: description, tables: tables, attributes: attributes, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
+                return domain()
             } else {
-                unexpected("'table' in domain '\(name.text)'", keywords: ["table"])
+                unexpected("'table', 'query' or 'view' in domain '\(name.text)'", keywords: ["table", "query", "view"])
                 skipToTopLevel()
             }
         }
         expect("}", "to close domain '\(name.text)'", opening: brace)
-        return DomainSyntax(name: name, description: description, tables: tables, attributes: attributes, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
+        return domain()
     }
 
     private mutating func parseTable(_ attributes: [Attribute], _ comments: [Comment]) -> TableSyntax? {
@@ -463,6 +474,12 @@ public struct Parser {
                 return .constraint(.foreignKey(columns: cols, ref, SourceRange(start: start, end: previousEnd)))
             case "from":
                 return parseLegacySource(comments, start: start).map { .legacySource($0) }
+            case "query" where peek().kind == .identifier:
+                return parseSQLDeclaration(attributes, comments).map { .query($0) }
+            case "view" where peek().kind == .identifier && peek(2).isSymbol("{"):
+                error(.misplacedDeclaration, "a view cannot be declared inside table '\(table)': declare it at top level or in a domain", tok.range)
+                _ = parseSQLDeclaration(attributes, comments)
+                return nil
             default:
                 if peek().kind == .identifier && !peek().startsLine && !Parser.memberKeywords.contains(tok.text) {
                     // `name text`: SQL habit.
@@ -679,6 +696,45 @@ public struct Parser {
             actions.append(ForeignKeyActionSyntax(event: event, action: action, range: SourceRange(start: on.range.start, end: previousEnd)))
         }
         return ReferenceSyntax(table: table, columns: columns, actions: actions, range: SourceRange(start: kw.range.start, end: previousEnd))
+    }
+
+    // MARK: Queries and views
+
+    /// `query NAME {` or `view NAME {` (the lexer turned the body into one `.sqlBody` token).
+    private var isSQLDeclarationStart: Bool {
+        (tok.isWord("query") || tok.isWord("view")) && peek().kind == .identifier
+    }
+
+    /// `query NAME { SQL }` / `view NAME { SQL }`. The SQL is one token (`sqlBody`), kept verbatim.
+    private mutating func parseSQLDeclaration(_ attributes: [Attribute], _ comments: [Comment]) -> SQLDeclarationSyntax? {
+        let kw = advance()
+        let kind: SQLDeclarationSyntax.Kind = kw.text == "view" ? .view : .query
+        let start = attributes.first?.range.start ?? kw.range.start
+        guard let name = expectName("a \(kind.rawValue) name after '\(kw.text)'") else { skipLine(); return nil }
+        guard tok.isSymbol("{") else {
+            error(.malformedSQLDeclaration, "expected '{' after \(kind.rawValue) '\(name.text)': the SQL goes between braces, '\(kw.text) \(name.text) { SELECT … }'", tok.range)
+            skipLine(); return nil
+        }
+        let open = advance()
+        guard tok.kind == .sqlBody else {
+            // `{` right at the end of the file.
+            error(.unclosedDelimiter, "'{' is not closed: expected the SQL of \(kind.rawValue) '\(name.text)' and '}'", open.range)
+            return nil
+        }
+        let body = advance()
+        let sql = SQLText(body.text, body.range)
+        guard tok.isSymbol("}") else {
+            error(.unclosedDelimiter, "'{' of \(kind.rawValue) '\(name.text)' is not closed: no '}' after its SQL (outside strings and comments)", open.range,
+                  fixIts: [FixIt(message: "insert '}'", range: SourceRange(start: body.range.end, end: body.range.end), replacement: "}")])
+            return nil
+        }
+        _ = advance()
+        if sql.text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
+            error(.emptySQL, "\(kind.rawValue) '\(name.text)' has no SQL between its braces", SourceRange(start: open.range.start, end: previousEnd))
+            return nil
+        }
+        return SQLDeclarationSyntax(kind: kind, name: name, sql: sql, attributes: attributes, leadingComments: comments,
+                                    range: SourceRange(start: start, end: previousEnd))
     }
 
     // MARK: SQL text

@@ -202,11 +202,30 @@ public struct LegacySourceSyntax: Sendable, Hashable {
     }
 }
 
+/// `query NAME { SQL }` (in a table, a domain or at top level) or `view NAME { SELECT … }`.
+/// The SQL is kept byte for byte, comments and whitespace included, with its range, so an error
+/// SQLite reports at an offset in it points into the schema file.
+public struct SQLDeclarationSyntax: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case query, view }
+    public var kind: Kind
+    public var name: Name
+    /// Exactly the text between the braces.
+    public var sql: SQLText
+    public var attributes: [Attribute]
+    public var leadingComments: [Comment]
+    public var range: SourceRange
+    public init(kind: Kind, name: Name, sql: SQLText, attributes: [Attribute], leadingComments: [Comment], range: SourceRange) {
+        self.kind = kind; self.name = name; self.sql = sql; self.attributes = attributes; self.leadingComments = leadingComments; self.range = range
+    }
+}
+
 public enum TableMemberSyntax: Sendable, Hashable {
     case column(ColumnSyntax)
     case index(IndexSyntax)
     case constraint(TableConstraintSyntax)
     case legacySource(LegacySourceSyntax)
+    /// `query NAME { … }`: a method on the table's DAO.
+    case query(SQLDeclarationSyntax)
 }
 
 public struct TableSyntax: Sendable, Hashable {
@@ -232,6 +251,8 @@ public struct DomainSyntax: Sendable, Hashable {
     public var attributes: [Attribute]
     public var leadingComments: [Comment]
     public var range: SourceRange
+    /// `query` and `view` declarations in the domain, in source order.
+    public var sqlDeclarations: [SQLDeclarationSyntax] = []
     public init(name: Name, description: String?, tables: [TableSyntax], attributes: [Attribute], leadingComments: [Comment], range: SourceRange) {
         self.name = name; self.description = description; self.tables = tables; self.attributes = attributes; self.leadingComments = leadingComments; self.range = range
     }
@@ -262,6 +283,8 @@ public enum TopLevelSyntax: Sendable, Hashable {
     case domain(DomainSyntax)
     /// A table outside any domain (allowed by the grammar; the `domain-prefix` rule reports it).
     case table(TableSyntax)
+    /// A schema-wide `query` or a `view`.
+    case sql(SQLDeclarationSyntax)
 }
 
 public struct FileSyntax: Sendable, Hashable {

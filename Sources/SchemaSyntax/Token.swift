@@ -21,6 +21,10 @@ public enum TokenKind: Sendable, Hashable {
     case string
     /// Punctuation and operators: { } ( ) [ ] , : ; = ? @ . < > and SQL operator characters.
     case symbol
+    /// The SQL between the braces of a `query NAME { … }` or `view NAME { … }`, verbatim
+    /// (comments and whitespace included); the lexer ends it at the first `}` outside an SQL
+    /// string, quoted identifier or comment (`SQLTokenizer.closingBrace`).
+    case sqlBody
     case endOfFile
 }
 
