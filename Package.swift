@@ -28,9 +28,9 @@ let package = Package(
         // Stage 3a: lint rules over the model.
         .target(name: "SchemaLint", dependencies: ["SchemaSyntax", "SchemaModel"], swiftSettings: strict),
         // Stage 3b: emitters (SQLite DDL, Swift).
-        .target(name: "SchemaEmit", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaSQL"], swiftSettings: strict),
+        .target(name: "SchemaEmit", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaSQL", "SchemaQuery"], swiftSettings: strict),
         // The pipeline the CLI and plugins share: load, check, emit, format diagnostics, write atomically.
-        .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit", "SchemaCheck"], swiftSettings: strict),
+        .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit", "SchemaCheck", "SchemaQuery"], swiftSettings: strict),
         // libsqlite3 and the runtime that generated code links.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SchemagenRuntime", dependencies: ["CSQLite"], swiftSettings: strict),
@@ -84,6 +84,9 @@ let package = Package(
         // The SQL model round-tripped through SQLite: render → execute → introspect → equal.
         .testTarget(name: "SchemaDatabaseTests", dependencies: ["SchemaDatabase", "SchemaSQL", "SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
+        // Queries and views end to end: Tests/QueryCodegenTests/Queries.victor's generated Swift compiled here and run against SQLite.
+        .testTarget(name: "QueryCodegenTests", dependencies: ["SchemagenRuntime", "SchemagenTestSupport", "SchemagenDriver", "SchemaQuery"],
+                    exclude: ["Queries.victor"], swiftSettings: strict),
         .testTarget(name: "SchemaQueryTests", dependencies: ["SchemaQuery", "SchemaModel", "SchemaSyntax", "SchemaEmit", "CSQLite"], swiftSettings: strict),
     ]
 )

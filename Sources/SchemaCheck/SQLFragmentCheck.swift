@@ -370,13 +370,21 @@ struct Checker {
     /// stays linear in the schema's size (SQLite's CREATE TABLE rescans the schema table); a
     /// table and an index sharing a name, which SQLite then cannot see, are checked by name.
     mutating func checkScript(into target: ProbeDatabase, keepTables: Bool = true) {
-        struct Expected { var sql: String; var owner: SourceRange; var what: String; var table: Table; var isTable: Bool }
+        struct Expected { var sql: String; var owner: SourceRange; var what: String; var table: Table?; var isTable: Bool }
         var expected: [Expected] = []
         for t in schema.tablesInDependencyOrder {
             expected.append(Expected(sql: DDLEmitter.createTable(t, comments: false), owner: t.nameRange, what: "table '\(t.name)'", table: t, isTable: true))
             for i in t.indexes {
                 expected.append(Expected(sql: DDLEmitter.createIndex(i, on: t), owner: i.nameRange, what: "index '\(i.name)'", table: t, isTable: false))
             }
+        }
+        // Views come last; they are created and verified by the query check (SchemaQuery), which
+        // needs every table: here their statements must split exactly as written, and they are
+        // executed only when the tables are kept.
+        let firstView = expected.count
+        for v in schema.viewsInDependencyOrder {
+            expected.append(Expected(sql: DDLEmitter.createView(v), owner: v.nameRange, what: "view '\(v.name)'",
+                                     table: nil, isTable: false))
         }
         let tableNames = Set(schema.tables.map { $0.name.lowercased() })
         let script = Array(DDLEmitter.emit(schema).utf8)
@@ -399,9 +407,11 @@ struct Checker {
                 let consumed = String(decoding: script[start..<result.tail], as: UTF8.self)
                 if k >= expected.count || consumed != expected[k].sql {
                     problem = "SQLite reads the statement `\(Checker.abbreviated(consumed))` where the emitter wrote \(k < expected.count ? "`\(Checker.abbreviated(expected[k].sql))`" : "nothing more")"
-                } else if !expected[k].isTable, let i = expected[k].table.indexes.first(where: { expected[k].owner == $0.nameRange }),
+                } else if !expected[k].isTable, let i = expected[k].table?.indexes.first(where: { expected[k].owner == $0.nameRange }),
                           tableNames.contains(i.name.lowercased()) {
                     problem = "there is already a table named \(i.name)"
+                } else if k >= firstView && !keepTables {
+                    // checked by the query check
                 } else if let e = target.execute(consumed) {
                     problem = e
                 } else if expected[k].isTable {

@@ -17,6 +17,29 @@ public enum DDLEmitter {
                 out += createIndex(index, on: table) + "\n"
             }
         }
+        for view in schema.viewsInDependencyOrder {
+            out += "\n" + createView(view) + "\n"
+        }
+        return out
+    }
+
+    /// `CREATE VIEW "name" AS <the view's SELECT as written>;` — the statement the query check
+    /// created and verified (`View.statementSQL`), so the database gets exactly what was checked.
+    public static func createView(_ view: View) -> String {
+        createViewStatement(name: view.name, select: view.statementSQL) + ";"
+    }
+
+    /// `CREATE VIEW "name" AS select` without the `;` (what `QueryAnalyzer` executes).
+    public static func createViewStatement(name: String, select: String) -> String {
+        "CREATE VIEW \(SQLIdentifier.quoted(name)) AS \(select)"
+    }
+
+    /// Every `CREATE TABLE` and `CREATE INDEX`, without views (the DDL queries are checked against).
+    public static func tableScript(_ schema: Schema) -> String {
+        var out = ""
+        for table in schema.tablesInDependencyOrder {
+            for s in statements(for: table) { out += s + "\n" }
+        }
         return out
     }
 

@@ -1,4 +1,6 @@
 import SchemaModel
+import SchemaQuery
+import SchemaSyntax
 
 /// Emits Swift for a schema: per table a `Codable` row struct and a DAO over `SchemagenRuntime`,
 /// plus one enum holding the schema's DDL. The output is deterministic (tables and members in
@@ -14,23 +16,56 @@ import SchemaModel
 /// position, and rows are read by column index straight into the struct (no `Decodable`, no name
 /// lookups).
 public enum SwiftEmitter {
-    public static func emit(_ schema: Schema) -> String {
+    /// `queries` is the schema's query analysis (`SchemaQueryCheck.analyze`, which the pipeline
+    /// runs): its queries and views are translated by `QueryTranslator`.
+    public static func emit(_ schema: Schema, queries: QueryAnalysis = .empty) -> String {
         // The same as rendering `file(schema)`, one table's declarations at a time, so the code
         // model of the whole schema is never held at once.
         var r = SwiftRenderer(capacity: schema.tables.count * 24_000)
         r.file(SwiftFile(header: header(schema), imports: [RuntimeAPI.foundation, RuntimeAPI.module],
                          declarations: [SchemaEnumTranslator.schemaEnum(schema, typeName: ddlTypeName(for: schema))]))
+        let tables = swiftTables(schema, queries)
         for table in schema.tables {
-            for d in tableDeclarations(SwiftTable(table)) { r.topLevel(d) }
+            for d in tableDeclarations(SwiftTable(table), queries, tables: tables) { r.topLevel(d) }
         }
+        for d in queryDeclarations(schema, queries, tables: tables) { r.topLevel(d) }
         return r.finish()
     }
 
     /// The code model of the whole Swift output.
-    public static func file(_ schema: Schema) -> SwiftFile {
+    public static func file(_ schema: Schema, queries: QueryAnalysis = .empty) -> SwiftFile {
         var declarations = [SchemaEnumTranslator.schemaEnum(schema, typeName: ddlTypeName(for: schema))]
-        for table in schema.tables { declarations += tableDeclarations(SwiftTable(table)) }
+        let tables = swiftTables(schema, queries)
+        for table in schema.tables { declarations += tableDeclarations(SwiftTable(table), queries, tables: tables) }
+        declarations += queryDeclarations(schema, queries, tables: tables)
         return SwiftFile(header: header(schema), imports: [RuntimeAPI.foundation, RuntimeAPI.module], declarations: declarations)
+    }
+
+    /// Swift names the queries and views would get that would not compile, as located errors.
+    public static func diagnostics(for schema: Schema, queries: QueryAnalysis) -> [Diagnostic] {
+        QueryTranslator.diagnostics(for: schema, queries: queries)
+    }
+
+    /// The tables a query returns the row struct of (by lowercased name).
+    static func swiftTables(_ schema: Schema, _ queries: QueryAnalysis) -> [String: SwiftTable] {
+        var out: [String: SwiftTable] = [:]
+        for q in queries.queries {
+            if let t = q.analysis.rowTable, out[t.lowercased()] == nil, let table = schema.tablesByName[t.lowercased()] {
+                out[t.lowercased()] = SwiftTable(table)
+            }
+        }
+        return out
+    }
+
+    static func tableDeclarations(_ t: SwiftTable, _ queries: QueryAnalysis, tables: [String: SwiftTable]) -> [SwiftDeclaration] {
+        var out = tableDeclarations(t)
+        if let e = QueryTranslator.tableExtension(t, queries.queries(ofTable: t.table.name), tables: tables) { out.append(e) }
+        return out
+    }
+
+    /// The views' declarations, then the schema-wide queries' namespace.
+    static func queryDeclarations(_ schema: Schema, _ queries: QueryAnalysis, tables: [String: SwiftTable]) -> [SwiftDeclaration] {
+        queries.views.flatMap(QueryTranslator.viewDeclarations) + QueryTranslator.namespace(schema, queries.schemaQueries, tables: tables)
     }
 
     /// The same code as `emit`, one file per table (its row struct, DAO and `db.` accessor, named

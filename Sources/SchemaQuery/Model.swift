@@ -162,6 +162,6 @@ extension QueryError {
         if let suggestion, length > 0 {
             fixIts.append(FixIt(message: "replace with '\(suggestion)'", range: range, replacement: suggestion))
         }
-        return Diagnostic(.error, message, file: file, range: range, fixIts: fixIts)
+        return Diagnostic(.error, message, file: file, range: range, fixIts: fixIts, id: messageID)
     }
 }

@@ -150,3 +150,26 @@ public struct SQLTokenizer {
     }
 }
 
+
+extension SQLTokenizer {
+    /// The name a plain word or quoted identifier token spells (`"a""b"` → `a"b`), else nil.
+    public func identifierName(_ t: SQLToken) -> String? {
+        let s = String(decoding: bytes[t.start..<t.end], as: UTF8.self)
+        switch t.kind {
+        case .word: return s
+        case .quotedIdentifier:
+            let inner = String(s.dropFirst().dropLast())
+            if s.first == "[" { return inner }
+            let q = s.first ?? "\""
+            var out = ""
+            var previousWasQuote = false
+            for ch in inner {
+                if ch == q && previousWasQuote { previousWasQuote = false; continue }
+                previousWasQuote = ch == q
+                out.append(ch)
+            }
+            return out
+        default: return nil
+        }
+    }
+}

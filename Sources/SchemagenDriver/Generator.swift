@@ -2,6 +2,7 @@ import Foundation
 import SchemaSyntax
 import SchemaModel
 import SchemaEmit
+import SchemaQuery
 
 /// Every output for a schema, and writing them into a directory.
 public enum Generator {
@@ -18,11 +19,11 @@ public enum Generator {
 
     /// The files `schemagen generate` writes for a schema, named after the schema file's stem:
     /// `<stem>.sql` and `Swift/<stem>.swift`.
-    public static func outputs(for schema: Schema, kinds: OutputKinds = .all) -> [GeneratedFile] {
+    public static func outputs(for schema: Schema, kinds: OutputKinds = .all, queries: QueryAnalysis = .empty) -> [GeneratedFile] {
         let stem = stemName(schema.file)
         var files: [GeneratedFile] = []
         if kinds.contains(.ddl) { files.append(GeneratedFile(path: "\(stem).sql", contents: DDLEmitter.emit(schema))) }
-        if kinds.contains(.swift) { files.append(GeneratedFile(path: swiftOutputPath(forSchemaFile: schema.file), contents: SwiftEmitter.emit(schema))) }
+        if kinds.contains(.swift) { files.append(GeneratedFile(path: swiftOutputPath(forSchemaFile: schema.file), contents: SwiftEmitter.emit(schema, queries: queries))) }
         return files
     }
 

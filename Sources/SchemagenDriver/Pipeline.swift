@@ -4,6 +4,7 @@ import SchemaModel
 import SchemaLint
 import SchemaEmit
 import SchemaCheck
+import SchemaQuery
 
 /// The one way a schema file becomes diagnostics and outputs, in the manner of
 /// swift-openapi-generator's `GeneratorPipeline`:
@@ -136,6 +137,18 @@ public struct SchemaPipeline: Sendable {
                 return d
             }
         }
+        // queries and views: each checked by SQLite against the schema's tables (SchemaQuery), only
+        // on a schema that is otherwise clean; the analysis is what the Swift emitter translates.
+        var queryAnalysis: QueryAnalysis?
+        if !diagnostics.hasErrors {
+            let (analysis, problems) = SchemaQueryCheck.analyze(schema, tableDDL: DDLEmitter.tableScript(schema))
+            diagnostics += problems
+            if let analysis {
+                let names = SwiftEmitter.diagnostics(for: schema, queries: analysis)
+                diagnostics += names
+                if !names.hasErrors { queryAnalysis = analysis }
+            }
+        }
         if !diagnostics.hasErrors && lint != .integrity {
             // lint (its integrity rules again, now with their warnings; nothing was reported by them above)
             var findings = Linter(strict: strict).lint(schema, file: file)
@@ -170,14 +183,14 @@ public struct SchemaPipeline: Sendable {
                                           range: SourceRange(start: file.bytes.count, end: file.bytes.count), id: .tooManyDiagnostics))
         }
         return LoadedSchema(file: file, schema: schema, diagnostics: diagnostics, omittedDiagnostics: omitted,
-                            checked: errors ? nil : CheckedSchema(schema: schema, file: file))
+                            checked: errors ? nil : queryAnalysis.map { CheckedSchema(schema: schema, file: file, queries: $0) })
     }
 
     // MARK: Emit
 
     /// The last stage: the outputs of a checked schema (`<stem>.sql`, `Swift/<stem>.swift`).
     public func emit(_ checked: CheckedSchema, kinds: Generator.OutputKinds = .all) -> [GeneratedFile] {
-        Generator.outputs(for: checked.schema, kinds: kinds)
+        Generator.outputs(for: checked.schema, kinds: kinds, queries: checked.queries)
     }
 }
 
@@ -186,5 +199,7 @@ public struct SchemaPipeline: Sendable {
 public struct CheckedSchema: Sendable {
     public let schema: Schema
     public let file: SourceFile
-    init(schema: Schema, file: SourceFile) { self.schema = schema; self.file = file }
+    /// Every query and view, verified by SQLite, with their types.
+    public let queries: QueryAnalysis
+    init(schema: Schema, file: SourceFile, queries: QueryAnalysis) { self.schema = schema; self.file = file; self.queries = queries }
 }

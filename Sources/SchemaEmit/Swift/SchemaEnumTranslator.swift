@@ -12,12 +12,17 @@ enum SchemaEnumTranslator {
                 if !s.hasSuffix(";") { sql += ";" }
             }
         }
+        for view in schema.viewsInDependencyOrder {
+            if !sql.isEmpty { sql += "\n" }
+            sql += DDLEmitter.createView(view)
+        }
         let members: [SwiftDeclaration] = [
             SwiftDeclaration(doc: "The schema version declared in the schema file.", .variable(SwiftVariable(
                 access: .public, isStatic: true, name: "version", initializer: .integer(Int64(schema.version))))),
-            SwiftDeclaration(doc: "Every `CREATE TABLE` and `CREATE INDEX` statement, referenced tables first.", .variable(SwiftVariable(
+            SwiftDeclaration(doc: schema.views.isEmpty ? "Every `CREATE TABLE` and `CREATE INDEX` statement, referenced tables first."
+                             : "Every `CREATE TABLE` and `CREATE INDEX` statement, referenced tables first, then every `CREATE VIEW`.", .variable(SwiftVariable(
                 access: .public, isStatic: true, name: "sql", initializer: .multilineString(sql)))),
-            SwiftDeclaration(doc: "Creates every table and index in `db` (in one transaction when called inside `transaction`).",
+            SwiftDeclaration(doc: "Creates every table\(schema.views.isEmpty ? "" : ", view") and index in `db` (in one transaction when called inside `transaction`).",
                              .function(SwiftFunction(
                                 access: .public, isStatic: true, .function("create"),
                                 parameters: [SwiftParameter(label: "in", name: "db", type: .named(RuntimeAPI.database))],
