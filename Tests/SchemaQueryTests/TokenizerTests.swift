@@ -1,5 +1,6 @@
 import Testing
 @testable import SchemaQuery
+import SchemaSyntax
 
 struct TokenizerTests {
     func kinds(_ sql: String) -> [String] {
