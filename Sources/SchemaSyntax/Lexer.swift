@@ -58,11 +58,13 @@ public struct Lexer {
         return tokens
     }
 
-    /// The SQL body after a `query`/`view` block's `{`, up to (not including) its closing `}`; an
-    /// unclosed body runs to the end of the file (the parser reports the open brace).
+    /// The SQL body after a `query`/`view` block's `{`, up to (not including) its closing `}`.
+    /// When an unterminated SQL string or comment hides every `}`, the body ends at the first `}`
+    /// byte instead, so SQLite reports the unterminated token and the rest of the file still
+    /// parses; with no `}` at all it runs to the end of the file (the parser reports the brace).
     private mutating func sqlBody() -> Token {
         let start = i
-        let end = SQLTokenizer(bytes: b).closingBrace(from: start) ?? b.count
+        let end = SQLTokenizer(bytes: b).closingBrace(from: start) ?? b[start...].firstIndex(of: UInt8(ascii: "}")) ?? b.count
         i = end
         return Token(kind: .sqlBody, text: String(decoding: b[start..<end], as: UTF8.self), range: SourceRange(start: start, end: end))
     }

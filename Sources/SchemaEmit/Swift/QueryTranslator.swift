@@ -144,7 +144,8 @@ enum QueryTranslator {
         for (i, c) in columns.enumerated() {
             let p = property(c)
             let at = c.offset.map { SourceRange(start: sqlStart + $0, end: sqlStart + $0) } ?? range
-            if !SwiftNaming.isUsableIdentifier(p) || p != SwiftNaming.lowerCamel(c.name) && !c.name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+            let plain = c.name.unicodeScalars.allSatisfy { $0.isASCII && (ASCIIName.alnum($0) || $0 == "_") }
+            if !SwiftNaming.isUsableIdentifier(p) || !plain {
                 out.append(Diagnostic(.error, "result column \(i + 1) of \(owner) is named '\(c.name)', which is no Swift property name; give it an alias: '… AS snake_name'",
                                       file: file, range: at, id: .querySwiftName))
             } else if p == "init" || p == "self" {
@@ -440,6 +441,12 @@ func dedented(_ sql: String) -> String {
     while let l = lines.last, l.trimmingCharacters().isEmpty { lines.removeLast() }
     let indent = lines.filter { !$0.trimmingCharacters().isEmpty }.map { $0.prefix(while: { $0 == " " || $0 == "\t" }).count }.min() ?? 0
     return lines.map { String($0.dropFirst(min(indent, $0.prefix(while: { $0 == " " || $0 == "\t" }).count))) }.joined(separator: "\n")
+}
+
+enum ASCIIName {
+    static func alnum(_ u: Unicode.Scalar) -> Bool {
+        (u >= "a" && u <= "z") || (u >= "A" && u <= "Z") || (u >= "0" && u <= "9")
+    }
 }
 
 extension String {
