@@ -949,6 +949,109 @@ extension Database {
     public var rlQValue: RlQValueDAO { RlQValueDAO(db: self) }
 }
 
+extension RlQValueDAO {
+    /// A row of query `get_q_value` on `rl_q_value`.
+    public struct GetQValueRow: Sendable, Hashable {
+        /// `q_value`: `rl_q_value.q_value`
+        public var qValue: Double?
+
+        /// Creates a row.
+        public init(qValue: Double?) {
+            self.qValue = qValue
+        }
+
+        /// Reads the current row of `statement` by column index.
+        /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
+        public init(_ statement: borrowing Statement) throws(DatabaseError) {
+            self.qValue = try statement.optionalDouble(0)
+        }
+    }
+
+    /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
+    ///
+    /// ```sql
+    /// SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key
+    /// ```
+    ///
+    /// Returns every row. `getQValueFirst` returns the first; `getQValue(…, forEach:)` reads them one at a time.
+    public func getQValue(learnerId: String, stateKey: String, actionKey: String) throws(DatabaseError) -> [GetQValueRow] {
+        return try db.withStatement("\n            SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key\n        ") { s throws(DatabaseError) -> [GetQValueRow] in
+            s.bind(learnerId, at: 1)
+            s.bind(stateKey, at: 2)
+            s.bind(actionKey, at: 3)
+            var rows: [GetQValueRow] = []
+            while try s.step() { rows.append(try GetQValueRow(s)) }
+            return rows
+        }
+    }
+
+    /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
+    ///
+    /// ```sql
+    /// SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func getQValueFirst(learnerId: String, stateKey: String, actionKey: String) throws(DatabaseError) -> GetQValueRow? {
+        return try db.withStatement("\n            SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key\n        ") { s throws(DatabaseError) -> GetQValueRow? in
+            s.bind(learnerId, at: 1)
+            s.bind(stateKey, at: 2)
+            s.bind(actionKey, at: 3)
+            return try s.step() ? try GetQValueRow(s) : nil
+        }
+    }
+
+    /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
+    ///
+    /// ```sql
+    /// SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func getQValue(
+        learnerId: String,
+        stateKey: String,
+        actionKey: String,
+        forEach body: (GetQValueRow) throws(DatabaseError) -> Void
+    ) throws(DatabaseError) {
+        try db.withStatement("\n            SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key\n        ") { s throws(DatabaseError) in
+            s.bind(learnerId, at: 1)
+            s.bind(stateKey, at: 2)
+            s.bind(actionKey, at: 3)
+            while try s.step() { try body(try GetQValueRow(s)) }
+        }
+    }
+
+    /// `BaseLearner.update_q_value`: the proposal's upsert, counting every visit.
+    ///
+    /// ```sql
+    /// INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated)
+    /// VALUES (:learner_id, :state_key, :action_key, :q_value, 1, datetime('now'))
+    /// ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET
+    ///     q_value = excluded.q_value,
+    ///     visit_count = visit_count + 1,
+    ///     last_updated = excluded.last_updated
+    /// ```
+    ///
+    /// Returns the number of rows changed.
+    @discardableResult
+    public func updateQValue(
+        learnerId: String,
+        stateKey: String,
+        actionKey: String,
+        qValue: Double?
+    ) throws(DatabaseError) -> Int {
+        return try db.withStatement("\n            INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated)\n            VALUES (:learner_id, :state_key, :action_key, :q_value, 1, datetime('now'))\n            ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET\n                q_value = excluded.q_value,\n                visit_count = visit_count + 1,\n                last_updated = excluded.last_updated\n        ") { s throws(DatabaseError) -> Int in
+            s.bind(learnerId, at: 1)
+            s.bind(stateKey, at: 2)
+            s.bind(actionKey, at: 3)
+            s.bind(qValue, at: 4)
+            try s.run()
+            return s.changes
+        }
+    }
+}
+
 /// State transitions with rewards, for every learner.
 ///
 /// A row of `rl_transition`. Read and written through `RlTransitionDAO` (`db.rlTransition`).
@@ -1172,6 +1275,81 @@ public struct RlTransitionDAO: Sendable {
 extension Database {
     /// The DAO for `rl_transition`.
     public var rlTransition: RlTransitionDAO { RlTransitionDAO(db: self) }
+}
+
+extension RlTransitionDAO {
+    /// `BaseLearner.record_transition`: the proposal's INSERT (`created_at` is filled in by the database).
+    ///
+    /// ```sql
+    /// INSERT INTO rl_transition (learner_id, from_state, to_state, action, reward, metadata)
+    /// VALUES (:learner_id, :from_state, :to_state, :action, :reward, :metadata)
+    /// ```
+    ///
+    /// Returns the number of rows changed.
+    @discardableResult
+    public func recordTransition(
+        learnerId: String,
+        fromState: String?,
+        toState: String?,
+        action: String?,
+        reward: Double?,
+        metadata: JSONValue?
+    ) throws(DatabaseError) -> Int {
+        return try db.withStatement("\n            INSERT INTO rl_transition (learner_id, from_state, to_state, action, reward, metadata)\n            VALUES (:learner_id, :from_state, :to_state, :action, :reward, :metadata)\n        ") { s throws(DatabaseError) -> Int in
+            s.bind(learnerId, at: 1)
+            s.bind(fromState, at: 2)
+            s.bind(toState, at: 3)
+            s.bind(action, at: 4)
+            s.bind(reward, at: 5)
+            s.bindJSON(metadata, at: 6)
+            try s.run()
+            return s.changes
+        }
+    }
+
+    /// One learner's transitions, oldest first.
+    ///
+    /// ```sql
+    /// SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id
+    /// ```
+    ///
+    /// Returns every row. `learnerTransitionsFirst` returns the first; `learnerTransitions(…, forEach:)` reads them one at a time.
+    public func learnerTransitions(learnerId: String) throws(DatabaseError) -> [RlTransition] {
+        return try db.withStatement("\n            SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id\n        ") { s throws(DatabaseError) -> [RlTransition] in
+            s.bind(learnerId, at: 1)
+            var rows: [RlTransition] = []
+            while try s.step() { rows.append(try RlTransition(s)) }
+            return rows
+        }
+    }
+
+    /// One learner's transitions, oldest first.
+    ///
+    /// ```sql
+    /// SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func learnerTransitionsFirst(learnerId: String) throws(DatabaseError) -> RlTransition? {
+        return try db.withStatement("\n            SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id\n        ") { s throws(DatabaseError) -> RlTransition? in
+            s.bind(learnerId, at: 1)
+            return try s.step() ? try RlTransition(s) : nil
+        }
+    }
+
+    /// One learner's transitions, oldest first.
+    ///
+    /// ```sql
+    /// SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func learnerTransitions(learnerId: String, forEach body: (RlTransition) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.withStatement("\n            SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id\n        ") { s throws(DatabaseError) in
+            s.bind(learnerId, at: 1)
+            while try s.step() { try body(try RlTransition(s)) }
+        }
+    }
 }
 
 /// Learned parameters.

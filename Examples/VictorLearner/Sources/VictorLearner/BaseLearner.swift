@@ -1,8 +1,9 @@
 import Foundation
 import SchemagenRuntime
 
-/// The proposal's `BaseLearner` ("New Learner Interface"), on the code SchemagenPlugin generates
-/// from learner.victor: one `learner_id` partition of the shared Q-value and transition tables.
+/// The proposal's `BaseLearner` ("New Learner Interface"), on the queries SchemagenPlugin generates
+/// from learner.victor (checked by SQLite at build time): one `learner_id` partition of the shared
+/// Q-value and transition tables.
 public struct BaseLearner: Sendable {
     /// The Q-value of a state/action pair never updated.
     public static let defaultQValue = 0.5
@@ -31,37 +32,36 @@ public struct BaseLearner: Sendable {
         if !exists { try LearnerDDL.create(in: db) }
     }
 
-    /// `get_q_value`: the stored Q-value, or 0.5 for an unseen state/action.
+    /// `get_q_value`: the stored Q-value, or 0.5 for an unseen state/action (or a NULL one). The
+    /// generated query (learner.victor, `query get_q_value`) reads only `q_value`.
     public func getQValue(state: String, action: String) throws(DatabaseError) -> Double {
-        try db.rlQValue.fetch(learnerId: learnerId, stateKey: state, actionKey: action)?.qValue ?? Self.defaultQValue
+        let row = try db.rlQValue.getQValueFirst(learnerId: learnerId, stateKey: state, actionKey: action)
+        return row?.qValue ?? Self.defaultQValue
     }
 
-    /// `update_q_value`: stores `newQ` and increments `visit_count` (1 for a new pair), atomically:
-    /// the read (generated fetch by the UNIQUE key) and the write (generated upsert on that key)
-    /// run in one transaction, so concurrent updates through the same `Database` cannot lose a visit.
+    /// `update_q_value`: the proposal's upsert (`query update_q_value`), one statement:
+    /// `visit_count = visit_count + 1` runs in SQLite, so concurrent updates cannot lose a visit.
+    /// Returns the number of rows written (1).
     @discardableResult
-    public func updateQValue(state: String, action: String, newQ: Double, at now: Date = Date()) throws -> RlQValue {
-        try db.transaction { db in
-            let existing = try db.rlQValue.fetch(learnerId: learnerId, stateKey: state, actionKey: action)
-            let row = RlQValue(
-                learnerId: learnerId, stateKey: state, actionKey: action,
-                qValue: newQ, visitCount: (existing?.visitCount ?? 0) + 1, lastUpdated: now
-            )
-            return try db.rlQValue.upsertAndFetch(row, onConflict: .learnerIdStateKeyActionKey)
-        }
+    public func updateQValue(state: String, action: String, newQ: Double) throws(DatabaseError) -> Int {
+        try db.rlQValue.updateQValue(learnerId: learnerId, stateKey: state, actionKey: action, qValue: newQ)
     }
 
-    /// `record_transition`: appends a transition; `metadata` is stored as JSON.
-    @discardableResult
+    /// `record_transition`: appends a transition (`query record_transition`); `metadata` is stored
+    /// as JSON and `created_at` filled in by the database.
     public func recordTransition(from: String, to: String, action: String, reward: Double,
-                                 metadata: JSONValue? = nil) throws(DatabaseError) -> RlTransition {
-        try db.rlTransition.insert(RlTransition(
-            learnerId: learnerId, fromState: from, toState: to, action: action, reward: reward, metadata: metadata
-        ))
+                                 metadata: JSONValue? = nil) throws(DatabaseError) {
+        try db.rlTransition.recordTransition(learnerId: learnerId, fromState: from, toState: to, action: action,
+                                             reward: reward, metadata: metadata)
     }
 
-    /// This learner's transitions, oldest first (generated fetch by the `idx_trans_learner` prefix).
+    /// This learner's transitions, oldest first (`query learner_transitions`).
     public func transitions() throws(DatabaseError) -> [RlTransition] {
-        try db.rlTransition.fetchAll(learnerId: learnerId)
+        try db.rlTransition.learnerTransitions(learnerId: learnerId)
+    }
+
+    /// Calls `body` with each of this learner's transitions, oldest first, without collecting them.
+    public func forEachTransition(_ body: (RlTransition) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.rlTransition.learnerTransitions(learnerId: learnerId, forEach: body)
     }
 }

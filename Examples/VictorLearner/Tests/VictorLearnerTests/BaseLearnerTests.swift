@@ -16,10 +16,13 @@ import VictorLearner
 
     @Test func updateUpsertsAndCountsVisits() throws {
         let l = try learner()
-        let first = try l.updateQValue(state: "s", action: "a", newQ: 0.8)
+        #expect(try l.updateQValue(state: "s", action: "a", newQ: 0.8) == 1)
+        let first = try #require(try l.db.rlQValue.fetch(learnerId: "tool_selector", stateKey: "s", actionKey: "a"))
         #expect(first.visitCount == 1)
+        #expect(first.lastUpdated.map { abs($0.timeIntervalSinceNow) < 120 } == true)
         #expect(try l.getQValue(state: "s", action: "a") == 0.8)
-        let second = try l.updateQValue(state: "s", action: "a", newQ: 0.6)
+        try l.updateQValue(state: "s", action: "a", newQ: 0.6)
+        let second = try #require(try l.db.rlQValue.fetch(learnerId: "tool_selector", stateKey: "s", actionKey: "a"))
         #expect(second.id == first.id)
         #expect(second.visitCount == 2)
         #expect(try l.getQValue(state: "s", action: "a") == 0.6)
@@ -27,6 +30,16 @@ import VictorLearner
         // Another action is another row.
         try l.updateQValue(state: "s", action: "b", newQ: 0.1)
         #expect(try l.db.rlQValue.fetchAll(learnerId: "tool_selector").count == 2)
+    }
+
+    @Test func getQValueReadsOnlyTheQValue() throws {
+        let l = try learner()
+        try l.updateQValue(state: "s", action: "a", newQ: 0.25)
+        // The generated row of `get_q_value` has exactly one property, typed as the column.
+        let row: RlQValueDAO.GetQValueRow? = try l.db.rlQValue.getQValueFirst(learnerId: "tool_selector", stateKey: "s", actionKey: "a")
+        let q: Double? = row?.qValue
+        #expect(q == 0.25)
+        #expect(row == RlQValueDAO.GetQValueRow(qValue: 0.25))
     }
 
     @Test func learnersArePartitioned() throws {
@@ -39,14 +52,20 @@ import VictorLearner
     @Test func recordTransitionStoresJSONMetadata() throws {
         let l = try learner()
         let meta: JSONValue = ["tokens": 120, "tool": "grep", "ok": true]
-        let t = try l.recordTransition(from: "idle", to: "search", action: "grep", reward: 1.5, metadata: meta)
-        #expect(t.id != nil && t.createdAt != nil)
+        try l.recordTransition(from: "idle", to: "search", action: "grep", reward: 1.5, metadata: meta)
         let stored = try l.transitions()
         #expect(stored.count == 1)
+        #expect(stored[0].id != nil && stored[0].createdAt != nil)
         #expect(stored[0].metadata == meta)
         #expect(stored[0].action == "grep" && stored[0].reward == 1.5)
         try l.recordTransition(from: "search", to: "idle", action: "stop", reward: 0)
         #expect(try l.transitions().last?.metadata == nil)
+        var actions: [String?] = []
+        try l.forEachTransition { actions.append($0.action) }
+        #expect(actions == ["grep", "stop"])
+        // Another learner's transitions are not this one's.
+        try BaseLearner(learnerId: "other", db: l.db).recordTransition(from: "a", to: "b", action: "x", reward: 0)
+        #expect(try l.transitions().count == 2)
     }
 
     @Test func fileDatabaseSurvivesReopen() throws {
