@@ -7,7 +7,7 @@ import SchemaSyntax
 /// The schema's DDL is loaded into a private in-memory database, then each view is analysed and
 /// created (in dependency order, so views may select from views). `analyze(_:)` prepares a
 /// statement there — SQLite's grammar and name resolution decide what is valid — and reports its
-/// parameters, result columns, kind and the tables it touches. See docs/QUERIES.md.
+/// parameters, result columns, kind and the tables it touches. See docs/LANGUAGE.md, "Queries and views".
 ///
 /// Not `Sendable`: one analyzer is one SQLite connection, used from one thread.
 public final class QueryAnalyzer {
