@@ -42,3 +42,19 @@ if find "$broken/.build" -name learner.swift -path '*schemagen*' | grep -q .; th
     exit 1
 fi
 echo "ok: $(grep -o "learner.victor:17:18: error: [^\[]*" "$broken/build.log" | head -1)"
+
+echo "== a query SQLite rejects fails the plugin build, located inside the SQL in the .victor file"
+rm -rf "$broken"
+mkdir -p "$broken"
+cp -R Examples/VictorLearner/Package.swift Examples/VictorLearner/Sources Examples/VictorLearner/Tests "$broken/"
+sed -i 's/SELECT q_value FROM rl_q_value WHERE/SELECT q_valeu FROM rl_q_value WHERE/' "$broken/Sources/VictorLearner/learner.victor"
+if swift build --package-path "$broken" --scratch-path "$broken/.build" > "$broken/build.log" 2>&1; then
+    echo "error: the build with a broken query succeeded" >&2
+    exit 1
+fi
+if ! grep -q "learner.victor:27:20: error: no such column 'q_valeu'; did you mean 'q_value'?" "$broken/build.log"; then
+    echo "error: the build did not report the located query diagnostic; its log:" >&2
+    cat "$broken/build.log" >&2
+    exit 1
+fi
+echo "ok: $(grep -o "learner.victor:27:20: error: [^\[]*" "$broken/build.log" | head -1)"
