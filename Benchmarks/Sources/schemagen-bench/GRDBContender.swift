@@ -12,9 +12,9 @@ struct GRDBQValue: Codable, FetchableRecord, MutablePersistableRecord {
     var learnerId: String
     var stateKey: String
     var actionKey: String
-    var qValue: Double?
-    var visitCount: Int64?
-    var lastUpdated: Date?
+    var qValue: Double
+    var visitCount: Int64
+    var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -23,7 +23,7 @@ struct GRDBQValue: Codable, FetchableRecord, MutablePersistableRecord {
         case actionKey = "action_key"
         case qValue = "q_value"
         case visitCount = "visit_count"
-        case lastUpdated = "last_updated"
+        case updatedAt = "updated_at"
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -31,8 +31,17 @@ struct GRDBQValue: Codable, FetchableRecord, MutablePersistableRecord {
     }
 }
 
+func grdbDigest(_ rows: [GRDBQValue]) -> UInt64 {
+    var d = Digest()
+    for r in rows {
+        d.mix(r.id ?? -1); d.mix(r.learnerId); d.mix(r.stateKey); d.mix(r.actionKey)
+        d.mix(r.qValue); d.mix(r.visitCount); d.mix(r.updatedAt)
+    }
+    return d.value
+}
+
 enum GRDBContender {
-    static let select = "SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value"
+    static let select = "SELECT id, learner_id, state_key, action_key, q_value, visit_count, updated_at FROM rl_q_value"
 
     static func open(_ path: String) throws -> DatabaseQueue {
         var config = Configuration()
@@ -51,72 +60,75 @@ enum GRDBContender {
         case .insert:
             let rows = (0..<data.rows).map { i in
                 GRDBQValue(id: nil, learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
-                           qValue: BenchData.qValue(i), visitCount: BenchData.visitCount(i), lastUpdated: BenchData.lastUpdated(i))
+                           qValue: BenchData.qValue(i), visitCount: BenchData.visitCount(i), updatedAt: BenchData.updatedAt(i))
             }
             return PreparedRun(queue) {
-                let stored = try queue.write { db -> [GRDBQValue] in
-                    var stored: [GRDBQValue] = []
-                    stored.reserveCapacity(rows.count)
+                let ids = try queue.write { db -> [Int64] in
+                    var ids: [Int64] = []
+                    ids.reserveCapacity(rows.count)
                     for var row in rows {
                         try row.insert(db)
-                        stored.append(row)
+                        ids.append(row.id ?? -1)
                     }
-                    return stored
+                    return ids
                 }
-                return stored.count
+                return { var d = Digest(); for id in ids { d.mix(id) }; return d.value }
             }
         case .upsert:
-            let rows = (0..<data.rows).map { i in
-                GRDBQValue(id: nil, learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
-                           qValue: BenchData.upsertQValue(i), visitCount: BenchData.upsertVisitCount(i), lastUpdated: BenchData.upsertLastUpdated(i))
-            }
+            // GRDB's record upsert cannot say `visit_count = visit_count + 1` either: a cached statement.
             return PreparedRun(queue) {
                 try queue.write { db in
-                    for var row in rows { try row.upsert(db) }
+                    let statement = try db.cachedStatement(sql: RawContender.upsertSQL)
+                    for i in 0..<data.rows {
+                        try statement.execute(arguments: [data.learnerIds[i], data.stateKeys[i], data.actionKeys[i],
+                                                          BenchData.upsertQValue(i), BenchData.upsertUpdatedAt(i)])
+                    }
                 }
-                return rows.count
+                let n = data.rows
+                return { UInt64(n) }
             }
         case .fetchAll:
             return PreparedRun(queue) {
                 let rows = try queue.read { db in
                     try GRDBQValue.fetchAll(db.cachedStatement(sql: select + " ORDER BY id"))
                 }
-                return rows.reduce(rows.count) { $0 + Int($1.visitCount ?? 0) }
+                return { grdbDigest(rows) }
             }
         case .lookup:
             // One inDatabase block (no transaction, autocommit per statement as for the other contenders).
             return PreparedRun(queue) {
-                try queue.inDatabase { db in
-                    var checksum = 0
+                let found = try queue.inDatabase { db -> [GRDBQValue] in
+                    var found: [GRDBQValue] = []
+                    found.reserveCapacity(data.rows)
                     for j in 0..<data.rows {
                         let i = data.lookupRow(j)
                         let statement = try db.cachedStatement(sql: select + " WHERE learner_id = ? AND state_key = ? AND action_key = ?")
                         if let row = try GRDBQValue.fetchOne(statement, arguments: [data.learnerIds[i], data.stateKeys[i], data.actionKeys[i]]) {
-                            checksum += 1 + Int(row.visitCount ?? 0)
+                            found.append(row)
                         }
                     }
-                    return checksum
+                    return found
                 }
+                return { grdbDigest(found) }
             }
         case .learnerLoop:
             return PreparedRun(queue) {
-                try queue.inDatabase { db in
-                    var updated = 0
+                let value = try queue.inDatabase { db -> UInt64 in
+                    var d = Digest()
                     for j in 0..<data.loopIterations {
                         let i = data.loopRow(j)
-                        // get_q_value
-                        let statement = try db.cachedStatement(sql: select + " WHERE learner_id = ? AND state_key = ? AND action_key = ?")
-                        guard var row = try GRDBQValue.fetchOne(statement, arguments: [data.learnerIds[i], data.stateKeys[i], data.actionKeys[i]]) else { continue }
-                        // update_q_value
-                        let q = row.qValue ?? 0.5
-                        row.qValue = q + BenchData.learningRate * (BenchData.reward(j) - q)
-                        row.visitCount = (row.visitCount ?? 0) + 1
-                        row.lastUpdated = BenchData.loopTime(j)
-                        try row.update(db)
-                        updated += 1
+                        let (learner, state, action) = (data.learnerIds[i], data.stateKeys[i], data.actionKeys[i])
+                        let get = try db.cachedStatement(sql: RawContender.getQSQL)
+                        guard let q = try Double.fetchOne(get, arguments: [learner, state, action]) else { continue }
+                        d.mix(q)
+                        let update = try db.cachedStatement(sql: RawContender.updateQSQL)
+                        try update.execute(arguments: [learner, state, action,
+                                                       q + BenchData.learningRate * (BenchData.reward(j) - q), BenchData.loopTime(j)])
+                        d.mix(db.changesCount)
                     }
-                    return updated
+                    return d.value
                 }
+                return { value }
             }
         }
     }

@@ -46,12 +46,12 @@ struct BenchData {
     /// Values of row `i` in the template databases (and of the rows inserted by workload (a)).
     static func qValue(_ i: Int) -> Double { Double(i % 100) / 100 }
     static func visitCount(_ i: Int) -> Int64 { Int64(i % 10) }
-    static func lastUpdated(_ i: Int) -> Date { Date(timeIntervalSince1970: baseTime + Double(i)) }
+    static func updatedAt(_ i: Int) -> Date { Date(timeIntervalSince1970: baseTime + Double(i)) }
 
     /// Values written by the upsert workload for row `i`.
     static func upsertQValue(_ i: Int) -> Double { 0.75 }
     static func upsertVisitCount(_ i: Int) -> Int64 { 1 }
-    static func upsertLastUpdated(_ i: Int) -> Date { Date(timeIntervalSince1970: baseTime + 1_000_000 + Double(i)) }
+    static func upsertUpdatedAt(_ i: Int) -> Date { Date(timeIntervalSince1970: baseTime + 1_000_000 + Double(i)) }
 
     /// The row looked up by lookup `j`: a fixed permutation of all rows (7919 is coprime with 10^k).
     func lookupRow(_ j: Int) -> Int { (j &* 7919 &+ 13) % rows }
@@ -63,17 +63,36 @@ struct BenchData {
     static let learningRate = 0.1
 }
 
-/// A prepared run: the database is open and the inputs are built; `body` is the timed part and
-/// returns a checksum that must be the same for every contender.
+/// A prepared run: the database is open and the inputs are built; `body` is the timed part. It
+/// returns a closure, called after the timed region, that digests what the run read (or the ids it
+/// got back): that digest must be the same for every contender.
 struct PreparedRun {
     /// Keeps the connection open for as long as the run exists.
     var connection: AnyObject?
-    var body: () throws -> Int
+    var body: () throws -> () -> UInt64
 
-    init(_ connection: AnyObject? = nil, body: @escaping () throws -> Int) {
+    init(_ connection: AnyObject? = nil, body: @escaping () throws -> () -> UInt64) {
         self.connection = connection
         self.body = body
     }
+}
+
+/// The timed region: one call, never inlined, so callgrind can collect exactly it
+/// (`valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*timedRegion*'`).
+@inline(never)
+func timedRegion(_ run: PreparedRun) throws -> () -> UInt64 {
+    try run.body()
+}
+
+/// FNV-1a over 64-bit words: a digest of values read or stored, compared across contenders.
+struct Digest {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func mix(_ v: UInt64) { value = (value ^ v) &* 0x0000_0100_0000_01b3 }
+    mutating func mix(_ v: Int64) { mix(UInt64(bitPattern: v)) }
+    mutating func mix(_ v: Int) { mix(UInt64(bitPattern: Int64(v))) }
+    mutating func mix(_ v: Double) { mix(v.bitPattern) }
+    mutating func mix(_ s: String) { mix(s.utf8.count); for b in s.utf8 { mix(UInt64(b)) } }
+    mutating func mix(_ d: Date) { mix(d.timeIntervalSince1970) }
 }
 
 /// Monotonic nanoseconds.

@@ -14,7 +14,7 @@ import SchemagenRuntime
 // Every contender: journal_mode=WAL, synchronous=NORMAL. Medians over the rounds.
 
 enum PoolBench {
-    static let select = "SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value"
+    static let select = "SELECT id, learner_id, state_key, action_key, q_value, visit_count, updated_at FROM rl_q_value"
 
     enum ReadKind: String, CaseIterable { case point, range }
 
@@ -41,7 +41,7 @@ enum PoolBench {
             let i = data.lookupRow(j)
             let (l, s, a) = (data.learnerIds[i], data.stateKeys[i], data.actionKeys[i])
             return try await pool.read { db throws(SchemagenRuntime.DatabaseError) in
-                try db.withStatement("SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value WHERE learner_id = ? AND state_key = ? AND action_key = ?") { st throws(SchemagenRuntime.DatabaseError) in
+                try db.withStatement("SELECT id, learner_id, state_key, action_key, q_value, visit_count, updated_at FROM rl_q_value WHERE learner_id = ? AND state_key = ? AND action_key = ?") { st throws(SchemagenRuntime.DatabaseError) in
                     st.bind(l, at: 1)
                     st.bind(s, at: 2)
                     st.bind(a, at: 3)
@@ -78,7 +78,7 @@ enum PoolBench {
             return try await pool.read { db in
                 let statement = try db.cachedStatement(sql: select + " WHERE learner_id = ? AND state_key = ? AND action_key = ?")
                 guard let row = try GRDBQValue.fetchOne(statement, arguments: arguments) else { return 0 }
-                return Int(row.id ?? 0) + Int(row.visitCount ?? 0)
+                return Int(row.id ?? 0) + Int(row.visitCount)
             }
         case .range:
             let start = Int64((j &* 7919) % (data.rows - 200) + 1)

@@ -7,13 +7,13 @@ import Foundation
 let SQLITE_TRANSIENT_BENCH = unsafeBitCast(Int(-1), to: sqlite3_destructor_type.self)
 
 struct RawRow {
-    var id: Int64?
+    var id: Int64
     var learnerId: String
     var stateKey: String
     var actionKey: String
-    var qValue: Double?
-    var visitCount: Int64?
-    var lastUpdated: Date?
+    var qValue: Double
+    var visitCount: Int64
+    var updatedAt: Date
 }
 
 /// One connection; finalizes its statements and closes on deinit.
@@ -121,10 +121,10 @@ func rawBindTimestamp(_ s: OpaquePointer, _ index: Int32, _ date: Date?) {
     }
 }
 
-/// Reads a `YYYY-MM-DD HH:MM:SS` TEXT column (nil for NULL or anything else).
+/// Reads a `YYYY-MM-DD HH:MM:SS` TEXT column (the epoch for anything shorter).
 @inline(__always)
-func rawTimestamp(_ s: OpaquePointer, _ column: Int32) -> Date? {
-    guard let p = sqlite3_column_text(s, column), sqlite3_column_bytes(s, column) >= 19 else { return nil }
+func rawTimestamp(_ s: OpaquePointer, _ column: Int32) -> Date {
+    guard let p = sqlite3_column_text(s, column), sqlite3_column_bytes(s, column) >= 19 else { return Date(timeIntervalSince1970: 0) }
     func n(_ at: Int, _ width: Int) -> Int64 {
         var v: Int64 = 0
         for k in 0..<width { v = v * 10 + Int64(p[at + k] &- 48) }
@@ -140,7 +140,7 @@ func rawText(_ s: OpaquePointer, _ column: Int32) -> String {
     return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, column))), as: UTF8.self)
 }
 
-/// Reads `SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated`.
+/// Reads `SELECT id, learner_id, state_key, action_key, q_value, visit_count, updated_at`.
 @inline(__always)
 func rawReadRow(_ s: OpaquePointer) -> RawRow {
     RawRow(
@@ -148,77 +148,73 @@ func rawReadRow(_ s: OpaquePointer) -> RawRow {
         learnerId: rawText(s, 1),
         stateKey: rawText(s, 2),
         actionKey: rawText(s, 3),
-        qValue: sqlite3_column_type(s, 4) == SQLITE_NULL ? nil : sqlite3_column_double(s, 4),
-        visitCount: sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 5),
-        lastUpdated: rawTimestamp(s, 6))
+        qValue: sqlite3_column_double(s, 4),
+        visitCount: sqlite3_column_int64(s, 5),
+        updatedAt: rawTimestamp(s, 6))
 }
 
 @inline(__always)
-func rawBindOptional(_ s: OpaquePointer, _ index: Int32, _ v: Double?) {
-    if let v { sqlite3_bind_double(s, index, v) } else { sqlite3_bind_null(s, index) }
+func rawBindText(_ s: OpaquePointer, _ index: Int32, _ v: String) {
+    sqlite3_bind_text(s, index, v, -1, SQLITE_TRANSIENT_BENCH)
 }
 
-@inline(__always)
-func rawBindOptional(_ s: OpaquePointer, _ index: Int32, _ v: Int64?) {
-    if let v { sqlite3_bind_int64(s, index, v) } else { sqlite3_bind_null(s, index) }
+func rawDigest(_ rows: [RawRow]) -> UInt64 {
+    var d = Digest()
+    for r in rows {
+        d.mix(r.id); d.mix(r.learnerId); d.mix(r.stateKey); d.mix(r.actionKey)
+        d.mix(r.qValue); d.mix(r.visitCount); d.mix(r.updatedAt)
+    }
+    return d.value
 }
 
 enum RawContender {
-    static let select = "SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value"
+    static let select = "SELECT id, learner_id, state_key, action_key, q_value, visit_count, updated_at FROM rl_q_value"
+    static let insertSQL = "INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    static let upsertSQL = "INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET q_value = excluded.q_value, visit_count = visit_count + 1, updated_at = excluded.updated_at"
+    static let getQSQL = "SELECT q_value FROM rl_q_value WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3"
+    static let updateQSQL = "UPDATE rl_q_value SET q_value = ?4, visit_count = visit_count + 1, updated_at = ?5 WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3"
 
     static func prepare(_ workload: Workload, path: String, data: BenchData) throws -> PreparedRun {
         let c = try RawConnection(path: path)
         switch workload {
         case .insert:
-            let rows = (0..<data.rows).map { i in
-                RawRow(id: nil, learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
-                       qValue: BenchData.qValue(i), visitCount: BenchData.visitCount(i), lastUpdated: BenchData.lastUpdated(i))
-            }
             let begin = try c.prepare("BEGIN IMMEDIATE")
             let commit = try c.prepare("COMMIT")
-            let insert = try c.prepare("INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            let insert = try c.prepare(insertSQL)
             return PreparedRun(c) {
-                var stored: [RawRow] = []
-                stored.reserveCapacity(rows.count)
+                var ids: [Int64] = []
+                ids.reserveCapacity(data.rows)
                 try c.run(begin, "BEGIN")
-                for var row in rows {
-                    sqlite3_bind_text(insert, 1, row.learnerId, -1, SQLITE_TRANSIENT_BENCH)
-                    sqlite3_bind_text(insert, 2, row.stateKey, -1, SQLITE_TRANSIENT_BENCH)
-                    sqlite3_bind_text(insert, 3, row.actionKey, -1, SQLITE_TRANSIENT_BENCH)
-                    rawBindOptional(insert, 4, row.qValue)
-                    rawBindOptional(insert, 5, row.visitCount)
-                    rawBindTimestamp(insert, 6, row.lastUpdated)
+                for i in 0..<data.rows {
+                    rawBindText(insert, 1, data.learnerIds[i])
+                    rawBindText(insert, 2, data.stateKeys[i])
+                    rawBindText(insert, 3, data.actionKeys[i])
+                    sqlite3_bind_double(insert, 4, BenchData.qValue(i))
+                    sqlite3_bind_int64(insert, 5, BenchData.visitCount(i))
+                    rawBindTimestamp(insert, 6, BenchData.updatedAt(i))
                     try c.run(insert, "INSERT")
-                    row.id = sqlite3_last_insert_rowid(c.db)
-                    stored.append(row)
+                    ids.append(sqlite3_last_insert_rowid(c.db))
                 }
                 try c.run(commit, "COMMIT")
-                return stored.count
+                return { var d = Digest(); for id in ids { d.mix(id) }; return d.value }
             }
         case .upsert:
-            let rows = (0..<data.rows).map { i in
-                RawRow(id: nil, learnerId: data.learnerIds[i], stateKey: data.stateKeys[i], actionKey: data.actionKeys[i],
-                       qValue: BenchData.upsertQValue(i), visitCount: BenchData.upsertVisitCount(i), lastUpdated: BenchData.upsertLastUpdated(i))
-            }
             let begin = try c.prepare("BEGIN IMMEDIATE")
             let commit = try c.prepare("COMMIT")
-            let upsert = try c.prepare("""
-                INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-                ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET q_value = excluded.q_value, visit_count = excluded.visit_count, last_updated = excluded.last_updated
-                """)
+            let upsert = try c.prepare(upsertSQL)
             return PreparedRun(c) {
                 try c.run(begin, "BEGIN")
-                for row in rows {
-                    sqlite3_bind_text(upsert, 1, row.learnerId, -1, SQLITE_TRANSIENT_BENCH)
-                    sqlite3_bind_text(upsert, 2, row.stateKey, -1, SQLITE_TRANSIENT_BENCH)
-                    sqlite3_bind_text(upsert, 3, row.actionKey, -1, SQLITE_TRANSIENT_BENCH)
-                    rawBindOptional(upsert, 4, row.qValue)
-                    rawBindOptional(upsert, 5, row.visitCount)
-                    rawBindTimestamp(upsert, 6, row.lastUpdated)
+                for i in 0..<data.rows {
+                    rawBindText(upsert, 1, data.learnerIds[i])
+                    rawBindText(upsert, 2, data.stateKeys[i])
+                    rawBindText(upsert, 3, data.actionKeys[i])
+                    sqlite3_bind_double(upsert, 4, BenchData.upsertQValue(i))
+                    rawBindTimestamp(upsert, 5, BenchData.upsertUpdatedAt(i))
                     try c.run(upsert, "UPSERT")
                 }
                 try c.run(commit, "COMMIT")
-                return rows.count
+                let n = data.rows
+                return { UInt64(n) }
             }
         case .fetchAll:
             let all = try c.prepare(select + " ORDER BY id")
@@ -226,62 +222,60 @@ enum RawContender {
                 var rows: [RawRow] = []
                 while sqlite3_step(all) == SQLITE_ROW { rows.append(rawReadRow(all)) }
                 sqlite3_reset(all)
-                return rows.reduce(rows.count) { $0 + Int($1.visitCount ?? 0) }
+                return { rawDigest(rows) }
             }
         case .lookup:
             let byKey = try c.prepare(select + " WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3")
             return PreparedRun(c) {
-                var checksum = 0
+                var found: [RawRow] = []
+                found.reserveCapacity(data.rows)
                 for j in 0..<data.rows {
                     let i = data.lookupRow(j)
-                    sqlite3_bind_text(byKey, 1, data.learnerIds[i], -1, SQLITE_TRANSIENT_BENCH)
-                    sqlite3_bind_text(byKey, 2, data.stateKeys[i], -1, SQLITE_TRANSIENT_BENCH)
-                    sqlite3_bind_text(byKey, 3, data.actionKeys[i], -1, SQLITE_TRANSIENT_BENCH)
-                    if sqlite3_step(byKey) == SQLITE_ROW {
-                        let row = rawReadRow(byKey)
-                        checksum += 1 + Int(row.visitCount ?? 0)
-                    }
+                    rawBindText(byKey, 1, data.learnerIds[i])
+                    rawBindText(byKey, 2, data.stateKeys[i])
+                    rawBindText(byKey, 3, data.actionKeys[i])
+                    if sqlite3_step(byKey) == SQLITE_ROW { found.append(rawReadRow(byKey)) }
                     sqlite3_reset(byKey)
                 }
-                return checksum
+                return { rawDigest(found) }
             }
         case .learnerLoop:
-            let byKey = try c.prepare(select + " WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3")
-            let update = try c.prepare("UPDATE rl_q_value SET q_value = ?2, visit_count = ?3, last_updated = ?4 WHERE id = ?1")
+            let getQ = try c.prepare(getQSQL)
+            let updateQ = try c.prepare(updateQSQL)
             return PreparedRun(c) {
-                var updated = 0
+                var d = Digest()
                 for j in 0..<data.loopIterations {
                     let i = data.loopRow(j)
+                    let (learner, state, action) = (data.learnerIds[i], data.stateKeys[i], data.actionKeys[i])
                     // get_q_value
-                    sqlite3_bind_text(byKey, 1, data.learnerIds[i], -1, SQLITE_TRANSIENT_BENCH)
-                    sqlite3_bind_text(byKey, 2, data.stateKeys[i], -1, SQLITE_TRANSIENT_BENCH)
-                    sqlite3_bind_text(byKey, 3, data.actionKeys[i], -1, SQLITE_TRANSIENT_BENCH)
-                    guard sqlite3_step(byKey) == SQLITE_ROW else { sqlite3_reset(byKey); continue }
-                    var row = rawReadRow(byKey)
-                    sqlite3_reset(byKey)
+                    rawBindText(getQ, 1, learner)
+                    rawBindText(getQ, 2, state)
+                    rawBindText(getQ, 3, action)
+                    guard sqlite3_step(getQ) == SQLITE_ROW else { sqlite3_reset(getQ); continue }
+                    let q = sqlite3_column_double(getQ, 0)
+                    sqlite3_reset(getQ)
+                    d.mix(q)
                     // update_q_value
-                    let q = row.qValue ?? 0.5
-                    row.qValue = q + BenchData.learningRate * (BenchData.reward(j) - q)
-                    row.visitCount = (row.visitCount ?? 0) + 1
-                    row.lastUpdated = BenchData.loopTime(j)
-                    rawBindOptional(update, 1, row.id)
-                    rawBindOptional(update, 2, row.qValue)
-                    rawBindOptional(update, 3, row.visitCount)
-                    rawBindTimestamp(update, 4, row.lastUpdated)
-                    try c.run(update, "UPDATE")
-                    updated += Int(sqlite3_changes(c.db))
+                    rawBindText(updateQ, 1, learner)
+                    rawBindText(updateQ, 2, state)
+                    rawBindText(updateQ, 3, action)
+                    sqlite3_bind_double(updateQ, 4, q + BenchData.learningRate * (BenchData.reward(j) - q))
+                    rawBindTimestamp(updateQ, 5, BenchData.loopTime(j))
+                    try c.run(updateQ, "UPDATE")
+                    d.mix(Int(sqlite3_changes(c.db)))
                 }
-                return updated
+                let value = d.value
+                return { value }
             }
         }
     }
 
-    /// Creates a template database holding the rows `i` for which `include(i)` is true.
+/// Creates a template database holding the rows `i` for which `include(i)` is true.
     static func makeTemplate(path: String, data: BenchData, include: (Int) -> Bool) throws {
         removeDatabase(path)
         let c = try RawConnection(path: path)
         try c.exec(BenchDDL.sql)
-        let insert = try c.prepare("INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        let insert = try c.prepare("INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         try c.exec("BEGIN IMMEDIATE")
         for i in 0..<data.rows where include(i) {
             sqlite3_bind_text(insert, 1, data.learnerIds[i], -1, SQLITE_TRANSIENT_BENCH)
@@ -289,7 +283,7 @@ enum RawContender {
             sqlite3_bind_text(insert, 3, data.actionKeys[i], -1, SQLITE_TRANSIENT_BENCH)
             sqlite3_bind_double(insert, 4, BenchData.qValue(i))
             sqlite3_bind_int64(insert, 5, BenchData.visitCount(i))
-            rawBindTimestamp(insert, 6, BenchData.lastUpdated(i))
+            rawBindTimestamp(insert, 6, BenchData.updatedAt(i))
             try c.run(insert, "INSERT")
         }
         try c.exec("COMMIT")
@@ -303,13 +297,17 @@ enum RawContender {
         try c.exec(BenchDDL.sql)
     }
 
-    /// A fingerprint of the table's contents, compared across contenders after each run.
+    /// A digest of the whole table (every column of every row, by id), compared across contenders after each run.
     static func fingerprint(path: String) throws -> String {
         let c = try RawConnection(path: path)
-        let count = try c.scalarInt("SELECT count(*) FROM rl_q_value")
-        let visits = try c.scalarInt("SELECT total(visit_count) FROM rl_q_value")
-        let q = try c.scalarDouble("SELECT total(q_value) FROM rl_q_value")
-        let maxTime = try c.scalarInt("SELECT count(DISTINCT substr(last_updated, 1, 19)) FROM rl_q_value")
-        return "rows=\(count) visits=\(visits) q=\(fmt(q, 3)) times=\(maxTime)"
+        let all = try c.prepare(select + " ORDER BY id")
+        var rows: [RawRow] = []
+        var texts = Digest()
+        while sqlite3_step(all) == SQLITE_ROW {
+            rows.append(rawReadRow(all))
+            texts.mix(String(rawText(all, 6).prefix(19))) // the stored timestamp text (GRDB appends .SSS)
+        }
+        sqlite3_reset(all)
+        return "rows=\(rows.count) digest=\(String(rawDigest(rows), radix: 16)) timestamps=\(String(texts.value, radix: 16))"
     }
 }

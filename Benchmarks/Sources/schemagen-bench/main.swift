@@ -79,7 +79,7 @@ func runDatabaseBenchmarks(_ options: Options, directory: String) throws {
     var table: [(Workload, [ContenderKind: Double])] = []
     for workload in workloads {
         var times: [ContenderKind: [Double]] = [:]
-        var reference: (checksum: Int, fingerprint: String)?
+        var reference: (checksum: UInt64, fingerprint: String)?
         for round in 0..<rounds {
             // Rotate the order every round so no contender always runs first.
             let order = (0..<contenders.count).map { contenders[($0 + round) % contenders.count] }
@@ -90,7 +90,7 @@ func runDatabaseBenchmarks(_ options: Options, directory: String) throws {
                 default: removeDatabase(work); try FileManager.default.copyItem(atPath: full, toPath: work)
                 }
                 let elapsed: Double
-                let checksum: Int
+                let checksum: UInt64
                 do {
                     let run: PreparedRun
                     switch contender {
@@ -99,8 +99,9 @@ func runDatabaseBenchmarks(_ options: Options, directory: String) throws {
                     case .grdb: run = try GRDBContender.prepare(workload, path: work, data: data)
                     }
                     let t0 = now()
-                    checksum = try run.body()
+                    let digestRead = try timedRegion(run)
                     elapsed = Double(now() - t0) / 1e6
+                    checksum = digestRead()
                 } // the connection closes here
                 let fingerprint = try RawContender.fingerprint(path: work)
                 if let reference {
