@@ -378,8 +378,10 @@ public enum DocsMarkdown {
     /// Line breaks, tabs and other control characters become spaces; NUL is dropped.
     static func singleLine(_ text: String) -> String {
         var s = ""
+        var previous: Unicode.Scalar = "\0"
         for u in text.unicodeScalars {
-            if u == "\0" { continue }
+            defer { previous = u }
+            if u == "\0" || (u == "\n" && previous == "\r") { continue }
             if u.value < 0x20 || u.value == 0x7F || u == "\u{85}" || u == "\u{2028}" || u == "\u{2029}" { s += " " } else { s.unicodeScalars.append(u) }
         }
         return s
