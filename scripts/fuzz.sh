@@ -56,7 +56,7 @@ for f in "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$artif
     kind=${base%%-*}
     dest="Fuzz/crashers/$kind-$(sha1sum "$f" | cut -c1-16).victor"
     cp "$f" "$dest"
-    echo "error: fuzzing found a $kind; input saved as $dest (replay: $bin $dest)" >&2
+    echo "error: fuzzing found a failure ($kind); input saved as $dest (replay: $bin $dest)" >&2
     saved=1
 done
 ((saved)) || echo "error: the fuzzer exited with status $status and left no input (see the log above)" >&2
