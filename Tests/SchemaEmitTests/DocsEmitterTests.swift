@@ -237,6 +237,57 @@ import SchemagenDriver
         #expect(DocsMermaid.label(["direction tb", "a\"b"]) == "\"direction_tb, a_b\"")
     }
 
+    /// Every line of every diagram is one of the statement forms of Mermaid's erDiagram grammar
+    /// (packages/mermaid/src/diagrams/er/parser/erDiagram.jison) in the subset the emitter writes:
+    /// a quoted entity, an entity block of `type name [keys] ["comment"]` attributes, or a
+    /// relationship `"a" <card><line><card> "b" : "label"`. Checked on the repo's schema and on
+    /// names chosen to trip the lexer.
+    @Test func diagramsUseOnlyValidMermaidStatements() throws {
+        let nasty = """
+            schema s version 1
+            naming { require_domain: false }
+            table `one or more` {
+                `pk`: integer primary key
+                `to`: text?
+                `1st %"x`: integer? references `one or more`(`pk`)
+            }
+            table `class` {
+                id: integer primary key
+                `direction TB`: integer unique references `one or more`(`pk`)
+                `end`: integer references `class`(id)
+            }
+            """
+        let repo = try SchemaLoader.load(path: repoRoot.appendingPathComponent("schema.victor").path).schema
+        let forms = try [
+            #"^    "[A-Za-z0-9_]+"$"#,
+            #"^    "[A-Za-z0-9_]+" \{$"#,
+            #"^        [A-Za-z_][A-Za-z0-9_]* [A-Za-z_][A-Za-z0-9_]*( (PK|FK|UK)(, (PK|FK|UK))*)?( "[^"\n]*")?$"#,
+            #"^    \}$"#,
+            #"^    "[A-Za-z0-9_]+" (\|o|\|\|)(--|\.\.)(o\||o\{) "[A-Za-z0-9_]+" : "[^"%\n]+"$"#,
+        ].map { try NSRegularExpression(pattern: $0) }
+        var diagrams = 0
+        for schema in [repo, Self.load(nasty)] {
+            for file in DocsEmitter.emit(schema) {
+                for block in file.contents.components(separatedBy: "```mermaid\n").dropFirst() {
+                    diagrams += 1
+                    let lines = block.components(separatedBy: "\n```")[0].split(separator: "\n").map(String.init)
+                    #expect(lines.first == "erDiagram")
+                    for line in lines.dropFirst() {
+                        let range = NSRange(line.startIndex..., in: line)
+                        #expect(forms.contains { $0.firstMatch(in: line, range: range) != nil }, "\(file.path): not a Mermaid erDiagram statement: \(line)")
+                        // An attribute named like a key would lex as one.
+                        let words = line.split(separator: " ")
+                        if line.hasPrefix("        "), words.count >= 2 {
+                            #expect(!["pk", "fk", "uk"].contains(words[1].lowercased()), "\(line)")
+                        }
+                        #expect(!line.lowercased().contains("direction tb"))
+                    }
+                }
+            }
+        }
+        #expect(diagrams == (1 + repo.domains.count) + 2)
+    }
+
     @Test func backtickedNamesAreSafeEverywhere() throws {
         let schema = """
             schema s version 1
