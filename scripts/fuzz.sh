@@ -41,7 +41,7 @@ status=0
 # The outer timeout is a guard against a hang libFuzzer's own -timeout does not catch.
 timeout --kill-after=30 $((seconds + timeout_s + 120)) "$bin" \
     -max_total_time="$seconds" -timeout="$timeout_s" -rss_limit_mb=2048 -max_len=4096 \
-    -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "$corpus" > "$artifacts/log" 2>&1 || status=$?
+    -dict=Fuzz/victor.dict -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "$corpus" > "$artifacts/log" 2>&1 || status=$?
 grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::number_of_executed_units|^stat::peak_rss_mb" "$artifacts/log" || true
 
 if ((status == 0)); then
