@@ -127,13 +127,13 @@ public enum DocsEmitter {
             out += erDiagram(schema, tables: page.tables, attributes: true, layout)
         }
         for t in page.tables {
-            out += tableSection(t, schema: schema, page: page, layout)
+            out += tableSection(t, page: page, layout)
         }
         // Extension point: queries and views of this domain go here (see the type's comment).
         return out
     }
 
-    static func tableSection(_ t: Table, schema: Schema, page: Page, _ layout: Layout) -> String {
+    static func tableSection(_ t: Table, page: Page, _ layout: Layout) -> String {
         let anchor = layout.location[t.name.lowercased()]?.anchor ?? "table"
         var out = "<a id=\"\(anchor)\"></a>\n\n## \(DocsMarkdown.code(t.name))\n\n"
         if let doc = t.doc { out += DocsMarkdown.paragraphs(doc) }
