@@ -19,6 +19,15 @@ swift run schemagen lint schema.victor
 echo "== Generated/ is fresh"
 swift run schemagen generate schema.victor --output Generated --check
 
+echo "== docs/schema/ is fresh"
+swift run schemagen docs schema.victor --output docs/schema --check
+
+echo "== the editor grammar (editors/victor.tmLanguage.json) on schema.victor"
+python3 editors/test/test_grammar.py
+
+echo "== fuzzing the pipeline for 60 s (Fuzz/)"
+scripts/fuzz.sh 60
+
 echo "== Examples/VictorLearner (the build plugin, as a user applies it)"
 swift test --package-path Examples/VictorLearner --scratch-path Examples/VictorLearner/.build -Xswiftc -warnings-as-errors
 
