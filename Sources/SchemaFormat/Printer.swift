@@ -276,9 +276,11 @@ struct Printer {
         if y.isSymbol("-") || y.isSymbol("+") { return adjacent && x.kind == .identifier ? "" : " " }
         if y.isSymbol("(") && x.kind == .identifier {
             let before = a > 0 ? tokens[a - 1] : x
-            if before.isSymbol("@") { return adjacent ? "" : " " }
             if before.isWord("references") { return "" }
-            return " "
+            // A name list after a keyword, an index or a packed column: `unique (a)`, `index i (a)`.
+            if ["unique", "key", "unpivot", "archive"].contains(where: x.isWord) || before.isWord("index") || before.isWord("pack") { return " " }
+            // Elsewhere (`@allow(`, anything added later) adjacency may be meaningful: kept.
+            return adjacent ? "" : " "
         }
         return " "
     }
