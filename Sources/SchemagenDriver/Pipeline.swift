@@ -22,8 +22,9 @@ import SchemaCheck
 ///   diagnostics, a function), run on a schema without errors so far — or, with `runsOnErrors`,
 ///   on any (SQLFragmentCheck locates bad fragments in a broken file too). They are where
 ///   database- and language-side checks plug in: the SQLite verification of SQL fragments
-///   (`sql-fragments`), next the Swift emitter's name collisions. `standardChecks` lists those
-///   every command runs; a check's diagnostic overlapping an earlier error is dropped.
+///   (`sql-fragments`, in `standardChecks`, which every command runs) and the Swift emitter's
+///   name collisions (`swiftNames`, added by the commands that emit Swift). A check's diagnostic
+///   overlapping an earlier error is dropped.
 /// - **lint** runs the rules (`.full`: as configured, the `lint` command; `.advisory`: findings
 ///   demoted to warnings, the build plugin's `--swift-only`; `.integrity`: none beyond integrity).
 ///
