@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "SchemaModel", dependencies: ["SchemaSyntax", "SchemaSQL"], swiftSettings: strict),
         // The typed SQL model: tables, columns, constraints, indexes, views, triggers as values; one renderer, one quoting.
         .target(name: "SchemaSQL", swiftSettings: strict),
+        // `schemagen format`: the canonical layout of a .victor file.
+        .target(name: "SchemaFormat", dependencies: ["SchemaSyntax"], swiftSettings: strict),
         // Stage 3a: lint rules over the model.
         .target(name: "SchemaLint", dependencies: ["SchemaSyntax", "SchemaModel"], swiftSettings: strict),
         // Stage 3b: emitters (SQLite DDL, Swift).
@@ -51,6 +53,7 @@ let package = Package(
             "SchemaMigrate",
             "SchemaEvolve",
             "SchemaDatabase",
+            "SchemaFormat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Build-time Swift generation for the .victor files of the target it is applied to.
@@ -82,6 +85,7 @@ let package = Package(
         .testTarget(name: "SchemaEvolveTests", dependencies: ["SchemaEvolve", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemaCheckTests", dependencies: ["SchemaCheck", "SchemagenDriver", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         // The SQL model round-tripped through SQLite: render → execute → introspect → equal.
+        .testTarget(name: "SchemaFormatTests", dependencies: ["SchemaFormat", "SchemaSyntax", "SchemagenDriver", "SchemaEmit", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemaDatabaseTests", dependencies: ["SchemaDatabase", "SchemaSQL", "SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
         // Queries and views end to end: Tests/QueryCodegenTests/Queries.victor's generated Swift compiled here and run against SQLite.

@@ -6,11 +6,16 @@ import PackagePlugin
 /// For every `.victor` file at the package root (or the files given), runs `schemagen lint`
 /// (printing its findings) and `schemagen generate <file> --output Generated`. Fails when any
 /// schema has errors (lint warnings alone do not fail).
+///
+/// `swift package --allow-writing-to-package-directory schemagen format [--check] [FILE.victor …]`
+/// runs `schemagen format` on the same files instead (`--check` writes nothing and fails when a
+/// file is not formatted).
 @main
 struct SchemagenCommand: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {
         let tool = try context.tool(named: "schemagen")
         let root = context.package.directoryURL
+        let formatting = arguments.first == "format"
         var files = arguments.filter { $0.hasSuffix(".victor") }.map { path in
             path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appending(path: path)
         }
@@ -20,6 +25,14 @@ struct SchemagenCommand: CommandPlugin {
         }
         if files.isEmpty {
             Diagnostics.warning("no .victor files at \(root.path)")
+            return
+        }
+        if formatting {
+            let check = arguments.contains("--check")
+            if try run(tool.url, ["format"] + (check ? ["--check"] : []) + files.map(\.path)) != 0 {
+                Diagnostics.error(check ? "schemagen format: some files are not formatted" : "schemagen format failed")
+                throw SchemagenCommandError.failed(["format"])
+            }
             return
         }
         let output = root.appending(path: "Generated")

@@ -55,6 +55,11 @@ public struct Lexer {
                 tokens.append(sqlBody())
             }
         }
+        // Trailing trivia: the comments on a token's own line, after it.
+        for k in 1..<tokens.count {
+            let own = tokens[k].leadingComments.prefix { $0.newlinesBefore == 0 }
+            if !own.isEmpty { tokens[k - 1].trailingComments = Array(own) }
+        }
         return tokens
     }
 
@@ -72,17 +77,20 @@ public struct Lexer {
     private mutating func next() -> Token {
         var comments: [Comment] = []
         var newline = i == 0
+        // Line breaks since the last token or comment (the file's start counts as one).
+        var breaks = i == 0 ? 1 : 0
         // Trivia: whitespace and comments.
         while i < b.count {
             let c = b[i]
             if c == 0x20 || c == 0x09 || c == 0x0D { i += 1; continue }
-            if c == 0x0A { newline = true; i += 1; continue }
+            if c == 0x0A { newline = true; breaks += 1; i += 1; continue }
             if c == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "/") {
                 let start = i
                 let isDoc = peek(2) == UInt8(ascii: "/") && peek(3) != UInt8(ascii: "/")
                 while i < b.count && b[i] != 0x0A { i += 1 }
                 let body = String(decoding: b[(start + (isDoc ? 3 : 2))..<i], as: UTF8.self)
-                comments.append(Comment(kind: isDoc ? .doc : .line, text: body, range: SourceRange(start: start, end: i)))
+                comments.append(Comment(kind: isDoc ? .doc : .line, text: body, range: SourceRange(start: start, end: i), newlinesBefore: breaks))
+                breaks = 0
                 continue
             }
             if c == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "*") {
@@ -97,21 +105,26 @@ public struct Lexer {
                 if depth > 0 {
                     error(.unterminatedComment, "unterminated block comment", SourceRange(start: start, end: start + 2),
                           fixIts: [FixIt(message: "insert '*/'", range: SourceRange(start: b.count, end: b.count), replacement: "*/")])
-                    comments.append(Comment(kind: .block, text: String(decoding: b[(start + 2)..<b.count], as: UTF8.self), range: SourceRange(start: start, end: b.count)))
+                    comments.append(Comment(kind: .block, text: String(decoding: b[(start + 2)..<b.count], as: UTF8.self), range: SourceRange(start: start, end: b.count), newlinesBefore: breaks))
                 } else {
-                    comments.append(Comment(kind: .block, text: String(decoding: b[(start + 2)..<(i - 2)], as: UTF8.self), range: SourceRange(start: start, end: i)))
+                    comments.append(Comment(kind: .block, text: String(decoding: b[(start + 2)..<(i - 2)], as: UTF8.self), range: SourceRange(start: start, end: i), newlinesBefore: breaks))
                 }
+                breaks = 0
                 continue
             }
             break
         }
         let start = i
         guard i < b.count else {
-            return Token(kind: .endOfFile, text: "", range: SourceRange(start: b.count, end: b.count), leadingComments: comments, startsLine: true)
+            var eof = Token(kind: .endOfFile, text: "", range: SourceRange(start: b.count, end: b.count), leadingComments: comments, startsLine: true)
+            eof.newlinesBefore = breaks
+            return eof
         }
         let c = b[i]
         func make(_ kind: TokenKind, _ s: Int = start) -> Token {
-            Token(kind: kind, text: String(decoding: b[s..<i], as: UTF8.self), range: SourceRange(start: s, end: i), leadingComments: comments, startsLine: newline)
+            var t = Token(kind: kind, text: String(decoding: b[s..<i], as: UTF8.self), range: SourceRange(start: s, end: i), leadingComments: comments, startsLine: newline)
+            t.newlinesBefore = breaks
+            return t
         }
         if Lexer.isIdentStart(c) || (c >= 0x80 && Lexer.unsafeNameCharacter(b, at: i) == 0) {
             // A word: identifier characters, and non-ASCII ones (`näme`), which make it one error

@@ -6,8 +6,12 @@ public struct Comment: Sendable, Hashable {
     /// The comment's text without its markers (`//`, `///`, `/*`, `*/`).
     public var text: String
     public var range: SourceRange
-    public init(kind: Kind, text: String, range: SourceRange) {
-        self.kind = kind; self.text = text; self.range = range
+    /// Line breaks between the end of the previous token or comment and this comment's start:
+    /// 0 when it shares a line with what precedes it (a trailing comment), 2 or more when a blank
+    /// line separates them. What a formatter needs to put it back where it was.
+    public var newlinesBefore: Int = 0
+    public init(kind: Kind, text: String, range: SourceRange, newlinesBefore: Int = 0) {
+        self.kind = kind; self.text = text; self.range = range; self.newlinesBefore = newlinesBefore
     }
 }
 
@@ -37,6 +41,14 @@ public struct Token: Sendable, Hashable {
     public var leadingComments: [Comment]
     /// True when a line break separates this token from the previous one.
     public var startsLine: Bool
+    /// Line breaks between the end of the last leading comment (or the previous token) and this
+    /// token: 2 or more means a blank line before it.
+    public var newlinesBefore: Int = 0
+    /// The comments after this token on its own line (a block comment may run on past it), as
+    /// swift-syntax's trailing trivia. They are also the first entries of the next token's
+    /// `leadingComments` (which holds every comment between the two tokens, so doc comments keep
+    /// attaching as before); each has `newlinesBefore == 0`.
+    public var trailingComments: [Comment] = []
 
     public init(kind: TokenKind, text: String, range: SourceRange, leadingComments: [Comment] = [], startsLine: Bool = false) {
         self.kind = kind; self.text = text; self.range = range
