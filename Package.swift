@@ -30,7 +30,7 @@ let package = Package(
         // Stage 3b: emitters (SQLite DDL, Swift).
         .target(name: "SchemaEmit", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaSQL"], swiftSettings: strict),
         // The pipeline the CLI and plugins share: load, check, emit, format diagnostics, write atomically.
-        .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit", "SchemaCheck", "SchemaSQL", "SchemaEvolve", "SchemagenRuntime"], swiftSettings: strict),
+        .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit", "SchemaCheck", "SchemaSQL", "SchemaEvolve", "SchemaDatabase", "SchemagenRuntime"], swiftSettings: strict),
         // libsqlite3 and the runtime that generated code links.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SchemagenRuntime", dependencies: ["CSQLite"], swiftSettings: strict),

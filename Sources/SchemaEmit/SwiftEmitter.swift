@@ -8,10 +8,11 @@ import SchemaModel
 /// statements by the literal's address), parameters are numbered `?N` and bound by position,
 /// and rows are read by column index straight into the struct (no `Decodable`, no name lookups).
 public enum SwiftEmitter {
-    public static func emit(_ schema: Schema) -> String {
+    public static func emit(_ schema: Schema, migrations: EmbeddedMigrations? = nil) -> String {
         var out = GeneratedHeader.lines(source: GeneratedHeader.sourceName(schema.file), comment: "//")
         out += "\nimport Foundation\nimport SchemagenRuntime\n"
         out += "\n" + schemaEnum(schema)
+        if let migrations { out += "\n" + MigrationEmitter.emit(schema, chain: migrations) }
         for table in schema.tables {
             let t = SwiftTable(table)
             out += "\n" + t.rowStruct()
@@ -39,11 +40,7 @@ public enum SwiftEmitter {
             let escaped = line.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
             out += escaped.isEmpty ? "\n" : "        \(escaped)\n"
         }
-        out += "        \"\"\"\n\n"
-        out += "    /// Creates every table and index in `db` (in one transaction when called inside `transaction`).\n"
-        out += "    public static func create(in db: Database) throws(DatabaseError) {\n"
-        out += "        try db.execute(sql)\n"
-        out += "    }\n"
+        out += "        \"\"\"\n"
         out += "}\n"
         return out
     }

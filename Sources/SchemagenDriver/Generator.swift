@@ -22,7 +22,7 @@ public enum Generator {
         let stem = stemName(schema.file)
         var files: [GeneratedFile] = []
         if kinds.contains(.ddl) { files.append(GeneratedFile(path: "\(stem).sql", contents: DDLEmitter.emit(schema))) }
-        if kinds.contains(.swift) { files.append(GeneratedFile(path: swiftOutputPath(forSchemaFile: schema.file), contents: SwiftEmitter.emit(schema))) }
+        if kinds.contains(.swift) { files.append(GeneratedFile(path: swiftOutputPath(forSchemaFile: schema.file), contents: SwiftEmitter.emit(schema, migrations: LaunchMigrations.build(schema, file: nil).chain))) }
         return files
     }
 

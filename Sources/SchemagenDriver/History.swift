@@ -115,14 +115,21 @@ public struct SchemaHistory: Sendable {
     /// has that version's structure. Returns located diagnostics (in the schema file for a missing
     /// version bump, at `path:1:1` for a broken frozen file).
     public static func diagnostics(for loaded: LoadedSchema) -> [Diagnostic] {
+        diagnostics(for: loaded.schema, file: loaded.file)
+    }
+
+    /// The same for a schema value (`file`, when given, locates the version in the header).
+    public static func diagnostics(for schema: Schema, file: SourceFile?) -> [Diagnostic] {
+        let loaded = (schema: schema, path: schema.file)
+        let versionRange = file.map(versionRange) ?? .empty
         let history: SchemaHistory
-        do { history = try load(forSchemaFile: loaded.file.path) } catch {
+        do { history = try load(forSchemaFile: loaded.path) } catch {
             return [Diagnostic(.error, error.message, file: error.path, range: .empty)]
         }
         var out: [Diagnostic] = []
         if let last = history.versions.last, loaded.schema.version < last.version {
             out.append(Diagnostic(.error, "the schema says version \(loaded.schema.version) but version \(last.version) is already frozen (\(last.path)); a schema's version only grows",
-                                  file: loaded.file.path, range: versionRange(loaded.file)))
+                                  file: loaded.path, range: versionRange))
         }
         if let frozen = history.versions.first(where: { $0.version == loaded.schema.version }) {
             let lines = SQLDifference.lines(expected: DDLEmitter.sqlSchema(frozen.loaded.schema), actual: DDLEmitter.sqlSchema(loaded.schema))
@@ -131,7 +138,7 @@ public struct SchemaHistory: Sendable {
                 let shown = lines.prefix(5).map { $0.replacingOccurrences(of: "the database has", with: "this file has") }
                 out.append(Diagnostic(.error, "the schema changed since version \(loaded.schema.version) was frozen (\(frozen.path)) but its version did not; raise 'version' to \(loaded.schema.version + 1)"
                                       + (shown.isEmpty ? "" : ": " + shown.joined(separator: "; ")),
-                                      file: loaded.file.path, range: versionRange(loaded.file)))
+                                      file: loaded.path, range: versionRange))
             }
         }
         return out

@@ -21,9 +21,15 @@ public enum LaunchMigrations {
     /// a schema changed without a version bump, a rename whose source does not exist, or a step the
     /// planner cannot make without losing or changing stored values.
     public static func build(_ loaded: LoadedSchema) -> Output {
-        var diagnostics = SchemaHistory.diagnostics(for: loaded)
+        build(loaded.schema, file: loaded.file)
+    }
+
+    /// The same for a schema value (`file`, when given, locates diagnostics in the header).
+    public static func build(_ schema: Schema, file: SourceFile?) -> Output {
+        let loaded = (schema: schema, path: schema.file)
+        var diagnostics = SchemaHistory.diagnostics(for: schema, file: file)
         let history: SchemaHistory
-        do { history = try SchemaHistory.load(forSchemaFile: loaded.file.path) } catch {
+        do { history = try SchemaHistory.load(forSchemaFile: loaded.path) } catch {
             return Output(chain: nil, diagnostics: diagnostics, schemas: [])
         }
         if diagnostics.hasErrors { return Output(chain: nil, diagnostics: diagnostics, schemas: []) }
@@ -33,18 +39,18 @@ public enum LaunchMigrations {
         for (i, (old, new)) in zip(schemas, schemas.dropFirst()).enumerated() {
             let plan = SchemaEvolution.plan(from: old, to: new)
             let isCurrent = i == schemas.count - 2 && new.version == loaded.schema.version && history.versions.last?.version != new.version
-            let file = isCurrent ? loaded.file.path : history.versions[i + 1].path
-            let fallback = isCurrent ? SchemaHistory.versionRange(loaded.file) : SourceRange.empty
+            let path = isCurrent ? loaded.path : history.versions[i + 1].path
+            let fallback = isCurrent ? (file.map(SchemaHistory.versionRange) ?? .empty) : SourceRange.empty
             let renames = Renames.apply(from: old, to: new)
             for p in renames.problems {
-                diagnostics.append(Diagnostic(.error, p.message, file: file, range: isCurrent ? (p.range ?? fallback) : .empty))
+                diagnostics.append(Diagnostic(.error, p.message, file: path, range: isCurrent ? (p.range ?? fallback) : .empty))
             }
             let renameMessages = Set(renames.problems.map(\.message))
             for p in plan.problems where !renameMessages.contains(p) {
-                diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(p)", file: file, range: fallback))
+                diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(p)", file: path, range: fallback))
             }
             for s in plan.steps where s.losesData {
-                diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(s.summary) loses stored values; a launch migration never drops data", file: file, range: fallback))
+                diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(s.summary) loses stored values; a launch migration never drops data", file: path, range: fallback))
             }
             steps.append(.init(from: old.version, to: new.version, statements: plan.steps.flatMap(\.statements), rebuilds: plan.needsRebuild))
         }

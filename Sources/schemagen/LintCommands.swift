@@ -17,9 +17,10 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         let color = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        var legacyCheck: LintRun.ExtraCheck?
-        if let path = legacy {
-            legacyCheck = { (file: SourceFile, schema: Schema) -> [Diagnostic] in MappingCheck.diagnostics(schema: schema, file: file, legacy: path) }
+        // The frozen history (docs/MIGRATION.md) is checked for every file; the legacy mapping with --legacy.
+        let path = legacy
+        let legacyCheck: LintRun.ExtraCheck = { (file: SourceFile, schema: Schema) -> [Diagnostic] in
+            LaunchMigrations.build(schema, file: file).diagnostics + (path.map { MappingCheck.diagnostics(schema: schema, file: file, legacy: $0) } ?? [])
         }
         let result = LintRun.run(paths: files, format: format, strict: strict, fix: fix, color: color, extra: legacyCheck)
         if !result.log.isEmpty { FileHandle.standardError.write(Data(result.log.utf8)) }

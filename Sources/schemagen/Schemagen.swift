@@ -11,7 +11,7 @@ struct Schemagen: ParsableCommand {
         commandName: "schemagen",
         abstract: "A schema compiler for Swift and SQLite: .victor schema files to SQLite DDL, Swift row types and DAOs, lint findings and migrations.",
         version: "0.1.0",
-        subcommands: [DDL.self, Generate.self, Lint.self, Rules.self, Migrate.self, Evolve.self]
+        subcommands: [DDL.self, Generate.self, Lint.self, Rules.self, Migrate.self, Evolve.self, Migrations.self]
     )
 }
 
@@ -19,6 +19,11 @@ struct Schemagen: ParsableCommand {
 func report(_ diagnostics: [Diagnostic], file: SourceFile) {
     let formatter = TextFormatter(color: isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
     for d in diagnostics {
+        // A diagnostic in another file (a frozen version of the history) names that file, without a snippet.
+        if d.file != file.path {
+            FileHandle.standardError.write(Data("\(d.file):1:1: \(d.severity.rawValue): \(d.message)\n".utf8))
+            continue
+        }
         FileHandle.standardError.write(Data(formatter.format(d, file: file).utf8))
     }
 }
@@ -65,6 +70,10 @@ struct Generate: ParsableCommand {
     func run() throws {
         if swiftOnly { return try runSwiftOnly() }
         let loaded = try loadOrExit(file)
+        // The frozen history: no change without a version bump, a plannable chain (docs/MIGRATION.md).
+        let chain = LaunchMigrations.build(loaded).diagnostics
+        report(chain, file: loaded.file)
+        if chain.hasErrors { throw ExitCode(1) }
         let files = SchemagenDriver.Generator.outputs(for: loaded.schema)
         if check {
             let stale = SchemagenDriver.Generator.states(of: files, in: output).filter { $0.1 != .unchanged }
@@ -111,6 +120,7 @@ struct Generate: ParsableCommand {
                 if d.severity == .error { d.severity = .warning }
                 return d
             }
+            diagnostics += LaunchMigrations.build(loaded).diagnostics
             diagnostics.sort { $0.range.start < $1.range.start }
         }
         report(diagnostics, file: loaded.file)
