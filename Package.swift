@@ -82,6 +82,8 @@ let package = Package(
         .testTarget(name: "SchemaCheckTests", dependencies: ["SchemaCheck", "SchemagenDriver", "SchemaEmit", "SchemaModel", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         // The SQL model round-tripped through SQLite: render → execute → introspect → equal.
         .testTarget(name: "SchemaDatabaseTests", dependencies: ["SchemaDatabase", "SchemaSQL", "SchemagenRuntime"], swiftSettings: strict),
+        // Launch migrations: frozen history, the chain in generated code, the runtime migrator, crash and concurrency.
+        .testTarget(name: "LaunchMigrationTests", dependencies: ["SchemagenDriver", "SchemaEvolve", "SchemaModel", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
         .testTarget(name: "SchemaQueryTests", dependencies: ["SchemaQuery", "SchemaModel", "SchemaSyntax", "SchemaEmit", "CSQLite"], swiftSettings: strict),
     ]

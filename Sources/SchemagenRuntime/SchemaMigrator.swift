@@ -186,7 +186,8 @@ public enum SchemaMigrator {
     public enum StructureCheck: Sendable { case whenMigrating, always }
 
     @discardableResult
-    public static func migrate(_ db: Database, _ migration: SchemaMigration, structureCheck: StructureCheck = .whenMigrating) throws(SchemaMigrationError) -> SchemaMigrationOutcome {
+    public static func migrate(_ db: Database, _ migration: SchemaMigration, structureCheck: StructureCheck = .whenMigrating,
+                               willCommit: ((_ from: Int, _ to: Int) -> Void)? = nil) throws(SchemaMigrationError) -> SchemaMigrationOutcome {
         let recorded = try version(db, doing: migration)
         if recorded == migration.version {
             if structureCheck == .always { try checkStructure(db, migration, version: recorded) }
@@ -212,6 +213,7 @@ public enum SchemaMigrator {
                         try run(db, migration.create, from: 0, to: migration.version)
                         try stamp(db, migration.version, from: 0)
                         try checkStructure(db, migration, version: migration.version)
+                        willCommit?(0, migration.version)
                         created = true
                         return (migration.version, true)
                     }
@@ -240,6 +242,7 @@ public enum SchemaMigrator {
                 }
                 try checkStructure(db, migration, version: s.to)
                 try stamp(db, s.to, from: s.from)
+                willCommit?(s.from, s.to)
                 return (s.to, s.to == migration.version)
             }
             if step.1 { break }

@@ -3,11 +3,12 @@ import ArgumentParser
 import SchemaSyntax
 import SchemaModel
 import SchemagenDriver
+import SchemagenRuntime
 
 struct Migrations: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Freeze released schema versions and verify the launch migration chain (docs/MIGRATION.md).",
-        subcommands: [MigrationsFreeze.self, MigrationsVerify.self]
+        subcommands: [MigrationsFreeze.self, MigrationsVerify.self, MigrationsApply.self]
     )
 }
 
@@ -80,5 +81,45 @@ struct MigrationsVerify: ParsableCommand {
             throw ExitCode(1)
         }
         if result.lines.isEmpty { print("\(file) has no frozen versions; nothing to verify") }
+    }
+}
+
+struct MigrationsApply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Bring a database to the schema's current version exactly as the generated `migrate(db)` does at launch.",
+        discussion: """
+            Creates DB at the current version when it does not exist; migrates it from any frozen version;             does nothing on a current database. SCHEMAGEN_MIGRATE_PAUSE_MS=N (testing) sleeps N ms inside each             step's transaction, just before its COMMIT.
+            """
+    )
+    @Argument(help: "The .victor schema file.") var file: String
+    @Option(help: "The database file.") var database: String
+    @Option(help: "Milliseconds to wait for another process's lock.") var busyTimeout: Int32 = 10000
+
+    func run() throws {
+        let loaded = try loadOrExit(file)
+        let built = LaunchMigrations.build(loaded)
+        report(built.diagnostics, file: loaded.file)
+        guard let chain = built.chain, !built.diagnostics.hasErrors else { throw ExitCode(1) }
+        let pause = ProcessInfo.processInfo.environment["SCHEMAGEN_MIGRATE_PAUSE_MS"].flatMap { UInt32($0) }
+        do {
+            var options = Database.Options()
+            options.busyTimeoutMilliseconds = busyTimeout
+            let db = try Database(path: database, options: options)
+            defer { db.close() }
+            let outcome = try SchemaMigrator.migrate(db, LaunchMigrations.runtimeValue(chain, schema: loaded.schema.name)) { from, to in
+                if let pause {
+                    FileHandle.standardOutput.write(Data("step \(from) -> \(to) ready to commit\n".utf8))
+                    usleep(pause * 1000)
+                }
+            }
+            switch outcome {
+            case .current: print("\(database) is at version \(chain.version)")
+            case .created(let v): print("created \(database) at version \(v)")
+            case .migrated(let f, let t): print("migrated \(database) from version \(f) to \(t)")
+            }
+        } catch {
+            throw fail("error: \(error)")
+        }
     }
 }

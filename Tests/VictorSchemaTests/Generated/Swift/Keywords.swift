@@ -21,11 +21,37 @@ public enum KeywordsDDL {
         );
         CREATE INDEX idx_order_where ON \"order\" (\"where\", \"default\");
         """
+}
 
-    /// Creates every table and index in `db` (in one transaction when called inside `transaction`).
-    public static func create(in db: Database) throws(DatabaseError) {
-        try db.execute(sql)
+/// The `keywords` schema's migrations: version 1 and every released version before it (1).
+public enum KeywordsMigrations {
+    /// The schema version this code reads and writes.
+    public static let version = 1
+
+    /// Call once when the app opens its database, before anything else uses it: creates a new
+    /// database at version 1 (stamped in `PRAGMA user_version`), brings one from any
+    /// released version to version 1 (one transaction per version, each recorded), and
+    /// returns at once on a current database (one `PRAGMA user_version` read). Refuses a database
+    /// newer than this code or not structurally its recorded version. Safe when two processes
+    /// launch at once (`BEGIN IMMEDIATE`, the version read again under the lock).
+    @discardableResult
+    public static func migrate(_ db: Database, structureCheck: SchemaMigrator.StructureCheck = .whenMigrating) throws(SchemaMigrationError) -> SchemaMigrationOutcome {
+        try SchemaMigrator.migrate(db, chain, structureCheck: structureCheck)
     }
+
+    /// The chain, computed by schemagen from the frozen history with its planner.
+    public static let chain = SchemaMigration(
+        schema: "keywords",
+        version: 1,
+        create: [
+            "CREATE TABLE \"order\" (\n    id INTEGER PRIMARY KEY,\n    \"group\" TEXT NOT NULL UNIQUE,\n    \"default\" INTEGER NOT NULL DEFAULT 3 CHECK (\"default\" >= 0),\n    \"select\" INTEGER NOT NULL DEFAULT 1,\n    \"where\" TEXT,\n    placed_at TEXT NOT NULL DEFAULT (datetime('now'))\n)",
+            "CREATE INDEX idx_order_where ON \"order\" (\"where\", \"default\")",
+        ],
+        steps: [],
+        structures: [
+            1: "table order\ntable order column 0 id INTEGER primary key 1\ntable order column 1 group TEXT not null\ntable order column 2 default INTEGER not null default 3\ntable order column 3 select INTEGER not null default 1\ntable order column 4 where TEXT\ntable order column 5 placed_at TEXT not null default datetime('now')\ntable order index idx_order_where (where BINARY, default BINARY)\ntable order unique (group BINARY)",
+        ]
+    )
 }
 
 /// A table named with an SQL keyword.
