@@ -69,7 +69,8 @@ let package = Package(
         .target(name: "VictorSchema", dependencies: ["SchemagenRuntime"], path: "Generated/Swift", swiftSettings: strict),
         .testTarget(name: "VictorSchemaTests", dependencies: ["VictorSchema", "SchemagenRuntime", "SchemagenTestSupport"], exclude: ["Keywords.victor"], swiftSettings: strict),
         .testTarget(name: "SchemaSyntaxTests", dependencies: ["SchemaSyntax", "SchemaModel", "SchemagenDriver"], exclude: ["Corpus"], swiftSettings: strict),
-        .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "SchemaSQL", "SchemaDatabase"], swiftSettings: strict),
+        .testTarget(name: "SchemaEmitTests", dependencies: ["SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "SchemaSQL", "SchemaDatabase"],
+                    exclude: ["Snippets"], swiftSettings: strict),
         // Runs the built `schemagen` binary for the test targets that check the CLI.
         .target(name: "SchemagenTestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         // Runs the built `schemagen` binary: exit codes, stdout/stderr, files written.

@@ -14,7 +14,7 @@ echo "== Generated/ is fresh"
 swift run schemagen generate schema.victor --output Generated --check
 
 echo "== Examples/VictorLearner (the build plugin, as a user applies it)"
-swift test --package-path Examples/VictorLearner --scratch-path Examples/VictorLearner/.build
+swift test --package-path Examples/VictorLearner --scratch-path Examples/VictorLearner/.build -Xswiftc -warnings-as-errors
 
 echo "== a broken .victor fails the plugin build, located in the .victor file, and leaves no Swift behind"
 broken=Examples/.build-broken-example

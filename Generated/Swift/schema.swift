@@ -218,61 +218,412 @@ public enum VictorDDL {
         """
 }
 
-/// The `victor` schema's migrations: version 1 and every released version before it (1).
+/// The `victor` schema's migrations: version 1 and every released version before it.
 public enum VictorMigrations {
     /// The schema version this code reads and writes.
     public static let version = 1
 
-    /// Call once when the app opens its database, before anything else uses it: creates a new
-    /// database at version 1 (stamped in `PRAGMA user_version`), brings one from any
-    /// released version to version 1 (one transaction per version, each recorded), and
-    /// returns at once on a current database (one `PRAGMA user_version` read). Refuses a database
-    /// newer than this code or not structurally its recorded version. Safe when two processes
-    /// launch at once (`BEGIN IMMEDIATE`, the version read again under the lock).
-    @discardableResult
-    public static func migrate(_ db: Database, structureCheck: SchemaMigrator.StructureCheck = .whenMigrating) throws(SchemaMigrationError) -> SchemaMigrationOutcome {
+    /// Call once when the app opens its database, before anything else uses it: creates a new database at version 1 (stamped in `PRAGMA user_version`), brings one from any released version (1) to version 1 (one transaction per version, each recorded), and returns at once on a current database (one `PRAGMA user_version` read). Throws for a database newer than this code or not structurally its recorded version. Safe when two processes launch at once.
+    public static func migrate(_ db: Database, structureCheck: SchemaMigrator.StructureCheck = .whenMigrating) throws(SchemaMigrationError) {
         try SchemaMigrator.migrate(db, chain, structureCheck: structureCheck)
     }
 
-    /// The chain, computed by schemagen from the frozen history with its planner.
-    public static let chain = SchemaMigration(
-        schema: "victor",
-        version: 1,
-        create: [
-            "CREATE TABLE rl_learner (\n    id TEXT PRIMARY KEY,\n    name TEXT NOT NULL,\n    type TEXT NOT NULL,\n    config TEXT,\n    created_at TEXT DEFAULT (datetime('now')),\n    updated_at TEXT\n)",
-            "CREATE TABLE rl_outcome (\n    id INTEGER PRIMARY KEY,\n    learner_id TEXT NOT NULL REFERENCES rl_learner(id),\n    provider TEXT,\n    model TEXT,\n    task_type TEXT,\n    vertical TEXT DEFAULT 'coding',\n    success INTEGER,\n    quality_score REAL,\n    metadata TEXT,\n    created_at TEXT DEFAULT (datetime('now'))\n)",
-            "CREATE INDEX idx_outcome_learner ON rl_outcome (learner_id, created_at)",
-            "CREATE INDEX idx_outcome_context ON rl_outcome (provider, model, task_type)",
-            "CREATE TABLE rl_q_value (\n    id INTEGER PRIMARY KEY,\n    learner_id TEXT NOT NULL,\n    state_key TEXT NOT NULL,\n    action_key TEXT NOT NULL,\n    q_value REAL DEFAULT 0.5,\n    visit_count INTEGER DEFAULT 0,\n    last_updated TEXT,\n    UNIQUE (learner_id, state_key, action_key)\n)",
-            "CREATE INDEX idx_q_learner ON rl_q_value (learner_id)",
-            "CREATE TABLE rl_transition (\n    id INTEGER PRIMARY KEY,\n    learner_id TEXT NOT NULL,\n    from_state TEXT,\n    to_state TEXT,\n    \"action\" TEXT,\n    reward REAL,\n    metadata TEXT,\n    created_at TEXT DEFAULT (datetime('now'))\n)",
-            "CREATE INDEX idx_trans_learner ON rl_transition (learner_id, created_at)",
-            "CREATE TABLE rl_param (\n    id INTEGER PRIMARY KEY,\n    learner_id TEXT NOT NULL,\n    param_key TEXT NOT NULL,\n    param_value REAL,\n    context TEXT,\n    sample_count INTEGER DEFAULT 0,\n    confidence REAL DEFAULT 0.5,\n    updated_at TEXT,\n    UNIQUE (learner_id, param_key, context)\n)",
-            "CREATE TABLE rl_task_stat (\n    id INTEGER PRIMARY KEY,\n    learner_id TEXT NOT NULL,\n    task_type TEXT NOT NULL,\n    stat_key TEXT NOT NULL,\n    stat_value REAL,\n    sample_count INTEGER DEFAULT 0,\n    updated_at TEXT,\n    UNIQUE (learner_id, task_type, stat_key)\n)",
-            "CREATE TABLE rl_pattern (\n    id TEXT PRIMARY KEY,\n    task_type TEXT NOT NULL,\n    pattern_name TEXT,\n    avg_quality REAL,\n    confidence REAL,\n    source_verticals TEXT,\n    recommendation TEXT,\n    sample_count INTEGER DEFAULT 0,\n    created_at TEXT,\n    updated_at TEXT\n)",
-            "CREATE TABLE rl_pattern_use (\n    id INTEGER PRIMARY KEY,\n    pattern_id TEXT NOT NULL REFERENCES rl_pattern(id),\n    target_vertical TEXT,\n    success INTEGER,\n    quality_score REAL,\n    applied_at TEXT\n)",
-            "CREATE TABLE rl_metric (\n    id INTEGER PRIMARY KEY,\n    learner_id TEXT,\n    metric_type TEXT NOT NULL,\n    metric_value REAL,\n    metadata TEXT,\n    created_at TEXT DEFAULT (datetime('now'))\n)",
-            "CREATE TABLE agent_team_config (\n    id INTEGER PRIMARY KEY,\n    config_key TEXT NOT NULL UNIQUE,\n    formation TEXT NOT NULL,\n    role_counts TEXT NOT NULL,\n    task_category TEXT,\n    execution_count INTEGER DEFAULT 0,\n    success_count INTEGER DEFAULT 0,\n    avg_quality REAL DEFAULT 0.5,\n    avg_duration REAL DEFAULT 0,\n    q_value REAL DEFAULT 0.5,\n    updated_at TEXT\n)",
-            "CREATE TABLE agent_team_run (\n    id INTEGER PRIMARY KEY,\n    team_id TEXT NOT NULL,\n    task_category TEXT,\n    formation TEXT,\n    role_counts TEXT,\n    member_count INTEGER,\n    budget_used INTEGER,\n    tools_used INTEGER,\n    success INTEGER,\n    quality_score REAL,\n    duration_seconds REAL,\n    created_at TEXT DEFAULT (datetime('now'))\n)",
-            "CREATE TABLE agent_workflow_run (\n    id INTEGER PRIMARY KEY,\n    workflow_name TEXT NOT NULL,\n    task_type TEXT,\n    success INTEGER,\n    duration_seconds REAL,\n    quality_score REAL,\n    vertical TEXT,\n    mode TEXT,\n    created_at TEXT DEFAULT (datetime('now'))\n)",
-            "CREATE TABLE agent_prompt_style (\n    id TEXT PRIMARY KEY,\n    style_name TEXT NOT NULL,\n    description TEXT,\n    template TEXT,\n    success_rate REAL DEFAULT 0.5,\n    usage_count INTEGER DEFAULT 0,\n    updated_at TEXT\n)",
-            "CREATE TABLE agent_prompt_element (\n    id INTEGER PRIMARY KEY,\n    style_id TEXT REFERENCES agent_prompt_style(id),\n    element_type TEXT,\n    content TEXT,\n    position INTEGER\n)",
-            "CREATE TABLE agent_curriculum_stage (\n    id INTEGER PRIMARY KEY,\n    stage_name TEXT NOT NULL,\n    difficulty REAL,\n    prerequisites TEXT,\n    completion_criteria TEXT,\n    created_at TEXT\n)",
-            "CREATE TABLE agent_curriculum_metric (\n    id INTEGER PRIMARY KEY,\n    stage_id INTEGER REFERENCES agent_curriculum_stage(id),\n    metric_name TEXT,\n    metric_value REAL,\n    created_at TEXT\n)",
-            "CREATE TABLE agent_policy_snapshot (\n    id INTEGER PRIMARY KEY,\n    learner_id TEXT,\n    snapshot_name TEXT,\n    policy_data TEXT,\n    performance_score REAL,\n    created_at TEXT DEFAULT (datetime('now'))\n)",
-            "CREATE TABLE ui_session (\n    id TEXT PRIMARY KEY,\n    name TEXT,\n    provider TEXT,\n    model TEXT,\n    profile TEXT,\n    data TEXT,\n    created_at TEXT,\n    updated_at TEXT\n)",
-            "CREATE INDEX idx_session_updated ON ui_session (updated_at DESC)",
-            "CREATE TABLE ui_failed_call (\n    id INTEGER PRIMARY KEY,\n    tool_name TEXT NOT NULL,\n    args_hash TEXT NOT NULL,\n    args_json TEXT,\n    error_message TEXT,\n    failure_count INTEGER DEFAULT 1,\n    first_seen REAL,\n    last_seen REAL,\n    expires_at REAL,\n    UNIQUE (tool_name, args_hash)\n)",
-            "CREATE INDEX idx_failed_lookup ON ui_failed_call (tool_name, args_hash)",
-            "CREATE INDEX idx_failed_expires ON ui_failed_call (expires_at)",
-            "CREATE TABLE sys_metadata (\n    \"key\" TEXT PRIMARY KEY,\n    value TEXT,\n    updated_at TEXT\n)",
-            "CREATE TABLE sys_schema_version (\n    version INTEGER PRIMARY KEY,\n    applied_at TEXT DEFAULT (datetime('now'))\n)",
-        ],
-        steps: [],
-        structures: [
-            1: "table agent_curriculum_metric\ntable agent_curriculum_metric column 0 id INTEGER primary key 1\ntable agent_curriculum_metric column 1 stage_id INTEGER\ntable agent_curriculum_metric column 2 metric_name TEXT\ntable agent_curriculum_metric column 3 metric_value REAL\ntable agent_curriculum_metric column 4 created_at TEXT\ntable agent_curriculum_metric foreign key (stage_id) references agent_curriculum_stage(id) on update NO ACTION on delete NO ACTION\ntable agent_curriculum_stage\ntable agent_curriculum_stage column 0 id INTEGER primary key 1\ntable agent_curriculum_stage column 1 stage_name TEXT not null\ntable agent_curriculum_stage column 2 difficulty REAL\ntable agent_curriculum_stage column 3 prerequisites TEXT\ntable agent_curriculum_stage column 4 completion_criteria TEXT\ntable agent_curriculum_stage column 5 created_at TEXT\ntable agent_policy_snapshot\ntable agent_policy_snapshot column 0 id INTEGER primary key 1\ntable agent_policy_snapshot column 1 learner_id TEXT\ntable agent_policy_snapshot column 2 snapshot_name TEXT\ntable agent_policy_snapshot column 3 policy_data TEXT\ntable agent_policy_snapshot column 4 performance_score REAL\ntable agent_policy_snapshot column 5 created_at TEXT default datetime('now')\ntable agent_prompt_element\ntable agent_prompt_element column 0 id INTEGER primary key 1\ntable agent_prompt_element column 1 style_id TEXT\ntable agent_prompt_element column 2 element_type TEXT\ntable agent_prompt_element column 3 content TEXT\ntable agent_prompt_element column 4 position INTEGER\ntable agent_prompt_element foreign key (style_id) references agent_prompt_style(id) on update NO ACTION on delete NO ACTION\ntable agent_prompt_style\ntable agent_prompt_style column 0 id TEXT primary key 1\ntable agent_prompt_style column 1 style_name TEXT not null\ntable agent_prompt_style column 2 description TEXT\ntable agent_prompt_style column 3 template TEXT\ntable agent_prompt_style column 4 success_rate REAL default 0.5\ntable agent_prompt_style column 5 usage_count INTEGER default 0\ntable agent_prompt_style column 6 updated_at TEXT\ntable agent_team_config\ntable agent_team_config column 0 id INTEGER primary key 1\ntable agent_team_config column 1 config_key TEXT not null\ntable agent_team_config column 10 updated_at TEXT\ntable agent_team_config column 2 formation TEXT not null\ntable agent_team_config column 3 role_counts TEXT not null\ntable agent_team_config column 4 task_category TEXT\ntable agent_team_config column 5 execution_count INTEGER default 0\ntable agent_team_config column 6 success_count INTEGER default 0\ntable agent_team_config column 7 avg_quality REAL default 0.5\ntable agent_team_config column 8 avg_duration REAL default 0\ntable agent_team_config column 9 q_value REAL default 0.5\ntable agent_team_config unique (config_key BINARY)\ntable agent_team_run\ntable agent_team_run column 0 id INTEGER primary key 1\ntable agent_team_run column 1 team_id TEXT not null\ntable agent_team_run column 10 duration_seconds REAL\ntable agent_team_run column 11 created_at TEXT default datetime('now')\ntable agent_team_run column 2 task_category TEXT\ntable agent_team_run column 3 formation TEXT\ntable agent_team_run column 4 role_counts TEXT\ntable agent_team_run column 5 member_count INTEGER\ntable agent_team_run column 6 budget_used INTEGER\ntable agent_team_run column 7 tools_used INTEGER\ntable agent_team_run column 8 success INTEGER\ntable agent_team_run column 9 quality_score REAL\ntable agent_workflow_run\ntable agent_workflow_run column 0 id INTEGER primary key 1\ntable agent_workflow_run column 1 workflow_name TEXT not null\ntable agent_workflow_run column 2 task_type TEXT\ntable agent_workflow_run column 3 success INTEGER\ntable agent_workflow_run column 4 duration_seconds REAL\ntable agent_workflow_run column 5 quality_score REAL\ntable agent_workflow_run column 6 vertical TEXT\ntable agent_workflow_run column 7 mode TEXT\ntable agent_workflow_run column 8 created_at TEXT default datetime('now')\ntable rl_learner\ntable rl_learner column 0 id TEXT primary key 1\ntable rl_learner column 1 name TEXT not null\ntable rl_learner column 2 type TEXT not null\ntable rl_learner column 3 config TEXT\ntable rl_learner column 4 created_at TEXT default datetime('now')\ntable rl_learner column 5 updated_at TEXT\ntable rl_metric\ntable rl_metric column 0 id INTEGER primary key 1\ntable rl_metric column 1 learner_id TEXT\ntable rl_metric column 2 metric_type TEXT not null\ntable rl_metric column 3 metric_value REAL\ntable rl_metric column 4 metadata TEXT\ntable rl_metric column 5 created_at TEXT default datetime('now')\ntable rl_outcome\ntable rl_outcome column 0 id INTEGER primary key 1\ntable rl_outcome column 1 learner_id TEXT not null\ntable rl_outcome column 2 provider TEXT\ntable rl_outcome column 3 model TEXT\ntable rl_outcome column 4 task_type TEXT\ntable rl_outcome column 5 vertical TEXT default 'coding'\ntable rl_outcome column 6 success INTEGER\ntable rl_outcome column 7 quality_score REAL\ntable rl_outcome column 8 metadata TEXT\ntable rl_outcome column 9 created_at TEXT default datetime('now')\ntable rl_outcome foreign key (learner_id) references rl_learner(id) on update NO ACTION on delete NO ACTION\ntable rl_outcome index idx_outcome_context (provider BINARY, model BINARY, task_type BINARY)\ntable rl_outcome index idx_outcome_learner (learner_id BINARY, created_at BINARY)\ntable rl_param\ntable rl_param column 0 id INTEGER primary key 1\ntable rl_param column 1 learner_id TEXT not null\ntable rl_param column 2 param_key TEXT not null\ntable rl_param column 3 param_value REAL\ntable rl_param column 4 context TEXT\ntable rl_param column 5 sample_count INTEGER default 0\ntable rl_param column 6 confidence REAL default 0.5\ntable rl_param column 7 updated_at TEXT\ntable rl_param unique (learner_id BINARY, param_key BINARY, context BINARY)\ntable rl_pattern\ntable rl_pattern column 0 id TEXT primary key 1\ntable rl_pattern column 1 task_type TEXT not null\ntable rl_pattern column 2 pattern_name TEXT\ntable rl_pattern column 3 avg_quality REAL\ntable rl_pattern column 4 confidence REAL\ntable rl_pattern column 5 source_verticals TEXT\ntable rl_pattern column 6 recommendation TEXT\ntable rl_pattern column 7 sample_count INTEGER default 0\ntable rl_pattern column 8 created_at TEXT\ntable rl_pattern column 9 updated_at TEXT\ntable rl_pattern_use\ntable rl_pattern_use column 0 id INTEGER primary key 1\ntable rl_pattern_use column 1 pattern_id TEXT not null\ntable rl_pattern_use column 2 target_vertical TEXT\ntable rl_pattern_use column 3 success INTEGER\ntable rl_pattern_use column 4 quality_score REAL\ntable rl_pattern_use column 5 applied_at TEXT\ntable rl_pattern_use foreign key (pattern_id) references rl_pattern(id) on update NO ACTION on delete NO ACTION\ntable rl_q_value\ntable rl_q_value column 0 id INTEGER primary key 1\ntable rl_q_value column 1 learner_id TEXT not null\ntable rl_q_value column 2 state_key TEXT not null\ntable rl_q_value column 3 action_key TEXT not null\ntable rl_q_value column 4 q_value REAL default 0.5\ntable rl_q_value column 5 visit_count INTEGER default 0\ntable rl_q_value column 6 last_updated TEXT\ntable rl_q_value index idx_q_learner (learner_id BINARY)\ntable rl_q_value unique (learner_id BINARY, state_key BINARY, action_key BINARY)\ntable rl_task_stat\ntable rl_task_stat column 0 id INTEGER primary key 1\ntable rl_task_stat column 1 learner_id TEXT not null\ntable rl_task_stat column 2 task_type TEXT not null\ntable rl_task_stat column 3 stat_key TEXT not null\ntable rl_task_stat column 4 stat_value REAL\ntable rl_task_stat column 5 sample_count INTEGER default 0\ntable rl_task_stat column 6 updated_at TEXT\ntable rl_task_stat unique (learner_id BINARY, task_type BINARY, stat_key BINARY)\ntable rl_transition\ntable rl_transition column 0 id INTEGER primary key 1\ntable rl_transition column 1 learner_id TEXT not null\ntable rl_transition column 2 from_state TEXT\ntable rl_transition column 3 to_state TEXT\ntable rl_transition column 4 action TEXT\ntable rl_transition column 5 reward REAL\ntable rl_transition column 6 metadata TEXT\ntable rl_transition column 7 created_at TEXT default datetime('now')\ntable rl_transition index idx_trans_learner (learner_id BINARY, created_at BINARY)\ntable sys_metadata\ntable sys_metadata column 0 key TEXT primary key 1\ntable sys_metadata column 1 value TEXT\ntable sys_metadata column 2 updated_at TEXT\ntable sys_schema_version\ntable sys_schema_version column 0 version INTEGER primary key 1\ntable sys_schema_version column 1 applied_at TEXT default datetime('now')\ntable ui_failed_call\ntable ui_failed_call column 0 id INTEGER primary key 1\ntable ui_failed_call column 1 tool_name TEXT not null\ntable ui_failed_call column 2 args_hash TEXT not null\ntable ui_failed_call column 3 args_json TEXT\ntable ui_failed_call column 4 error_message TEXT\ntable ui_failed_call column 5 failure_count INTEGER default 1\ntable ui_failed_call column 6 first_seen REAL\ntable ui_failed_call column 7 last_seen REAL\ntable ui_failed_call column 8 expires_at REAL\ntable ui_failed_call index idx_failed_expires (expires_at BINARY)\ntable ui_failed_call index idx_failed_lookup (tool_name BINARY, args_hash BINARY)\ntable ui_failed_call unique (tool_name BINARY, args_hash BINARY)\ntable ui_session\ntable ui_session column 0 id TEXT primary key 1\ntable ui_session column 1 name TEXT\ntable ui_session column 2 provider TEXT\ntable ui_session column 3 model TEXT\ntable ui_session column 4 profile TEXT\ntable ui_session column 5 data TEXT\ntable ui_session column 6 created_at TEXT\ntable ui_session column 7 updated_at TEXT\ntable ui_session index idx_session_updated (updated_at DESC BINARY)",
-        ]
-    )
+    /// The chain, planned by schemagen from the frozen history (`<stem>.history/`).
+    public static let chain = SchemaMigration(schema: "victor", version: 1, createSQL: """
+        CREATE TABLE rl_learner (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            config TEXT,
+            created_at TEXT DEFAULT (datetime('now')),
+            updated_at TEXT
+        );
+        CREATE TABLE rl_outcome (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL REFERENCES rl_learner(id),
+            provider TEXT,
+            model TEXT,
+            task_type TEXT,
+            vertical TEXT DEFAULT 'coding',
+            success INTEGER,
+            quality_score REAL,
+            metadata TEXT,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE INDEX idx_outcome_learner ON rl_outcome (learner_id, created_at);
+        CREATE INDEX idx_outcome_context ON rl_outcome (provider, model, task_type);
+        CREATE TABLE rl_q_value (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL,
+            state_key TEXT NOT NULL,
+            action_key TEXT NOT NULL,
+            q_value REAL DEFAULT 0.5,
+            visit_count INTEGER DEFAULT 0,
+            last_updated TEXT,
+            UNIQUE (learner_id, state_key, action_key)
+        );
+        CREATE INDEX idx_q_learner ON rl_q_value (learner_id);
+        CREATE TABLE rl_transition (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT,
+            \"action\" TEXT,
+            reward REAL,
+            metadata TEXT,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE INDEX idx_trans_learner ON rl_transition (learner_id, created_at);
+        CREATE TABLE rl_param (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL,
+            param_key TEXT NOT NULL,
+            param_value REAL,
+            context TEXT,
+            sample_count INTEGER DEFAULT 0,
+            confidence REAL DEFAULT 0.5,
+            updated_at TEXT,
+            UNIQUE (learner_id, param_key, context)
+        );
+        CREATE TABLE rl_task_stat (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL,
+            task_type TEXT NOT NULL,
+            stat_key TEXT NOT NULL,
+            stat_value REAL,
+            sample_count INTEGER DEFAULT 0,
+            updated_at TEXT,
+            UNIQUE (learner_id, task_type, stat_key)
+        );
+        CREATE TABLE rl_pattern (
+            id TEXT PRIMARY KEY,
+            task_type TEXT NOT NULL,
+            pattern_name TEXT,
+            avg_quality REAL,
+            confidence REAL,
+            source_verticals TEXT,
+            recommendation TEXT,
+            sample_count INTEGER DEFAULT 0,
+            created_at TEXT,
+            updated_at TEXT
+        );
+        CREATE TABLE rl_pattern_use (
+            id INTEGER PRIMARY KEY,
+            pattern_id TEXT NOT NULL REFERENCES rl_pattern(id),
+            target_vertical TEXT,
+            success INTEGER,
+            quality_score REAL,
+            applied_at TEXT
+        );
+        CREATE TABLE rl_metric (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT,
+            metric_type TEXT NOT NULL,
+            metric_value REAL,
+            metadata TEXT,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE TABLE agent_team_config (
+            id INTEGER PRIMARY KEY,
+            config_key TEXT NOT NULL UNIQUE,
+            formation TEXT NOT NULL,
+            role_counts TEXT NOT NULL,
+            task_category TEXT,
+            execution_count INTEGER DEFAULT 0,
+            success_count INTEGER DEFAULT 0,
+            avg_quality REAL DEFAULT 0.5,
+            avg_duration REAL DEFAULT 0,
+            q_value REAL DEFAULT 0.5,
+            updated_at TEXT
+        );
+        CREATE TABLE agent_team_run (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            task_category TEXT,
+            formation TEXT,
+            role_counts TEXT,
+            member_count INTEGER,
+            budget_used INTEGER,
+            tools_used INTEGER,
+            success INTEGER,
+            quality_score REAL,
+            duration_seconds REAL,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE TABLE agent_workflow_run (
+            id INTEGER PRIMARY KEY,
+            workflow_name TEXT NOT NULL,
+            task_type TEXT,
+            success INTEGER,
+            duration_seconds REAL,
+            quality_score REAL,
+            vertical TEXT,
+            mode TEXT,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE TABLE agent_prompt_style (
+            id TEXT PRIMARY KEY,
+            style_name TEXT NOT NULL,
+            description TEXT,
+            template TEXT,
+            success_rate REAL DEFAULT 0.5,
+            usage_count INTEGER DEFAULT 0,
+            updated_at TEXT
+        );
+        CREATE TABLE agent_prompt_element (
+            id INTEGER PRIMARY KEY,
+            style_id TEXT REFERENCES agent_prompt_style(id),
+            element_type TEXT,
+            content TEXT,
+            position INTEGER
+        );
+        CREATE TABLE agent_curriculum_stage (
+            id INTEGER PRIMARY KEY,
+            stage_name TEXT NOT NULL,
+            difficulty REAL,
+            prerequisites TEXT,
+            completion_criteria TEXT,
+            created_at TEXT
+        );
+        CREATE TABLE agent_curriculum_metric (
+            id INTEGER PRIMARY KEY,
+            stage_id INTEGER REFERENCES agent_curriculum_stage(id),
+            metric_name TEXT,
+            metric_value REAL,
+            created_at TEXT
+        );
+        CREATE TABLE agent_policy_snapshot (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT,
+            snapshot_name TEXT,
+            policy_data TEXT,
+            performance_score REAL,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE TABLE ui_session (
+            id TEXT PRIMARY KEY,
+            name TEXT,
+            provider TEXT,
+            model TEXT,
+            profile TEXT,
+            data TEXT,
+            created_at TEXT,
+            updated_at TEXT
+        );
+        CREATE INDEX idx_session_updated ON ui_session (updated_at DESC);
+        CREATE TABLE ui_failed_call (
+            id INTEGER PRIMARY KEY,
+            tool_name TEXT NOT NULL,
+            args_hash TEXT NOT NULL,
+            args_json TEXT,
+            error_message TEXT,
+            failure_count INTEGER DEFAULT 1,
+            first_seen REAL,
+            last_seen REAL,
+            expires_at REAL,
+            UNIQUE (tool_name, args_hash)
+        );
+        CREATE INDEX idx_failed_lookup ON ui_failed_call (tool_name, args_hash);
+        CREATE INDEX idx_failed_expires ON ui_failed_call (expires_at);
+        CREATE TABLE sys_metadata (
+            \"key\" TEXT PRIMARY KEY,
+            value TEXT,
+            updated_at TEXT
+        );
+        CREATE TABLE sys_schema_version (
+            version INTEGER PRIMARY KEY,
+            applied_at TEXT DEFAULT (datetime('now'))
+        );
+        """, steps: [], versions: [SchemaMigration.Version(1, structure: """
+        table agent_curriculum_metric
+        table agent_curriculum_metric column 0 id INTEGER primary key 1
+        table agent_curriculum_metric column 1 stage_id INTEGER
+        table agent_curriculum_metric column 2 metric_name TEXT
+        table agent_curriculum_metric column 3 metric_value REAL
+        table agent_curriculum_metric column 4 created_at TEXT
+        table agent_curriculum_metric foreign key (stage_id) references agent_curriculum_stage(id) on update NO ACTION on delete NO ACTION
+        table agent_curriculum_stage
+        table agent_curriculum_stage column 0 id INTEGER primary key 1
+        table agent_curriculum_stage column 1 stage_name TEXT not null
+        table agent_curriculum_stage column 2 difficulty REAL
+        table agent_curriculum_stage column 3 prerequisites TEXT
+        table agent_curriculum_stage column 4 completion_criteria TEXT
+        table agent_curriculum_stage column 5 created_at TEXT
+        table agent_policy_snapshot
+        table agent_policy_snapshot column 0 id INTEGER primary key 1
+        table agent_policy_snapshot column 1 learner_id TEXT
+        table agent_policy_snapshot column 2 snapshot_name TEXT
+        table agent_policy_snapshot column 3 policy_data TEXT
+        table agent_policy_snapshot column 4 performance_score REAL
+        table agent_policy_snapshot column 5 created_at TEXT default datetime('now')
+        table agent_prompt_element
+        table agent_prompt_element column 0 id INTEGER primary key 1
+        table agent_prompt_element column 1 style_id TEXT
+        table agent_prompt_element column 2 element_type TEXT
+        table agent_prompt_element column 3 content TEXT
+        table agent_prompt_element column 4 position INTEGER
+        table agent_prompt_element foreign key (style_id) references agent_prompt_style(id) on update NO ACTION on delete NO ACTION
+        table agent_prompt_style
+        table agent_prompt_style column 0 id TEXT primary key 1
+        table agent_prompt_style column 1 style_name TEXT not null
+        table agent_prompt_style column 2 description TEXT
+        table agent_prompt_style column 3 template TEXT
+        table agent_prompt_style column 4 success_rate REAL default 0.5
+        table agent_prompt_style column 5 usage_count INTEGER default 0
+        table agent_prompt_style column 6 updated_at TEXT
+        table agent_team_config
+        table agent_team_config column 0 id INTEGER primary key 1
+        table agent_team_config column 1 config_key TEXT not null
+        table agent_team_config column 10 updated_at TEXT
+        table agent_team_config column 2 formation TEXT not null
+        table agent_team_config column 3 role_counts TEXT not null
+        table agent_team_config column 4 task_category TEXT
+        table agent_team_config column 5 execution_count INTEGER default 0
+        table agent_team_config column 6 success_count INTEGER default 0
+        table agent_team_config column 7 avg_quality REAL default 0.5
+        table agent_team_config column 8 avg_duration REAL default 0
+        table agent_team_config column 9 q_value REAL default 0.5
+        table agent_team_config unique (config_key BINARY)
+        table agent_team_run
+        table agent_team_run column 0 id INTEGER primary key 1
+        table agent_team_run column 1 team_id TEXT not null
+        table agent_team_run column 10 duration_seconds REAL
+        table agent_team_run column 11 created_at TEXT default datetime('now')
+        table agent_team_run column 2 task_category TEXT
+        table agent_team_run column 3 formation TEXT
+        table agent_team_run column 4 role_counts TEXT
+        table agent_team_run column 5 member_count INTEGER
+        table agent_team_run column 6 budget_used INTEGER
+        table agent_team_run column 7 tools_used INTEGER
+        table agent_team_run column 8 success INTEGER
+        table agent_team_run column 9 quality_score REAL
+        table agent_workflow_run
+        table agent_workflow_run column 0 id INTEGER primary key 1
+        table agent_workflow_run column 1 workflow_name TEXT not null
+        table agent_workflow_run column 2 task_type TEXT
+        table agent_workflow_run column 3 success INTEGER
+        table agent_workflow_run column 4 duration_seconds REAL
+        table agent_workflow_run column 5 quality_score REAL
+        table agent_workflow_run column 6 vertical TEXT
+        table agent_workflow_run column 7 mode TEXT
+        table agent_workflow_run column 8 created_at TEXT default datetime('now')
+        table rl_learner
+        table rl_learner column 0 id TEXT primary key 1
+        table rl_learner column 1 name TEXT not null
+        table rl_learner column 2 type TEXT not null
+        table rl_learner column 3 config TEXT
+        table rl_learner column 4 created_at TEXT default datetime('now')
+        table rl_learner column 5 updated_at TEXT
+        table rl_metric
+        table rl_metric column 0 id INTEGER primary key 1
+        table rl_metric column 1 learner_id TEXT
+        table rl_metric column 2 metric_type TEXT not null
+        table rl_metric column 3 metric_value REAL
+        table rl_metric column 4 metadata TEXT
+        table rl_metric column 5 created_at TEXT default datetime('now')
+        table rl_outcome
+        table rl_outcome column 0 id INTEGER primary key 1
+        table rl_outcome column 1 learner_id TEXT not null
+        table rl_outcome column 2 provider TEXT
+        table rl_outcome column 3 model TEXT
+        table rl_outcome column 4 task_type TEXT
+        table rl_outcome column 5 vertical TEXT default 'coding'
+        table rl_outcome column 6 success INTEGER
+        table rl_outcome column 7 quality_score REAL
+        table rl_outcome column 8 metadata TEXT
+        table rl_outcome column 9 created_at TEXT default datetime('now')
+        table rl_outcome foreign key (learner_id) references rl_learner(id) on update NO ACTION on delete NO ACTION
+        table rl_outcome index idx_outcome_context (provider BINARY, model BINARY, task_type BINARY)
+        table rl_outcome index idx_outcome_learner (learner_id BINARY, created_at BINARY)
+        table rl_param
+        table rl_param column 0 id INTEGER primary key 1
+        table rl_param column 1 learner_id TEXT not null
+        table rl_param column 2 param_key TEXT not null
+        table rl_param column 3 param_value REAL
+        table rl_param column 4 context TEXT
+        table rl_param column 5 sample_count INTEGER default 0
+        table rl_param column 6 confidence REAL default 0.5
+        table rl_param column 7 updated_at TEXT
+        table rl_param unique (learner_id BINARY, param_key BINARY, context BINARY)
+        table rl_pattern
+        table rl_pattern column 0 id TEXT primary key 1
+        table rl_pattern column 1 task_type TEXT not null
+        table rl_pattern column 2 pattern_name TEXT
+        table rl_pattern column 3 avg_quality REAL
+        table rl_pattern column 4 confidence REAL
+        table rl_pattern column 5 source_verticals TEXT
+        table rl_pattern column 6 recommendation TEXT
+        table rl_pattern column 7 sample_count INTEGER default 0
+        table rl_pattern column 8 created_at TEXT
+        table rl_pattern column 9 updated_at TEXT
+        table rl_pattern_use
+        table rl_pattern_use column 0 id INTEGER primary key 1
+        table rl_pattern_use column 1 pattern_id TEXT not null
+        table rl_pattern_use column 2 target_vertical TEXT
+        table rl_pattern_use column 3 success INTEGER
+        table rl_pattern_use column 4 quality_score REAL
+        table rl_pattern_use column 5 applied_at TEXT
+        table rl_pattern_use foreign key (pattern_id) references rl_pattern(id) on update NO ACTION on delete NO ACTION
+        table rl_q_value
+        table rl_q_value column 0 id INTEGER primary key 1
+        table rl_q_value column 1 learner_id TEXT not null
+        table rl_q_value column 2 state_key TEXT not null
+        table rl_q_value column 3 action_key TEXT not null
+        table rl_q_value column 4 q_value REAL default 0.5
+        table rl_q_value column 5 visit_count INTEGER default 0
+        table rl_q_value column 6 last_updated TEXT
+        table rl_q_value index idx_q_learner (learner_id BINARY)
+        table rl_q_value unique (learner_id BINARY, state_key BINARY, action_key BINARY)
+        table rl_task_stat
+        table rl_task_stat column 0 id INTEGER primary key 1
+        table rl_task_stat column 1 learner_id TEXT not null
+        table rl_task_stat column 2 task_type TEXT not null
+        table rl_task_stat column 3 stat_key TEXT not null
+        table rl_task_stat column 4 stat_value REAL
+        table rl_task_stat column 5 sample_count INTEGER default 0
+        table rl_task_stat column 6 updated_at TEXT
+        table rl_task_stat unique (learner_id BINARY, task_type BINARY, stat_key BINARY)
+        table rl_transition
+        table rl_transition column 0 id INTEGER primary key 1
+        table rl_transition column 1 learner_id TEXT not null
+        table rl_transition column 2 from_state TEXT
+        table rl_transition column 3 to_state TEXT
+        table rl_transition column 4 action TEXT
+        table rl_transition column 5 reward REAL
+        table rl_transition column 6 metadata TEXT
+        table rl_transition column 7 created_at TEXT default datetime('now')
+        table rl_transition index idx_trans_learner (learner_id BINARY, created_at BINARY)
+        table sys_metadata
+        table sys_metadata column 0 key TEXT primary key 1
+        table sys_metadata column 1 value TEXT
+        table sys_metadata column 2 updated_at TEXT
+        table sys_schema_version
+        table sys_schema_version column 0 version INTEGER primary key 1
+        table sys_schema_version column 1 applied_at TEXT default datetime('now')
+        table ui_failed_call
+        table ui_failed_call column 0 id INTEGER primary key 1
+        table ui_failed_call column 1 tool_name TEXT not null
+        table ui_failed_call column 2 args_hash TEXT not null
+        table ui_failed_call column 3 args_json TEXT
+        table ui_failed_call column 4 error_message TEXT
+        table ui_failed_call column 5 failure_count INTEGER default 1
+        table ui_failed_call column 6 first_seen REAL
+        table ui_failed_call column 7 last_seen REAL
+        table ui_failed_call column 8 expires_at REAL
+        table ui_failed_call index idx_failed_expires (expires_at BINARY)
+        table ui_failed_call index idx_failed_lookup (tool_name BINARY, args_hash BINARY)
+        table ui_failed_call unique (tool_name BINARY, args_hash BINARY)
+        table ui_session
+        table ui_session column 0 id TEXT primary key 1
+        table ui_session column 1 name TEXT
+        table ui_session column 2 provider TEXT
+        table ui_session column 3 model TEXT
+        table ui_session column 4 profile TEXT
+        table ui_session column 5 data TEXT
+        table ui_session column 6 created_at TEXT
+        table ui_session column 7 updated_at TEXT
+        table ui_session index idx_session_updated (updated_at DESC BINARY)
+        """)])
 }
 
 /// Learner registry (name, type, config).
@@ -367,17 +718,11 @@ public struct RlLearnerDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlLearner>) throws(DatabaseError) -> [RlLearner] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlLearner] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlLearner] in
+            var stored: [RlLearner] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -427,6 +772,13 @@ public struct RlLearnerDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -438,13 +790,6 @@ public struct RlLearnerDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -582,17 +927,11 @@ public struct RlOutcomeDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlOutcome>) throws(DatabaseError) -> [RlOutcome] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlOutcome] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlOutcome] in
+            var stored: [RlOutcome] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -702,6 +1041,13 @@ public struct RlOutcomeDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -713,13 +1059,6 @@ public struct RlOutcomeDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -851,17 +1190,11 @@ public struct RlQValueDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlQValue>) throws(DatabaseError) -> [RlQValue] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlQValue] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlQValue] in
+            var stored: [RlQValue] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -949,6 +1282,15 @@ public struct RlQValueDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `learner_id, state_key, action_key`
+        case learnerIdStateKeyActionKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -965,15 +1307,6 @@ public struct RlQValueDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `learner_id, state_key, action_key`
-        case learnerIdStateKeyActionKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -1123,17 +1456,11 @@ public struct RlTransitionDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlTransition>) throws(DatabaseError) -> [RlTransition] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlTransition] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlTransition] in
+            var stored: [RlTransition] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -1210,6 +1537,13 @@ public struct RlTransitionDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -1221,13 +1555,6 @@ public struct RlTransitionDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -1365,17 +1692,11 @@ public struct RlParamDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlParam>) throws(DatabaseError) -> [RlParam] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlParam] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlParam] in
+            var stored: [RlParam] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -1453,6 +1774,15 @@ public struct RlParamDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `learner_id, param_key, context`
+        case learnerIdParamKeyContext
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -1469,15 +1799,6 @@ public struct RlParamDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `learner_id, param_key, context`
-        case learnerIdParamKeyContext
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -1629,17 +1950,11 @@ public struct RlTaskStatDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlTaskStat>) throws(DatabaseError) -> [RlTaskStat] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlTaskStat] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlTaskStat] in
+            var stored: [RlTaskStat] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -1717,6 +2032,15 @@ public struct RlTaskStatDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `learner_id, task_type, stat_key`
+        case learnerIdTaskTypeStatKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -1733,15 +2057,6 @@ public struct RlTaskStatDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `learner_id, task_type, stat_key`
-        case learnerIdTaskTypeStatKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -1911,17 +2226,11 @@ public struct RlPatternDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlPattern>) throws(DatabaseError) -> [RlPattern] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlPattern] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlPattern] in
+            var stored: [RlPattern] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -1971,6 +2280,13 @@ public struct RlPatternDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -1982,13 +2298,6 @@ public struct RlPatternDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -2120,17 +2429,11 @@ public struct RlPatternUseDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlPatternUse>) throws(DatabaseError) -> [RlPatternUse] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlPatternUse] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlPatternUse] in
+            var stored: [RlPatternUse] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -2186,6 +2489,13 @@ public struct RlPatternUseDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -2197,13 +2507,6 @@ public struct RlPatternUseDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -2326,17 +2629,11 @@ public struct RlMetricDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<RlMetric>) throws(DatabaseError) -> [RlMetric] {
-        do {
-            return try db.transaction { _ in
-                var stored: [RlMetric] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [RlMetric] in
+            var stored: [RlMetric] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -2387,6 +2684,13 @@ public struct RlMetricDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -2398,13 +2702,6 @@ public struct RlMetricDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -2559,17 +2856,11 @@ public struct AgentTeamConfigDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentTeamConfig>) throws(DatabaseError) -> [AgentTeamConfig] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentTeamConfig] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentTeamConfig] in
+            var stored: [AgentTeamConfig] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -2643,6 +2934,15 @@ public struct AgentTeamConfigDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `config_key`
+        case configKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -2659,15 +2959,6 @@ public struct AgentTeamConfigDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `config_key`
-        case configKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -2840,17 +3131,11 @@ public struct AgentTeamRunDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentTeamRun>) throws(DatabaseError) -> [AgentTeamRun] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentTeamRun] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentTeamRun] in
+            var stored: [AgentTeamRun] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -2901,6 +3186,13 @@ public struct AgentTeamRunDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -2912,13 +3204,6 @@ public struct AgentTeamRunDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -3050,17 +3335,11 @@ public struct AgentWorkflowRunDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentWorkflowRun>) throws(DatabaseError) -> [AgentWorkflowRun] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentWorkflowRun] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentWorkflowRun] in
+            var stored: [AgentWorkflowRun] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3111,6 +3390,13 @@ public struct AgentWorkflowRunDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3122,13 +3408,6 @@ public struct AgentWorkflowRunDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -3255,17 +3534,11 @@ public struct AgentPromptStyleDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentPromptStyle>) throws(DatabaseError) -> [AgentPromptStyle] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentPromptStyle] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentPromptStyle] in
+            var stored: [AgentPromptStyle] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3315,6 +3588,13 @@ public struct AgentPromptStyleDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3326,13 +3606,6 @@ public struct AgentPromptStyleDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -3456,17 +3729,11 @@ public struct AgentPromptElementDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentPromptElement>) throws(DatabaseError) -> [AgentPromptElement] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentPromptElement] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentPromptElement] in
+            var stored: [AgentPromptElement] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3522,6 +3789,13 @@ public struct AgentPromptElementDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3533,13 +3807,6 @@ public struct AgentPromptElementDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -3671,17 +3938,11 @@ public struct AgentCurriculumStageDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentCurriculumStage>) throws(DatabaseError) -> [AgentCurriculumStage] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentCurriculumStage] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentCurriculumStage] in
+            var stored: [AgentCurriculumStage] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3732,6 +3993,13 @@ public struct AgentCurriculumStageDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3743,13 +4011,6 @@ public struct AgentCurriculumStageDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -3875,17 +4136,11 @@ public struct AgentCurriculumMetricDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentCurriculumMetric>) throws(DatabaseError) -> [AgentCurriculumMetric] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentCurriculumMetric] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentCurriculumMetric] in
+            var stored: [AgentCurriculumMetric] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -3941,6 +4196,13 @@ public struct AgentCurriculumMetricDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -3952,13 +4214,6 @@ public struct AgentCurriculumMetricDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4081,17 +4336,11 @@ public struct AgentPolicySnapshotDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<AgentPolicySnapshot>) throws(DatabaseError) -> [AgentPolicySnapshot] {
-        do {
-            return try db.transaction { _ in
-                var stored: [AgentPolicySnapshot] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [AgentPolicySnapshot] in
+            var stored: [AgentPolicySnapshot] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4142,6 +4391,13 @@ public struct AgentPolicySnapshotDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4153,13 +4409,6 @@ public struct AgentPolicySnapshotDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4282,17 +4531,11 @@ public struct UiSessionDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<UiSession>) throws(DatabaseError) -> [UiSession] {
-        do {
-            return try db.transaction { _ in
-                var stored: [UiSession] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [UiSession] in
+            var stored: [UiSession] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4357,6 +4600,13 @@ public struct UiSessionDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4368,13 +4618,6 @@ public struct UiSessionDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4504,17 +4747,11 @@ public struct UiFailedCallDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<UiFailedCall>) throws(DatabaseError) -> [UiFailedCall] {
-        do {
-            return try db.transaction { _ in
-                var stored: [UiFailedCall] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [UiFailedCall] in
+            var stored: [UiFailedCall] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4610,6 +4847,15 @@ public struct UiFailedCallDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `id`
+        case primaryKey
+        /// `tool_name, args_hash`
+        case toolNameArgsHash
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4626,15 +4872,6 @@ public struct UiFailedCallDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `id`
-        case primaryKey
-        /// `tool_name, args_hash`
-        case toolNameArgsHash
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4741,17 +4978,11 @@ public struct SysMetadataDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<SysMetadata>) throws(DatabaseError) -> [SysMetadata] {
-        do {
-            return try db.transaction { _ in
-                var stored: [SysMetadata] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [SysMetadata] in
+            var stored: [SysMetadata] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4801,6 +5032,13 @@ public struct SysMetadataDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `key`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4812,13 +5050,6 @@ public struct SysMetadataDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `key`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
@@ -4917,17 +5148,11 @@ public struct SysSchemaVersionDAO: Sendable {
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<SysSchemaVersion>) throws(DatabaseError) -> [SysSchemaVersion] {
-        do {
-            return try db.transaction { _ in
-                var stored: [SysSchemaVersion] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [SysSchemaVersion] in
+            var stored: [SysSchemaVersion] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
         }
     }
 
@@ -4978,6 +5203,13 @@ public struct SysSchemaVersionDAO: Sendable {
             return s.changes > 0
         }
     }
+
+    /// The keys an upsert can resolve a conflict on.
+    public enum ConflictTarget: Sendable, Hashable {
+        /// `version`
+        case primaryKey
+    }
+
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
     /// Use `upsertAndFetch` for the row as stored.
@@ -4989,13 +5221,6 @@ public struct SysSchemaVersionDAO: Sendable {
                 try s.run()
             }
         }
-    }
-
-
-    /// The keys an upsert can resolve a conflict on.
-    public enum ConflictTarget: Sendable, Hashable {
-        /// `version`
-        case primaryKey
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns

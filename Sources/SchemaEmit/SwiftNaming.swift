@@ -28,14 +28,16 @@ public enum SwiftNaming {
 
     /// Type names the generated code refers to, or that cannot name a struct.
     public static let reservedTypeNames: Set<String> = [
-        "Any", "Self", "Type", "Protocol", "Database", "DatabaseError", "Statement", "JSONValue", "Date", "Data",
+        "Any", "Self", "Type", "Protocol", "Date", "Data",
         "String", "Int", "Int32", "Int64", "Double", "Bool", "Optional", "Array", "Dictionary", "Error",
-        "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Foundation", "SchemagenRuntime", "Sequence",
+        "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Sequence",
+        RuntimeAPI.database, RuntimeAPI.databaseError, RuntimeAPI.statement, RuntimeAPI.jsonValue,
+        RuntimeAPI.timestamp, RuntimeAPI.foundation, RuntimeAPI.module,
     ]
 
     /// Members of `Database` a convenience DAO property must not shadow.
     public static let databaseMembers: Set<String> = [
-        "path", "options", "close", "execute", "transaction", "withStatement", "isInTransaction",
+        "path", "options", "close", RuntimeAPI.execute, RuntimeAPI.transaction, RuntimeAPI.withStatement, "isInTransaction",
         "lastInsertRowID", "changes", "cachedStatementCount", "inMemory", "init", "deinit", "self",
     ]
 
@@ -89,33 +91,31 @@ public enum SwiftNaming {
         return name
     }
 
+    /// Names that are not keywords but mean something else after a `.` (`x.Type`, `x.Protocol`).
+    static let memberKeywords: Set<String> = ["Type", "Protocol"]
+
+    /// (first byte, length) pairs of the names `escaped` backticks: a cheap test before the set lookup.
+    private static let escapedShapes: [Bool] = {
+        var shapes = [Bool](repeating: false, count: 128 * 16)
+        for k in keywords.union(memberKeywords) {
+            let bytes = Array(k.utf8)
+            shapes[Int(bytes[0]) * 16 + bytes.count] = true
+        }
+        return shapes
+    }()
+
     /// The identifier as written in source: backticks around a keyword.
     public static func escaped(_ identifier: String) -> String {
-        keywords.contains(identifier) ? "`\(identifier)`" : identifier
+        let utf8 = identifier.utf8
+        guard let first = utf8.first, first < 128, utf8.count < 16, escapedShapes[Int(first) * 16 + utf8.count] else { return identifier }
+        return keywords.contains(identifier) || memberKeywords.contains(identifier) ? "`\(identifier)`" : identifier
     }
 
-    /// A Swift string literal (with quotes) for arbitrary text.
+    /// A Swift string literal (with quotes) for arbitrary text: every character that could end or
+    /// change it is escaped (the renderer's escaper; also a valid `StaticString` literal).
     public static func stringLiteral(_ s: String) -> String {
-        // Fast path (almost every SQL string): nothing to escape, so copy it whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) {
-            return "\"" + s + "\""
-        }
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var out = ""
+        SwiftRenderer.appendStringLiteral(s, to: &out)
+        return out
     }
 }

@@ -26,6 +26,12 @@ public enum Generator {
         return files
     }
 
+    /// What makes an output impossible to generate correctly (Swift names that would not compile),
+    /// as located errors; `generate` writes nothing while there are any.
+    public static func diagnostics(for schema: Schema, kinds: OutputKinds = .all) -> [Diagnostic] {
+        kinds.contains(.swift) ? SwiftEmitter.diagnostics(for: schema) : []
+    }
+
     /// The Swift output's path relative to the output directory, from the schema file's stem alone
     /// (so the build plugin can declare it before the schema is parsed): `Swift/<stem>.swift`.
     public static func swiftOutputPath(forSchemaFile path: String) -> String {

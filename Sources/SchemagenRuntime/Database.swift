@@ -366,6 +366,19 @@ public final class Database: @unchecked Sendable {
         return result
     }
 
+    /// `transaction` for a body that throws only `DatabaseError`: the error stays typed, so callers
+    /// with typed throws need not re-wrap it.
+    public func transaction<R>(_ body: (Database) throws(DatabaseError) -> R) throws(DatabaseError) -> R {
+        do {
+            return try transaction { (db: Database) throws -> R in try body(db) }
+        } catch let error as DatabaseError {
+            throw error
+        } catch {
+            // Unreachable: the body and the transaction statements throw only DatabaseError.
+            throw DatabaseError(kind: .misuse, message: "\(error)")
+        }
+    }
+
     /// Best effort: errors here are swallowed so the body's error is the one reported.
     private func rollback(depth: Int, savepoint: String) {
         guard let db = connection, sqlite3_get_autocommit(db) == 0 else { return } // SQLite already rolled back

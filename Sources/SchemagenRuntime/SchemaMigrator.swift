@@ -19,6 +19,21 @@ public struct SchemaMigration: Sendable {
             self.statements = statements
             self.rebuilds = rebuilds
         }
+
+        /// A step whose statements are one `;`-separated script (what generated code embeds).
+        public init(from: Int, to: Int, sql: String, rebuilds: Bool) {
+            self.init(from: from, to: to, statements: [sql], rebuilds: rebuilds)
+        }
+    }
+
+    /// A version a database may record, with its expected structure (`SchemaStructure` lines).
+    public struct Version: Sendable {
+        public let version: Int
+        public let structure: String
+        public init(_ version: Int, structure: String) {
+            self.version = version
+            self.structure = structure
+        }
     }
 
     /// The schema's name (for messages).
@@ -38,6 +53,12 @@ public struct SchemaMigration: Sendable {
         self.create = create
         self.steps = steps
         self.structures = structures
+    }
+
+    /// The form generated code embeds: the create statements as one script, the versions as a list.
+    public init(schema: String, version: Int, createSQL: String, steps: [Step], versions: [Version]) {
+        self.init(schema: schema, version: version, create: [createSQL], steps: steps,
+                  structures: Dictionary(versions.map { ($0.version, $0.structure) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Every version a database may record: the frozen ones and the current one, ascending.

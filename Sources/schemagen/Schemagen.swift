@@ -70,10 +70,10 @@ struct Generate: ParsableCommand {
     func run() throws {
         if swiftOnly { return try runSwiftOnly() }
         let loaded = try loadOrExit(file)
-        // The frozen history: no change without a version bump, a plannable chain (docs/MIGRATION.md).
-        let chain = LaunchMigrations.build(loaded).diagnostics
-        report(chain, file: loaded.file)
-        if chain.hasErrors { throw ExitCode(1) }
+        // The frozen history (docs/MIGRATION.md): no change without a version bump, a plannable chain.
+        let problems = SchemagenDriver.Generator.diagnostics(for: loaded.schema) + LaunchMigrations.build(loaded).diagnostics
+        report(problems, file: loaded.file)
+        if problems.hasErrors { throw ExitCode(1) }
         let files = SchemagenDriver.Generator.outputs(for: loaded.schema)
         if check {
             let stale = SchemagenDriver.Generator.states(of: files, in: output).filter { $0.1 != .unchanged }
@@ -112,6 +112,7 @@ struct Generate: ParsableCommand {
         }
         var diagnostics = loaded.diagnostics
         if !loaded.hasErrors {
+            diagnostics += SchemagenDriver.Generator.diagnostics(for: loaded.schema, kinds: .swift)
             let known = Set(diagnostics)
             // Style findings never fail the build (`schemagen lint` and the command plugin are the
             // gate); they print as warnings located in the schema file.

@@ -60,44 +60,15 @@ private let sample = """
         #expect(!a.contains("/some/where"))
     }
 
+    /// The whole output for a schema mixing keywords, literal and SQL defaults, typed JSON, a
+    /// unique key, overlapping index prefixes and `@swift` names, exactly (see SwiftSnippetTests).
     @Test func rowAndDAOShape() throws {
-        let swift = SwiftEmitter.emit(try load(sample))
-        #expect(swift.contains("public struct Order: Codable, Sendable, Hashable {"))
-        #expect(swift.contains("    public var id: Int64?\n"))
-        #expect(swift.contains("    public var `default`: Int64\n"))
-        #expect(swift.contains("    public var createdAt: Date?\n"))
-        #expect(swift.contains("    public var payload: Payload?\n"))
-        #expect(swift.contains("case createdAt = \"created_at\""))
-        #expect(swift.contains("id: Int64? = nil,"))
-        #expect(swift.contains("`default`: Int64 = 3,"))
-        #expect(swift.contains("flag: Bool = true,"))
-        #expect(swift.contains(#"note: String? = "it's \"x\"","#))
-        #expect(swift.contains("createdAt: Date? = nil,"))
-        // Database-evaluated default: COALESCE on insert, documented on the property.
-        #expect(swift.contains("COALESCE(?6, (datetime('now')))"))
-        #expect(swift.contains("nil on insert writes `COALESCE(?, (datetime('now')))`"))
-        // Keywords quoted in SQL (escaped inside the Swift literal).
-        #expect(swift.contains(#"INSERT INTO \"order\" (id, \"group\", \"default\", flag, note, created_at, payload)"#))
-        #expect(swift.contains("public struct OrderDAO: Sendable {"))
-        #expect(swift.contains("public var order: OrderDAO { OrderDAO(db: self) }"))
-        #expect(swift.contains("public func fetch(id p0: Int64) throws(DatabaseError) -> Order?"))
-        #expect(swift.contains("public func fetch(group p0: String) throws(DatabaseError) -> Order?"))
-        // Index prefixes: (note) once although two indexes start with it; nullable → IS.
-        #expect(swift.components(separatedBy: "public func fetchAll(note p0: String?)").count == 2)
-        #expect(swift.contains("public func fetchAll(note p0: String?, flag p1: Bool) throws(DatabaseError) -> [Order]"))
-        #expect(swift.contains(#"WHERE note IS ?1 AND flag = ?2 ORDER BY id"#))
-        #expect(swift.contains("case primaryKey"))
-        #expect(swift.contains("        case group\n"))
-        #expect(swift.contains(#"ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\""#))
-        #expect(swift.contains("created_at = COALESCE(?6, \\\"order\\\".created_at)"))
-        #expect(swift.contains("public enum ShopDDL {"))
-        #expect(!swift.contains("try!"))
+        try SwiftSnippetTests.assertSnippet("shop", sample, .file)
     }
 
+    /// A unique key that an index also covers gets one `fetch`, and the index's shorter prefix a `fetchAll`.
     @Test func uniqueKeyCoveredByIndexIsNotFetchedTwice() throws {
-        let schema = try load("""
-            schema s version 1
-            naming { require_domain: false }
+        try SwiftSnippetTests.assertSnippet("unique-covered-by-index", """
             table ui_failed_call {
                 id: integer primary key
                 tool_name: text
@@ -105,11 +76,20 @@ private let sample = """
                 unique (tool_name, args_hash)
                 index idx_failed_lookup (tool_name, args_hash)
             }
+            """, .dao("ui_failed_call"))
+    }
+
+    @Test func everyCharacterOfATextDefaultIsEscapedInTheLiteral() throws {
+        let schema = try load("""
+            schema s version 1
+            naming { require_domain: false }
+            table t {
+                id: integer primary key
+                note: text = 'a"b\\c'
+            }
             """)
-        let swift = SwiftEmitter.emit(schema)
-        #expect(swift.contains("public func fetch(toolName p0: String, argsHash p1: String) throws(DatabaseError) -> UiFailedCall?"))
-        #expect(swift.contains("public func fetchAll(toolName p0: String) throws(DatabaseError) -> [UiFailedCall]"))
-        #expect(!swift.contains("fetchAll(toolName p0: String, argsHash"))
+        #expect(SwiftEmitter.emit(schema).contains(#"note: String = "a\"b\\c"\#n"#))
+        #expect(!SwiftEmitter.emit(schema).contains("try!"))
     }
 
     @Test func generatorWritesSwiftBesideDDL() throws {

@@ -73,8 +73,8 @@ import VictorSchema
     @Test func keywordNamedTableAndColumnsWorkEndToEnd() throws {
         let db = try Database.inMemory()
         try KeywordsMigrations.migrate(db)
-        let o = try db.order.insert(Order(group: "g1", where: "here"))
-        #expect(o.default == 3 && o.select == true && o.placedAt != nil)
+        let o = try db.order.insertAndFetch(Order.Draft(group: "g1", where: "here"))
+        #expect(o.default == 3 && o.select == true && abs(o.placedAt.timeIntervalSinceNow) < 24 * 3600)
         #expect(try db.order.fetch(group: "g1") == o)
         #expect(try db.order.fetchAll(where: "here").count == 1)
         #expect(try db.order.fetchAll(where: "here", default: 3).count == 1)
@@ -83,9 +83,9 @@ import VictorSchema
         changed.default = 5
         changed.select = false
         #expect(try db.order.update(changed))
-        let up = try db.order.upsertAndFetch(Order(group: "g1", default: 9), onConflict: .group)
+        let up = try db.order.upsertAndFetch(Order(group: "g1", default: 9, placedAt: o.placedAt), onConflict: .group)
         #expect(up.id == o.id && up.default == 9 && up.placedAt == o.placedAt)
-        let check = #expect(throws: DatabaseError.self) { try db.order.insert(Order(group: "g2", default: -1)) }
+        let check = #expect(throws: DatabaseError.self) { try db.order.insert(Order.Draft(group: "g2", default: -1)) }
         #expect(check?.constraint == .check)
         #expect(try db.order.count() == 1)
         #expect(try db.order.delete(group: "g1"))

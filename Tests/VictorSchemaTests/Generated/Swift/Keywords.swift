@@ -23,35 +23,38 @@ public enum KeywordsDDL {
         """
 }
 
-/// The `keywords` schema's migrations: version 1 and every released version before it (1).
+/// The `keywords` schema's migrations: version 1 and every released version before it.
 public enum KeywordsMigrations {
     /// The schema version this code reads and writes.
     public static let version = 1
 
-    /// Call once when the app opens its database, before anything else uses it: creates a new
-    /// database at version 1 (stamped in `PRAGMA user_version`), brings one from any
-    /// released version to version 1 (one transaction per version, each recorded), and
-    /// returns at once on a current database (one `PRAGMA user_version` read). Refuses a database
-    /// newer than this code or not structurally its recorded version. Safe when two processes
-    /// launch at once (`BEGIN IMMEDIATE`, the version read again under the lock).
-    @discardableResult
-    public static func migrate(_ db: Database, structureCheck: SchemaMigrator.StructureCheck = .whenMigrating) throws(SchemaMigrationError) -> SchemaMigrationOutcome {
+    /// Call once when the app opens its database, before anything else uses it: creates a new database at version 1 (stamped in `PRAGMA user_version`), brings one from any released version (1) to version 1 (one transaction per version, each recorded), and returns at once on a current database (one `PRAGMA user_version` read). Throws for a database newer than this code or not structurally its recorded version. Safe when two processes launch at once.
+    public static func migrate(_ db: Database, structureCheck: SchemaMigrator.StructureCheck = .whenMigrating) throws(SchemaMigrationError) {
         try SchemaMigrator.migrate(db, chain, structureCheck: structureCheck)
     }
 
-    /// The chain, computed by schemagen from the frozen history with its planner.
-    public static let chain = SchemaMigration(
-        schema: "keywords",
-        version: 1,
-        create: [
-            "CREATE TABLE \"order\" (\n    id INTEGER PRIMARY KEY,\n    \"group\" TEXT NOT NULL UNIQUE,\n    \"default\" INTEGER NOT NULL DEFAULT 3 CHECK (\"default\" >= 0),\n    \"select\" INTEGER NOT NULL DEFAULT 1,\n    \"where\" TEXT,\n    placed_at TEXT NOT NULL DEFAULT (datetime('now'))\n)",
-            "CREATE INDEX idx_order_where ON \"order\" (\"where\", \"default\")",
-        ],
-        steps: [],
-        structures: [
-            1: "table order\ntable order column 0 id INTEGER primary key 1\ntable order column 1 group TEXT not null\ntable order column 2 default INTEGER not null default 3\ntable order column 3 select INTEGER not null default 1\ntable order column 4 where TEXT\ntable order column 5 placed_at TEXT not null default datetime('now')\ntable order index idx_order_where (where BINARY, default BINARY)\ntable order unique (group BINARY)",
-        ]
-    )
+    /// The chain, planned by schemagen from the frozen history (`<stem>.history/`).
+    public static let chain = SchemaMigration(schema: "keywords", version: 1, createSQL: """
+        CREATE TABLE \"order\" (
+            id INTEGER PRIMARY KEY,
+            \"group\" TEXT NOT NULL UNIQUE,
+            \"default\" INTEGER NOT NULL DEFAULT 3 CHECK (\"default\" >= 0),
+            \"select\" INTEGER NOT NULL DEFAULT 1,
+            \"where\" TEXT,
+            placed_at TEXT NOT NULL DEFAULT (datetime('now'))
+        );
+        CREATE INDEX idx_order_where ON \"order\" (\"where\", \"default\");
+        """, steps: [], versions: [SchemaMigration.Version(1, structure: """
+        table order
+        table order column 0 id INTEGER primary key 1
+        table order column 1 group TEXT not null
+        table order column 2 default INTEGER not null default 3
+        table order column 3 select INTEGER not null default 1
+        table order column 4 where TEXT
+        table order column 5 placed_at TEXT not null default datetime('now')
+        table order index idx_order_where (where BINARY, default BINARY)
+        table order unique (group BINARY)
+        """)])
 }
 
 /// A table named with an SQL keyword.
@@ -68,9 +71,8 @@ public struct Order: Codable, Sendable, Hashable {
     public var `where`: String?
     /// NOT NULL with a database default.
     ///
-    /// Database default `(datetime('now'))`: nil on insert writes `COALESCE(?, (datetime('now')))`, so the database
-    /// fills it in (the stored value is returned); nil on update or upsert keeps the stored value.
-    public var placedAt: Date?
+    /// Database default `(datetime('now'))`: the database fills it in when a `Order.Draft` is inserted with nil.
+    public var placedAt: Date
 
     public enum CodingKeys: String, CodingKey {
         case id
@@ -88,7 +90,7 @@ public struct Order: Codable, Sendable, Hashable {
         `default`: Int64 = 3,
         select: Bool = true,
         `where`: String? = nil,
-        placedAt: Date? = nil
+        placedAt: Date
     ) {
         self.id = id
         self.group = group
@@ -120,6 +122,59 @@ public struct Order: Codable, Sendable, Hashable {
         statement.bindTimestamp(self.placedAt, at: 6)
     }
 
+    /// The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,
+    /// timestamps at the stored millisecond precision, NaN as NULL.
+    func _stored(rowid: Int64) -> Order {
+        var row = self
+        row.id = rowid
+        row.placedAt = SQLiteTimestamp.stored(row.placedAt)
+        return row
+    }
+
+    /// A row to insert with `OrderDAO.insert(_:)` or `insertAndFetch(_:)`: nil in a database-defaulted
+    /// column lets the database fill it in.
+    public struct Draft: Sendable, Hashable {
+        /// The rowid alias: nil until inserted, then the id SQLite assigned.
+        public var id: Int64?
+        /// SQL keyword column.
+        public var group: String
+        /// Swift and SQL keyword, with a CHECK.
+        public var `default`: Int64
+        public var select: Bool
+        public var `where`: String?
+        /// NOT NULL with a database default.
+        ///
+        /// Database default `(datetime('now'))`: nil on insert writes `COALESCE(?, (datetime('now')))`, so the database fills it in.
+        public var placedAt: Date?
+
+        /// Creates a row; the defaults mirror the schema's.
+        public init(
+            id: Int64? = nil,
+            group: String,
+            `default`: Int64 = 3,
+            select: Bool = true,
+            `where`: String? = nil,
+            placedAt: Date? = nil
+        ) {
+            self.id = id
+            self.group = group
+            self.`default` = `default`
+            self.select = select
+            self.`where` = `where`
+            self.placedAt = placedAt
+        }
+
+        /// Binds every column, in schema order, to parameters `?1`…`?6`.
+        func _bindColumns(to statement: borrowing Statement) {
+            statement.bind(self.id, at: 1)
+            statement.bind(self.group, at: 2)
+            statement.bind(self.`default`, at: 3)
+            statement.bind(self.select, at: 4)
+            statement.bind(self.`where`, at: 5)
+            statement.bindTimestamp(self.placedAt, at: 6)
+        }
+    }
+
     /// The single row an `INSERT … RETURNING` produced.
     static func _returned(_ statement: borrowing Statement) throws(DatabaseError) -> Order {
         guard try statement.step() else {
@@ -140,26 +195,41 @@ public struct OrderDAO: Sendable {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: Order) throws(DatabaseError) -> Order {
-        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
+        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") { s throws(DatabaseError) -> Order in
             row._bindColumns(to: s)
-            return try Order._returned(s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
         }
     }
 
     /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
     @discardableResult
     public func insert(contentsOf rows: some Sequence<Order>) throws(DatabaseError) -> [Order] {
-        do {
-            return try db.transaction { _ in
-                var stored: [Order] = []
-                stored.reserveCapacity(rows.underestimatedCount)
-                for row in rows { stored.append(try insert(row)) }
-                return stored
-            }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(kind: .misuse, message: "\(error)")
+        try db.transaction { _ throws(DatabaseError) -> [Order] in
+            var stored: [Order] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Inserts `draft`, the database filling in what it leaves nil; only writes (no `RETURNING`).
+    /// Returns the rowid SQLite assigned. Use `insertAndFetch` for the row as stored.
+    @discardableResult
+    public func insert(_ draft: Order.Draft) throws(DatabaseError) -> Int64 {
+        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now'))))") { s throws(DatabaseError) -> Int64 in
+            draft._bindColumns(to: s)
+            try s.run()
+            return s.lastInsertRowID
+        }
+    }
+
+    /// Inserts `draft` and returns the row as stored, with what the database filled in (`RETURNING`).
+    @discardableResult
+    public func insertAndFetch(_ draft: Order.Draft) throws(DatabaseError) -> Order {
+        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
+            draft._bindColumns(to: s)
+            return try Order._returned(s)
         }
     }
 
@@ -180,7 +250,7 @@ public struct OrderDAO: Sendable {
     }
 
     /// Fetches the rows matching the index prefix (`where`), ordered by the primary key.
-    public func fetchAll(`where` p0: String?) throws(DatabaseError) -> [Order] {
+    public func fetchAll(where p0: String?) throws(DatabaseError) -> [Order] {
         try db.withStatement("SELECT id, \"group\", \"default\", \"select\", \"where\", placed_at FROM \"order\" WHERE \"where\" IS ?1 ORDER BY id") { s throws(DatabaseError) -> [Order] in
             s.bind(p0, at: 1)
             var rows: [Order] = []
@@ -190,7 +260,7 @@ public struct OrderDAO: Sendable {
     }
 
     /// Fetches the rows matching the index prefix (`where, default`), ordered by the primary key.
-    public func fetchAll(`where` p0: String?, `default` p1: Int64) throws(DatabaseError) -> [Order] {
+    public func fetchAll(where p0: String?, default p1: Int64) throws(DatabaseError) -> [Order] {
         try db.withStatement("SELECT id, \"group\", \"default\", \"select\", \"where\", placed_at FROM \"order\" WHERE \"where\" IS ?1 AND \"default\" = ?2 ORDER BY id") { s throws(DatabaseError) -> [Order] in
             s.bind(p0, at: 1)
             s.bind(p1, at: 2)
@@ -223,11 +293,11 @@ public struct OrderDAO: Sendable {
     @discardableResult
     public func update(_ row: Order) throws(DatabaseError) -> Bool {
         guard row.id != nil else { return false }
-        return try db.withStatement("UPDATE \"order\" SET \"select\" = ?4, placed_at = COALESCE(?6, placed_at) WHERE id = ?1 AND \"group\" IS ?2 COLLATE BINARY AND \"default\" IS ?3 COLLATE BINARY AND \"where\" IS ?5 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
+        return try db.withStatement("UPDATE \"order\" SET \"select\" = ?4, placed_at = ?6 WHERE id = ?1 AND \"group\" IS ?2 COLLATE BINARY AND \"default\" IS ?3 COLLATE BINARY AND \"where\" IS ?5 COLLATE BINARY") { s throws(DatabaseError) -> Bool in
             row._bindColumns(to: s)
             try s.run()
             if s.changes > 0 { return true }
-            return try db.withStatement("UPDATE \"order\" SET \"group\" = ?2, \"default\" = ?3, \"select\" = ?4, \"where\" = ?5, placed_at = COALESCE(?6, placed_at) WHERE id = ?1") { s throws(DatabaseError) -> Bool in
+            return try db.withStatement("UPDATE \"order\" SET \"group\" = ?2, \"default\" = ?3, \"select\" = ?4, \"where\" = ?5, placed_at = ?6 WHERE id = ?1") { s throws(DatabaseError) -> Bool in
                 row._bindColumns(to: s)
                 try s.run()
                 return s.changes > 0
@@ -254,24 +324,6 @@ public struct OrderDAO: Sendable {
             return s.changes > 0
         }
     }
-    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
-    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
-    /// Use `upsertAndFetch` for the row as stored.
-    public func upsert(_ row: Order, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
-        switch target {
-        case .primaryKey:
-            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at)") { s throws(DatabaseError) in
-                row._bindColumns(to: s)
-                try s.run()
-            }
-        case .group:
-            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at)") { s throws(DatabaseError) in
-                row._bindColumns(to: s)
-                try s.run()
-            }
-        }
-    }
-
 
     /// The keys an upsert can resolve a conflict on.
     public enum ConflictTarget: Sendable, Hashable {
@@ -282,20 +334,56 @@ public struct OrderDAO: Sendable {
     }
 
     /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
+    /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed).
+    /// Use `upsertAndFetch` for the row as stored.
+    public func upsert(_ row: Order, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) {
+        switch target {
+        case .primaryKey:
+            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = excluded.placed_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        case .group:
+            try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = excluded.placed_at") { s throws(DatabaseError) in
+                row._bindColumns(to: s)
+                try s.run()
+            }
+        }
+    }
+
+    /// Inserts `row`, or on a conflict on `target` updates the existing row's other columns
     /// (`ON CONFLICT(…) DO UPDATE SET … = excluded.…`; the primary key is never changed);
     /// returns the row as stored.
     @discardableResult
     public func upsertAndFetch(_ row: Order, onConflict target: ConflictTarget = .primaryKey) throws(DatabaseError) -> Order {
         switch target {
         case .primaryKey:
-            return try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
+            return try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET \"group\" = excluded.\"group\", \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = excluded.placed_at") { s throws(DatabaseError) -> Order in
                 row._bindColumns(to: s)
-                return try Order._returned(s)
+                let previous = s.lastInsertRowID
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
+                guard let stored = try fetch(id: row.id ?? rowid) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         case .group:
-            return try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = COALESCE(?6, \"order\".placed_at) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
+            return try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(\"group\") DO UPDATE SET \"default\" = excluded.\"default\", \"select\" = excluded.\"select\", \"where\" = excluded.\"where\", placed_at = excluded.placed_at") { s throws(DatabaseError) -> Order in
                 row._bindColumns(to: s)
-                return try Order._returned(s)
+                let previous = s.lastInsertRowID
+                s.setLastInsertRowID(Int64.min)
+                try s.run()
+                let rowid = s.lastInsertRowID
+                if rowid != Int64.min { return row._stored(rowid: rowid) }
+                s.setLastInsertRowID(previous)
+                guard let stored = try fetch(group: row.group) else {
+                    throw DatabaseError(kind: .misuse, message: "upserted row not found", sql: s.sql)
+                }
+                return stored
             }
         }
     }

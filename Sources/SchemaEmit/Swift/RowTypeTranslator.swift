@@ -1,0 +1,162 @@
+import SchemaModel
+
+/// Translates a table into its row struct: properties, `CodingKeys`, the memberwise init, the
+/// reading init, the column binder and the stored-row helpers the DAO uses.
+enum RowTypeTranslator {
+    static func rowStruct(_ t: SwiftTable) -> SwiftDeclaration {
+        let statement = SwiftExpression.identifier("statement")
+        let statementParameter = SwiftParameter(label: nil, name: "statement", type: .borrowing(.named(RuntimeAPI.statement)))
+        var members: [SwiftDeclaration] = []
+
+        members += properties(t.columns, draftName: t.draftColumns == nil ? nil : "\(t.typeName).Draft")
+
+        members.append(SwiftDeclaration(.enum(SwiftTypeDeclaration(
+            access: .public, name: "CodingKeys", conformances: ["String", "CodingKey"],
+            members: t.columns.map { c in
+                SwiftDeclaration(.enumCase(name: c.name, rawValue: c.name == c.column.name ? nil : .string(c.column.name)))
+            }))))
+
+        members.append(memberwiseInit(t.columns))
+
+        members.append(SwiftDeclaration(
+            doc: "Reads the current row of `statement`, whose result columns are this table's columns in\n"
+                + "schema order: `SELECT \(t.selectList) FROM \(t.sqlTable) …`.\n"
+                + "Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.",
+            .function(SwiftFunction(
+                access: .public, .initializer, parameters: [statementParameter], throwsClause: .typed(.named(RuntimeAPI.databaseError)),
+                body: t.columns.map { c in .assignment(SwiftExpression.selfReference.dot(c.name), c.read(from: statement)) }))))
+
+        members.append(bindColumns(t.columns))
+
+        if let stored = storedFunction(t) { members.append(stored) }
+        if let draft = draftStruct(t) { members.append(draft) }
+
+        members.append(SwiftDeclaration(doc: "The single row an `INSERT … RETURNING` produced.", .function(SwiftFunction(
+            isStatic: true, .function("_returned"), parameters: [statementParameter],
+            throwsClause: .typed(.named(RuntimeAPI.databaseError)), returnType: t.type,
+            body: [
+                .guard(.expression(.try(statement.call(RuntimeAPI.step))), else: [
+                    .throw(misuseError("no row returned", sql: statement.dot(RuntimeAPI.sql))),
+                ]),
+                .return(.try(.call(.type(t.type), [SwiftArgument(nil, statement)]))),
+            ]))))
+
+        var doc = t.table.doc.map { $0 + "\n\n" } ?? ""
+        doc += "A row of `\(t.table.name)`. Read and written through `\(t.daoName)` (`db.\(t.daoPropertyName)`)."
+        return SwiftDeclaration(doc: doc, .struct(SwiftTypeDeclaration(
+            access: .public, name: t.typeName, conformances: ["Codable", "Sendable", "Hashable"], members: members)))
+    }
+
+    /// One `public var` per column, documented with what the database fills in.
+    static func properties(_ columns: [SwiftColumn], draftName: String?, inDraft: Bool = false) -> [SwiftDeclaration] {
+        columns.map { c in
+            var note: String?
+            if c.isRowid {
+                note = "The rowid alias: nil until inserted, then the id SQLite assigned."
+            } else if inDraft, let d = c.databaseDefault {
+                note = "Database default `\(d)`: nil on insert writes `COALESCE(?, \(d))`, so the database fills it in."
+            } else if let d = c.databaseDefault {
+                note = "Database default `\(d)`: nil on insert writes `COALESCE(?, \(d))`, so the database\n"
+                    + "fills it in (the stored value is returned); nil on update or upsert keeps the stored value."
+            } else if c.isDraftDefaulted, let draftName, let d = c.column.defaultValue?.sql {
+                note = "Database default `\(d)`: the database fills it in when a `\(draftName)` is inserted with nil."
+            }
+            let doc = [c.column.doc, note].compactMap { $0 }.joined(separator: "\n\n")
+            return SwiftDeclaration(doc: doc.isEmpty ? nil : doc, .variable(SwiftVariable(
+                access: .public, isMutable: true, name: c.name, type: c.swiftType)))
+        }
+    }
+
+    /// The memberwise init. A parameter named `self` would shadow `self` in the body, so its
+    /// internal name differs from its label.
+    static func memberwiseInit(_ columns: [SwiftColumn]) -> SwiftDeclaration {
+        var usedNames = Set(columns.map(\.name))
+        let parameters = columns.map { c -> SwiftParameter in
+            var inner = c.name
+            if inner == "self" {
+                inner = "self_"
+                while usedNames.contains(inner) { inner += "_" }
+                usedNames.insert(inner)
+            }
+            return SwiftParameter(label: c.name, name: inner, type: c.swiftType, defaultValue: c.initDefault)
+        }
+        return SwiftDeclaration(doc: "Creates a row; the defaults mirror the schema's.", .function(SwiftFunction(
+            access: .public, .initializer, parameters: parameters, wrapsParameters: true,
+            body: zip(columns, parameters).map { c, p in .assignment(SwiftExpression.selfReference.dot(c.name), .identifier(p.name)) })))
+    }
+
+    /// `func _bindColumns(to statement:)`: every column, in schema order, to `?1`…`?N`.
+    static func bindColumns(_ columns: [SwiftColumn]) -> SwiftDeclaration {
+        let statement = SwiftExpression.identifier("statement")
+        return SwiftDeclaration(
+            doc: "Binds every column, in schema order, to parameters `?1`…`?\(columns.count)`.",
+            .function(SwiftFunction(
+                .function("_bindColumns"), parameters: [SwiftParameter(label: "to", name: "statement", type: .borrowing(.named(RuntimeAPI.statement)))],
+                body: columns.map { c in c.bind(SwiftExpression.selfReference.dot(c.name), at: c.parameter, to: statement) })))
+    }
+
+    /// `T.Draft`: a row to insert, whose NOT NULL columns with an SQL default may be left nil for
+    /// the database to fill in (the row struct itself has them non-optional).
+    static func draftStruct(_ t: SwiftTable) -> SwiftDeclaration? {
+        guard let columns = t.draftColumns else { return nil }
+        return SwiftDeclaration(
+            doc: "A row to insert with `\(t.daoName).insert(_:)` or `insertAndFetch(_:)`: nil in a database-defaulted\n"
+                + "column lets the database fill it in.",
+            .struct(SwiftTypeDeclaration(access: .public, name: "Draft", conformances: ["Sendable", "Hashable"],
+                                         members: properties(columns, draftName: nil, inDraft: true) + [memberwiseInit(columns), bindColumns(columns)])))
+    }
+
+    /// The changes an INSERT makes to the bound values (rowid, timestamp precision, NaN as NULL).
+    static func storedAdjustments(_ t: SwiftTable, row: SwiftExpression) -> [SwiftStatement] {
+        var body: [SwiftStatement] = []
+        for c in t.columns {
+            let property = row.dot(c.name)
+            if c.isRowid {
+                body.append(.assignment(property, .identifier("rowid")))
+                continue
+            }
+            switch c.column.type {
+            case .timestamp:
+                body.append(.assignment(property, SwiftExpression.type(.named(RuntimeAPI.timestamp)).call(RuntimeAPI.storedTimestamp, [SwiftArgument(nil, property)])))
+            case .epoch:
+                body.append(.assignment(property, SwiftExpression.type(.named(RuntimeAPI.timestamp)).call(RuntimeAPI.storedEpoch, [SwiftArgument(nil, property)])))
+            case .real where c.isOptional:
+                body.append(.if(.expression(.binary(SwiftExpression.optionalChain(property).dot("isNaN"), "==", .bool(true))),
+                                then: [.assignment(property, .nil)]))
+            default:
+                break
+            }
+        }
+        return body
+    }
+
+    /// True when an insert stores something other than the bound row (so `_stored` exists).
+    static func hasStoredAdjustments(_ t: SwiftTable) -> Bool {
+        !storedAdjustments(t, row: .identifier("row")).isEmpty
+    }
+
+    /// `_stored(rowid:)`: the row as an INSERT of `self` stores it, emitted only when that differs
+    /// from `self` (a link table without timestamps stores exactly what it binds).
+    static func storedFunction(_ t: SwiftTable) -> SwiftDeclaration? {
+        guard t.storedRowIsComputable else { return nil }
+        let row = SwiftExpression.identifier("row")
+        let adjustments = storedAdjustments(t, row: row)
+        guard !adjustments.isEmpty else { return nil }
+        return SwiftDeclaration(
+            doc: "The row as an INSERT of `self` stores it (what `RETURNING` would give): the rowid SQLite assigned,\n"
+                + "timestamps at the stored millisecond precision, NaN as NULL.",
+            .function(SwiftFunction(
+                .function("_stored"), parameters: t.rowidColumn == nil ? [] : [SwiftParameter("rowid", .named("Int64"))],
+                returnType: t.type,
+                body: [.variable(SwiftVariable(isMutable: true, name: "row", initializer: .selfReference))] + adjustments + [.return(row)])))
+    }
+
+    /// `DatabaseError(kind: .misuse, message: "…", sql: …)`.
+    static func misuseError(_ message: String, sql: SwiftExpression) -> SwiftExpression {
+        .call(.type(.named(RuntimeAPI.databaseError)), [
+            SwiftArgument(RuntimeAPI.errorKind, .implicitMember(RuntimeAPI.misuse)),
+            SwiftArgument(RuntimeAPI.errorMessage, .string(message)),
+            SwiftArgument(RuntimeAPI.errorSQL, sql),
+        ])
+    }
+}
