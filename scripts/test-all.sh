@@ -10,6 +10,10 @@ swift test
 echo "== schemagen lint schema.victor"
 swift run schemagen lint schema.victor
 
+echo "== schemagen migrations verify: the launch chains from every frozen version lose nothing"
+swift run schemagen migrations verify schema.victor
+swift run schemagen migrations verify Examples/VictorLearner/Sources/VictorLearner/learner.victor
+
 echo "== Generated/ is fresh"
 swift run schemagen generate schema.victor --output Generated --check
 

@@ -53,7 +53,7 @@ public struct BaseLearner: Sendable {
     public func recordTransition(from: String, to: String, action: String, reward: Double,
                                  metadata: JSONValue? = nil) throws(DatabaseError) -> RlTransition {
         try db.rlTransition.insert(RlTransition(
-            learnerId: learnerId, fromState: from, toState: to, action: action, reward: reward, metadata: metadata
+            learnerId: learnerId, fromState: from, toState: to, action: action, rewardValue: reward, metadata: metadata
         ))
     }
 
