@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 echo "== swift test (root package)"
 swift test
 
+echo "== swift test --sanitize=thread (the runtime: Database, DatabasePool, observation)"
+# Own scratch path: a sanitized build must not replace the normal one. Measured on a loaded 2-core
+# machine: 5 min 15 s from cold (it builds every test target), 30 s after a runtime change; the
+# tests themselves take about 5 s.
+swift test --sanitize=thread --scratch-path .build-tsan --filter SchemagenRuntimeTests
+
 echo "== schemagen lint schema.victor"
 swift run schemagen lint schema.victor
 

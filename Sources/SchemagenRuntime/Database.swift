@@ -18,6 +18,9 @@
 //    with one writer, and `busyTimeoutMilliseconds` absorbs writer/writer contention.
 //  * Never block on another thread that uses the same `Database` from inside a body: that
 //    thread waits for the lock you hold (a classic lock-order deadlock).
+//  * `DatabasePool` (DatabasePool.swift) builds async access on top: each of its connections is a
+//    `Database` used only on that connection's own serial queue, with `ConnectionHooks` attached
+//    (cancellation, and the tables statements read and write, for observation).
 
 import CSQLite
 import Foundation
@@ -29,6 +32,10 @@ final class CachedStatement {
     @usableFromInline let context: UnsafeMutablePointer<StatementContext>
     /// True while lent to a `withStatement` body (guarded by the database lock).
     var inUse = false
+    /// Tables the statement reads/writes, recorded at prepare time (only on connections with hooks).
+    var footprint = StatementFootprint()
+    /// `sqlite3_total_changes64` when checked out during change tracking.
+    var totalChangesAtCheckout: Int64 = 0
     /// Finalize on check-in instead of returning to the cache (temporary, or database closed meanwhile).
     var finalizeOnCheckin: Bool
 
@@ -60,12 +67,22 @@ public final class Database: @unchecked Sendable {
         public var busyTimeoutMilliseconds: Int32 = 5000
         /// Open with `SQLITE_OPEN_READONLY` instead of `READWRITE | CREATE`.
         public var readOnly = false
+        /// `PRAGMA synchronous`; nil leaves SQLite's compiled-in default (FULL). In WAL mode `.normal`
+        /// is safe from corruption and much faster, but a power loss may undo the last commits.
+        public var synchronous: Synchronous? = nil
         public init() {}
+    }
+
+    /// The values of `PRAGMA synchronous` (https://www.sqlite.org/pragma.html#pragma_synchronous).
+    public enum Synchronous: String, Sendable, CaseIterable {
+        case off = "OFF", normal = "NORMAL", full = "FULL", extra = "EXTRA"
     }
 
     /// The path (or URI) the database was opened with.
     public let path: String
     let options: Options
+    /// Set only on `DatabasePool` connections: cancellation and read/write tracking.
+    let hooks: ConnectionHooks?
 
     private let lock = NSRecursiveLock()
     // --- guarded by `lock` ---
@@ -79,7 +96,16 @@ public final class Database: @unchecked Sendable {
     public init(path: String, options: Options = Options()) throws(DatabaseError) {
         self.path = path
         self.options = options
-        self.connection = try Database.open(path: path, options: options)
+        self.hooks = nil
+        self.connection = try Database.open(path: path, options: options, hooks: nil)
+    }
+
+    /// A pool connection: `hooks` get the authorizer and progress-handler callbacks.
+    init(path: String, options: Options, hooks: ConnectionHooks) throws(DatabaseError) {
+        self.path = path
+        self.options = options
+        self.hooks = hooks
+        self.connection = try Database.open(path: path, options: options, hooks: hooks)
     }
 
     /// A private, empty in-memory database.
@@ -91,7 +117,7 @@ public final class Database: @unchecked Sendable {
         close()
     }
 
-    private static func open(path: String, options: Options) throws(DatabaseError) -> OpaquePointer {
+    private static func open(path: String, options: Options, hooks: ConnectionHooks?) throws(DatabaseError) -> OpaquePointer {
         var flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
         flags |= options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         var handle: OpaquePointer?
@@ -109,17 +135,19 @@ public final class Database: @unchecked Sendable {
             "PRAGMA schema_version",
         ]
         if options.foreignKeys { setup.append("PRAGMA foreign_keys = ON") }
+        if let synchronous = options.synchronous { setup.append("PRAGMA synchronous = \(synchronous.rawValue)") }
         let filename = sqlite3_db_filename(db, "main").map { String(cString: $0) } ?? ""
         if options.walMode, !options.readOnly, !filename.isEmpty {
             setup.append("PRAGMA journal_mode = WAL")
         }
         for sql in setup {
-            if let error = Database.executeScript(db, sql) {
+            if let error = Database.executeScript(db, sql, hooks: nil) {
                 sqlite3_close_v2(db)
                 throw DatabaseError(kind: error.kind, resultCode: error.resultCode, extendedResultCode: error.extendedResultCode,
                                     message: "cannot open database at '\(path)': \(error.message)", sql: error.sql)
             }
         }
+        hooks?.install(on: db)
         return db
     }
 
@@ -177,6 +205,9 @@ public final class Database: @unchecked Sendable {
         let key = Int(bitPattern: sql.utf8Start)
         if let entry = staticCache[key], !entry.inUse {
             entry.inUse = true
+            if let hooks {
+                do throws(DatabaseError) { try _hooksCheckout(hooks, entry) } catch { lock.unlock(); throw error }
+            }
             return entry
         }
         return try _checkoutMiss(cacheable: staticCache[key] == nil, store: { staticCache[key] = $0 }) { persistent throws(DatabaseError) in
@@ -189,6 +220,9 @@ public final class Database: @unchecked Sendable {
         lock.lock()
         if let entry = dynamicCache[sql], !entry.inUse {
             entry.inUse = true
+            if let hooks {
+                do throws(DatabaseError) { try _hooksCheckout(hooks, entry) } catch { lock.unlock(); throw error }
+            }
             return entry
         }
         return try _checkoutMiss(cacheable: dynamicCache[sql] == nil, store: { dynamicCache[sql] = $0 }) { persistent throws(DatabaseError) in
@@ -212,6 +246,8 @@ public final class Database: @unchecked Sendable {
             let entry = CachedStatement(handle: try prepare(cacheable), temporary: !cacheable)
             if cacheable { store(entry) }
             entry.inUse = true
+            if let hooks { entry.footprint = hooks.lastFootprint }
+            if let hooks { try _hooksCheckout(hooks, entry) }
             return entry
         } catch {
             lock.unlock()
@@ -219,10 +255,29 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// Pool connections: refuses to start a statement once the task is cancelled (the statement is
+    /// returned unused; the caller releases the lock on the error path), records what the statement
+    /// reads, and the change count before it runs when the writes are tracked. Lock held.
+    private func _hooksCheckout(_ hooks: ConnectionHooks, _ entry: CachedStatement) throws(DatabaseError) {
+        if hooks.isCancelled {
+            let sql = sqlite3_sql(entry.handle).map { String(cString: $0) }
+            entry.inUse = false
+            if entry.finalizeOnCheckin { entry.finalize() }
+            throw ConnectionHooks.cancelledError(sql: sql)
+        }
+        hooks.statementWillRun(entry.footprint)
+        if hooks.tracksChanges, let db = connection {
+            entry.totalChangesAtCheckout = sqlite3_total_changes64(db)
+        }
+    }
+
     /// Resets the statement, clears bindings and any pending bind error, releases the lock.
     @usableFromInline
     func _checkin(_ entry: CachedStatement) {
         sqlite3_reset(entry.handle)
+        if let hooks, hooks.tracksChanges, let db = connection {
+            hooks.statementDidRun(entry.footprint, changedRows: sqlite3_total_changes64(db) != entry.totalChangesAtCheckout)
+        }
         sqlite3_clear_bindings(entry.handle)
         if entry.context.pointee.hasPendingError {
             entry.context.pointee = StatementContext()
@@ -240,7 +295,9 @@ public final class Database: @unchecked Sendable {
             var statement: OpaquePointer?
             var tail: UnsafePointer<CChar>?
             let flags = persistent ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+            hooks?.beginPrepare()
             let rc = sqlite3_prepare_v3(db, chars, Int32(clamping: count), flags, &statement, &tail)
+            hooks?.endPrepare()
             guard rc == SQLITE_OK else {
                 sqlite3_finalize(statement)
                 throw DatabaseError(sqliteCode: sqlite3_extended_errcode(db), message: String(cString: sqlite3_errmsg(db)), sql: sqlText)
@@ -281,24 +338,39 @@ public final class Database: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let db = connection else { throw closedError(sql) }
-        if let error = Database.executeScript(db, sql) { throw error }
+        if let error = Database.executeScript(db, sql, hooks: hooks) { throw error }
     }
 
-    private static func executeScript(_ db: OpaquePointer, _ sql: String) -> DatabaseError? {
+    private static func executeScript(_ db: OpaquePointer, _ sql: String, hooks: ConnectionHooks?) -> DatabaseError? {
         sql.withCString { start -> DatabaseError? in
             var cursor: UnsafePointer<CChar> = start
             while cursor.pointee != 0 {
                 var statement: OpaquePointer?
                 var tail: UnsafePointer<CChar>?
+                hooks?.beginPrepare()
                 let rc = sqlite3_prepare_v2(db, cursor, -1, &statement, &tail)
+                hooks?.endPrepare()
                 if rc != SQLITE_OK {
                     sqlite3_finalize(statement)
                     return DatabaseError(sqliteCode: sqlite3_extended_errcode(db), message: String(cString: sqlite3_errmsg(db)),
                                          sql: trimmedStatement(String(cString: cursor)))
                 }
                 guard let statement else { break } // only whitespace / comments left
+                var changesBefore: Int64 = 0
+                if let hooks {
+                    if hooks.isCancelled {
+                        let error = ConnectionHooks.cancelledError(sql: sqlite3_sql(statement).map { trimmedStatement(String(cString: $0)) })
+                        sqlite3_finalize(statement)
+                        return error
+                    }
+                    hooks.statementWillRun(hooks.lastFootprint)
+                    changesBefore = sqlite3_total_changes64(db)
+                }
                 var step = sqlite3_step(statement)
                 while step == SQLITE_ROW { step = sqlite3_step(statement) }
+                if let hooks, hooks.tracksChanges {
+                    hooks.statementDidRun(hooks.lastFootprint, changedRows: sqlite3_total_changes64(db) != changesBefore)
+                }
                 if step != SQLITE_DONE {
                     let error = DatabaseError(sqliteCode: sqlite3_extended_errcode(db), message: String(cString: sqlite3_errmsg(db)),
                                               sql: sqlite3_sql(statement).map { trimmedStatement(String(cString: $0)) } ?? sql)
@@ -324,27 +396,61 @@ public final class Database: @unchecked Sendable {
 
     // MARK: - Transactions
 
-    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws
-    /// (the error is rethrown unchanged; it may be any error, not only `DatabaseError`).
-    /// The outermost call uses `BEGIN IMMEDIATE`; nested calls use savepoints, so an inner
-    /// failure rolls back only the inner part. The lock is held for the whole body.
+    /// Runs `body` in a write transaction: commits when it returns, rolls back when it throws
+    /// (the error is rethrown unchanged). The outermost call uses `BEGIN IMMEDIATE` (`BEGIN DEFERRED`
+    /// on a `readOnly` connection); nested calls use savepoints, so an inner failure rolls back only
+    /// the inner part. The lock is held for the whole body.
+    ///
+    /// This is the typed-throws overload: a body that throws only `DatabaseError` (annotate the
+    /// closure `{ db throws(DatabaseError) in … }`, or a body that does not throw) gets a function
+    /// that throws only `DatabaseError`. A body throwing other errors picks the untyped overload.
+    public func transaction<R>(_ body: (Database) throws(DatabaseError) -> R) throws(DatabaseError) -> R {
+        try runTransaction(options.readOnly ? .deferred : .immediate, body, wrap: { $0 })
+    }
+
+    /// Same as the typed `transaction(_:)` for a body that may throw any error (rethrown unchanged).
+    @_disfavoredOverload
     public func transaction<R>(_ body: (Database) throws -> R) throws -> R {
+        try runTransaction(options.readOnly ? .deferred : .immediate, body, wrap: { $0 })
+    }
+
+    /// Runs `body` in a read transaction (`BEGIN DEFERRED`; savepoints when nested): every read in it
+    /// sees one snapshot of the database, taken at its first read. Commits when `body` returns, rolls
+    /// back when it throws. A write inside it is allowed (it upgrades to a write transaction, and
+    /// may then fail with `SQLITE_BUSY` if another connection writes); use `transaction` to write.
+    public func readTransaction<R>(_ body: (Database) throws(DatabaseError) -> R) throws(DatabaseError) -> R {
+        try runTransaction(.deferred, body, wrap: { $0 })
+    }
+
+    /// Same as the typed `readTransaction(_:)` for a body that may throw any error (rethrown unchanged).
+    @_disfavoredOverload
+    public func readTransaction<R>(_ body: (Database) throws -> R) throws -> R {
+        try runTransaction(.deferred, body, wrap: { $0 })
+    }
+
+    enum TransactionKind { case immediate, deferred }
+
+    func runTransaction<R, E: Error>(_ kind: TransactionKind, _ body: (Database) throws(E) -> R,
+                                             wrap: (DatabaseError) -> E) throws(E) -> R {
         lock.lock()
         defer { lock.unlock() }
         let depth = transactionDepth
         let savepoint = "schemagen_sp_\(depth)"
-        if depth == 0 {
-            if options.readOnly {
-                try withStatement("BEGIN DEFERRED") { stmt throws(DatabaseError) in try stmt.run() }
+        do throws(DatabaseError) {
+            if depth == 0 {
+                switch kind {
+                case .immediate: try withStatement("BEGIN IMMEDIATE") { stmt throws(DatabaseError) in try stmt.run() }
+                case .deferred: try withStatement("BEGIN DEFERRED") { stmt throws(DatabaseError) in try stmt.run() }
+                }
             } else {
-                try withStatement("BEGIN IMMEDIATE") { stmt throws(DatabaseError) in try stmt.run() }
+                try withStatement(sql: "SAVEPOINT \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
             }
-        } else {
-            try withStatement(sql: "SAVEPOINT \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
+        } catch {
+            throw wrap(error)
         }
         transactionDepth = depth + 1
         let result: R
-        do {
+        do throws(E) {
             result = try body(self)
         } catch {
             transactionDepth = depth
@@ -352,7 +458,10 @@ public final class Database: @unchecked Sendable {
             throw error
         }
         transactionDepth = depth
-        do {
+        do throws(DatabaseError) {
+            // The body finished: a cancellation arriving now does not undo its work.
+            hooks?.exemptFromCancellation += 1
+            defer { hooks?.exemptFromCancellation -= 1 }
             if depth == 0 {
                 try withStatement("COMMIT") { stmt throws(DatabaseError) in try stmt.run() }
             } else {
@@ -361,27 +470,16 @@ public final class Database: @unchecked Sendable {
         } catch {
             // e.g. deferred foreign keys or SQLITE_BUSY on COMMIT: do not leave the transaction open.
             rollback(depth: depth, savepoint: savepoint)
-            throw error
+            throw wrap(error)
         }
         return result
-    }
-
-    /// `transaction` for a body that throws only `DatabaseError`: the error stays typed, so callers
-    /// with typed throws need not re-wrap it.
-    public func transaction<R>(_ body: (Database) throws(DatabaseError) -> R) throws(DatabaseError) -> R {
-        do {
-            return try transaction { (db: Database) throws -> R in try body(db) }
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            // Unreachable: the body and the transaction statements throw only DatabaseError.
-            throw DatabaseError(kind: .misuse, message: "\(error)")
-        }
     }
 
     /// Best effort: errors here are swallowed so the body's error is the one reported.
     private func rollback(depth: Int, savepoint: String) {
         guard let db = connection, sqlite3_get_autocommit(db) == 0 else { return } // SQLite already rolled back
+        hooks?.exemptFromCancellation += 1
+        defer { hooks?.exemptFromCancellation -= 1 }
         if depth == 0 {
             _ = try? withStatement("ROLLBACK") { stmt throws(DatabaseError) in try stmt.run() }
         } else {

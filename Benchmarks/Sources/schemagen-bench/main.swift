@@ -6,6 +6,7 @@ import Foundation
 //     --rounds N        rounds per workload (default 5; contenders alternate within each round)
 //     --rows N          rows for workloads (a)-(d) (default 100000); the learner loop runs N/2 steps
 //     --only db|generator|WORKLOAD[,WORKLOAD]   run a subset (workloads: insert upsert fetchAll lookup learnerLoop)
+//     --only pool       the DatabasePool benchmarks (reader scaling vs GRDB, writer throughput); only on request
 //     --contenders generated,raw,grdb           run a subset of the contenders
 //     --sizes 100,1000,10000                    generator schema sizes (default)
 //     --generator-repeats N                     child runs per size (default 3)
@@ -138,6 +139,9 @@ do {
     }
     if options.only.isEmpty || options.only.contains("generator") {
         try GeneratorBench.run(sizes: options.sizes, repeats: options.generatorRepeats, directory: directory)
+    }
+    if options.only.contains("pool") {
+        try await PoolBench.run(options: options, directory: directory)
     }
     try? FileManager.default.removeItem(atPath: directory)
 } catch {

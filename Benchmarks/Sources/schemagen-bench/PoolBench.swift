@@ -1,0 +1,224 @@
+import Foundation
+import GRDB
+import SchemagenRuntime
+
+// Issue 16: async access through a pool.
+//  * read throughput with 1, 2 and 4 concurrent reader tasks, schemagen's DatabasePool vs GRDB's
+//    DatabasePool (both 4 reader connections), on the 100,000-row template: every read is one
+//    `await pool.read { … }` (one read transaction) running one statement:
+//      - point: the row at the UNIQUE key of lookup j (1 row, 7 columns decoded);
+//      - range: 200 consecutive rows by id, (id, q_value, visit_count) summed.
+//  * writer throughput: N write transactions, each `UPDATE … SET visit_count = visit_count + 1
+//    WHERE id = ?`, one after the other: the synchronous `Database.transaction`, `await
+//    DatabasePool.write`, GRDB's `await DatabasePool.write`.
+// Every contender: journal_mode=WAL, synchronous=NORMAL. Medians over the rounds.
+
+enum PoolBench {
+    static let select = "SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value"
+
+    enum ReadKind: String, CaseIterable { case point, range }
+
+    static func schemagenPool(_ path: String) throws -> SchemagenRuntime.DatabasePool {
+        var configuration = SchemagenRuntime.DatabasePool.Configuration()
+        configuration.readerCount = 4
+        configuration.options.synchronous = .normal
+        return try SchemagenRuntime.DatabasePool(path: path, configuration: configuration)
+    }
+
+    static func grdbPool(_ path: String) throws -> GRDB.DatabasePool {
+        var config = GRDB.Configuration()
+        config.maximumReaderCount = 4
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return try GRDB.DatabasePool(path: path, configuration: config)
+    }
+
+    /// One read of kind `kind` number `j`; returns a checksum.
+    static func schemagenRead(_ pool: SchemagenRuntime.DatabasePool, _ kind: ReadKind, _ j: Int, _ data: BenchData) async throws -> Int {
+        switch kind {
+        case .point:
+            let i = data.lookupRow(j)
+            let (l, s, a) = (data.learnerIds[i], data.stateKeys[i], data.actionKeys[i])
+            return try await pool.read { db throws(SchemagenRuntime.DatabaseError) in
+                try db.withStatement("SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value WHERE learner_id = ? AND state_key = ? AND action_key = ?") { st throws(SchemagenRuntime.DatabaseError) in
+                    st.bind(l, at: 1)
+                    st.bind(s, at: 2)
+                    st.bind(a, at: 3)
+                    guard try st.step() else { return 0 }
+                    let id = try st.int64(0)
+                    _ = try st.text(1); _ = try st.text(2); _ = try st.text(3)
+                    _ = try st.optionalDouble(4)
+                    let visits = try st.optionalInt64(5) ?? 0
+                    _ = try st.optionalTimestamp(6)
+                    return Int(id) + Int(visits)
+                }
+            }
+        case .range:
+            let start = Int64((j &* 7919) % (data.rows - 200) + 1)
+            return try await pool.read { db throws(SchemagenRuntime.DatabaseError) in
+                try db.withStatement("SELECT id, q_value, visit_count FROM rl_q_value WHERE id >= ? ORDER BY id LIMIT 200") { st throws(SchemagenRuntime.DatabaseError) in
+                    st.bind(start, at: 1)
+                    var sum = 0
+                    while try st.step() {
+                        sum += Int(try st.int64(0)) + Int(try st.optionalInt64(2) ?? 0)
+                        _ = try st.optionalDouble(1)
+                    }
+                    return sum
+                }
+            }
+        }
+    }
+
+    static func grdbRead(_ pool: GRDB.DatabasePool, _ kind: ReadKind, _ j: Int, _ data: BenchData) async throws -> Int {
+        switch kind {
+        case .point:
+            let i = data.lookupRow(j)
+            let arguments: StatementArguments = [data.learnerIds[i], data.stateKeys[i], data.actionKeys[i]]
+            return try await pool.read { db in
+                let statement = try db.cachedStatement(sql: select + " WHERE learner_id = ? AND state_key = ? AND action_key = ?")
+                guard let row = try GRDBQValue.fetchOne(statement, arguments: arguments) else { return 0 }
+                return Int(row.id ?? 0) + Int(row.visitCount ?? 0)
+            }
+        case .range:
+            let start = Int64((j &* 7919) % (data.rows - 200) + 1)
+            return try await pool.read { db in
+                let statement = try db.cachedStatement(sql: "SELECT id, q_value, visit_count FROM rl_q_value WHERE id >= ? ORDER BY id LIMIT 200")
+                var sum = 0
+                let rows = try Row.fetchCursor(statement, arguments: [start])
+                while let row = try rows.next() {
+                    let id: Int64 = row[0]
+                    let _: Double? = row[1]
+                    let visits: Int64? = row[2]
+                    sum += Int(id) + Int(visits ?? 0)
+                }
+                return sum
+            }
+        }
+    }
+
+    /// `total` reads split over `tasks` concurrent tasks; returns (seconds, checksum).
+    static func runReads(tasks: Int, total: Int, _ read: @escaping @Sendable (Int) async throws -> Int) async throws -> (Double, Int) {
+        let t0 = now()
+        let checksum = try await withThrowingTaskGroup(of: Int.self) { group in
+            for t in 0..<tasks {
+                group.addTask {
+                    var sum = 0
+                    var j = t
+                    while j < total {
+                        sum &+= try await read(j)
+                        j += tasks
+                    }
+                    return sum
+                }
+            }
+            var sum = 0
+            for try await part in group { sum &+= part }
+            return sum
+        }
+        return (Double(now() - t0) / 1e9, checksum)
+    }
+
+    static func run(options: Options, directory: String) async throws {
+        let data = BenchData(rows: 100_000, loopIterations: 0)
+        let template = (directory as NSString).appendingPathComponent("pool-template.sqlite")
+        try RawContender.makeTemplate(path: template, data: data, include: { _ in true })
+        let work = (directory as NSString).appendingPathComponent("pool-run.sqlite")
+        let readsPerRun = [ReadKind.point: 40_000, .range: 10_000]
+        print("\nPool reads: \(readsPerRun[.point]!) point reads / \(readsPerRun[.range]!) range reads (200 rows) per run, split over N concurrent tasks;")
+        print("each read is one `await pool.read`. 4 reader connections per pool. \(options.rounds) rounds, median reads/second.\n")
+        print([pad("reads", 8), pad("tasks", 6, left: true), pad("schemagen", 14, left: true), pad("GRDB", 14, left: true), pad("sg/GRDB", 9, left: true)].joined(separator: " "))
+        for kind in ReadKind.allCases {
+            let total = readsPerRun[kind]!
+            for tasks in [1, 2, 4] {
+                var ours: [Double] = [], theirs: [Double] = []
+                var reference: Int?
+                for round in 0..<options.rounds {
+                    removeDatabase(work)
+                    try FileManager.default.copyItem(atPath: template, toPath: work)
+                    for contender in (round % 2 == 0 ? [0, 1] : [1, 0]) {
+                        let seconds: Double, checksum: Int
+                        if contender == 0 {
+                            let pool = try schemagenPool(work)
+                            _ = try await schemagenRead(pool, kind, 0, data) // warm: open the connection's cache
+                            (seconds, checksum) = try await runReads(tasks: tasks, total: total) { j in try await schemagenRead(pool, kind, j, data) }
+                            ours.append(Double(total) / seconds)
+                            await pool.close()
+                        } else {
+                            let pool = try grdbPool(work)
+                            _ = try await grdbRead(pool, kind, 0, data)
+                            (seconds, checksum) = try await runReads(tasks: tasks, total: total) { j in try await grdbRead(pool, kind, j, data) }
+                            theirs.append(Double(total) / seconds)
+                            try pool.close()
+                        }
+                        if let reference, reference != checksum { throw BenchError("pool \(kind) reads disagree: \(checksum) vs \(reference)") }
+                        reference = checksum
+                    }
+                }
+                let (o, t) = (median(ours), median(theirs))
+                print([pad(kind.rawValue, 8), pad("\(tasks)", 6, left: true), pad(fmt(o, 0), 14, left: true), pad(fmt(t, 0), 14, left: true), pad(fmt(o / t, 2) + "x", 9, left: true)].joined(separator: " "))
+            }
+        }
+
+        let writes = 20_000
+        print("\nWriter: \(writes) write transactions, each one `UPDATE … visit_count + 1 WHERE id = ?`, submitted one after the other")
+        print("(1 task) or by 4 concurrent tasks (the pools serialise them). Median transactions/second.\n")
+        var results: [String: [Double]] = [:]
+        var writeFingerprint: String?
+        let names = ["sync Database.transaction, 1 thread", "await DatabasePool.write, 1 task", "GRDB await DatabasePool.write, 1 task",
+                     "await DatabasePool.write, 4 tasks", "GRDB await DatabasePool.write, 4 tasks"]
+        for round in 0..<options.rounds {
+            for k in 0..<names.count {
+                let contender = (k + round) % names.count
+                removeDatabase(work)
+                try FileManager.default.copyItem(atPath: template, toPath: work)
+                let seconds: Double
+                let tasks = contender >= 3 ? 4 : 1
+                switch contender {
+                case 0:
+                    var o = SchemagenRuntime.Database.Options()
+                    o.synchronous = .normal
+                    let db = try SchemagenRuntime.Database(path: work, options: o)
+                    let t0 = now()
+                    for j in 0..<writes {
+                        let id = Int64(j % data.rows + 1)
+                        try db.transaction { db throws(SchemagenRuntime.DatabaseError) in
+                            try db.withStatement("UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?") { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
+                        }
+                    }
+                    seconds = Double(now() - t0) / 1e9
+                    db.close()
+                case 1, 3:
+                    let pool = try schemagenPool(work)
+                    (seconds, _) = try await runReads(tasks: tasks, total: writes) { j in
+                        let id = Int64(j % data.rows + 1)
+                        try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
+                            try db.withStatement("UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?") { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
+                        }
+                        return 0
+                    }
+                    await pool.close()
+                default:
+                    let pool = try grdbPool(work)
+                    (seconds, _) = try await runReads(tasks: tasks, total: writes) { j in
+                        let id = Int64(j % data.rows + 1)
+                        try await pool.write { db in
+                            try db.cachedStatement(sql: "UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?").execute(arguments: [id])
+                        }
+                        return 0
+                    }
+                    try pool.close()
+                }
+                results[names[contender], default: []].append(Double(writes) / seconds)
+                let fingerprint = try RawContender.fingerprint(path: work)
+                if let reference = writeFingerprint, reference != fingerprint { throw BenchError("writer runs disagree: \(fingerprint) vs \(reference)") }
+                writeFingerprint = fingerprint
+            }
+        }
+        for name in names {
+            print([pad(name, 40), pad(fmt(median(results[name] ?? []), 0), 12, left: true)].joined(separator: " "))
+        }
+        removeDatabase(work)
+        removeDatabase(template)
+    }
+}

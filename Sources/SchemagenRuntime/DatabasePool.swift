@@ -1,0 +1,628 @@
+// DatabasePool: async access to one WAL database through one writer and N reader connections.
+//
+// Model (docs/CONCURRENCY.md has the user-facing version):
+//  * Each connection is a `Database` used only on its own serial DispatchQueue (`ConnectionWorkers`),
+//    never on Swift's cooperative pool. A pool call packages its body as a job, hands it to an idle
+//    connection of the right kind (or queues it, FIFO) and suspends on a continuation; the
+//    connection's queue runs the body and resumes the continuation. Swift's cooperative threads
+//    never block on SQLite or on a lock held across SQL.
+//  * One writer thread: writes run one after the other, in submission order, each inside
+//    `BEGIN IMMEDIATE … COMMIT`. N reader threads over read-only connections: reads run in
+//    parallel with each other and with the write, each inside `BEGIN DEFERRED … COMMIT` whose
+//    snapshot is taken before the body starts (WAL snapshot isolation).
+//  * Cancellation: a job cancelled before a worker takes it fails at once with `SQLITE_INTERRUPT`
+//    and its body never runs; once running, the connection's `ConnectionHooks` refuse to start
+//    another statement and the progress handler interrupts the one running.
+//  * Observation: every pool connection records, at prepare time, the tables each statement reads
+//    and writes (SQLite's authorizer). A write job collects the tables whose rows it changed and,
+//    only after COMMIT succeeded, tells the registered observations; an observation whose last
+//    fetch read one of them is marked dirty and refetches when its consumer asks for the next value.
+
+import CSQLite
+import Foundation
+
+/// The part of a connection that reading code needs: prepared statements. `Database` (a pool's
+/// writer, or any connection) and `ReadOnlyDatabase` (a pool's reader) conform, so fetching code
+/// written against `some DatabaseReading` runs in both `DatabasePool.read` and `DatabasePool.write`
+/// bodies, while code that writes asks for a `Database` and does not compile in a read body.
+public protocol DatabaseReading {
+    /// Runs `body` with a cached prepared statement for this literal SQL (see `Database.withStatement`).
+    func withStatement<R>(_ sql: StaticString, _ body: (borrowing Statement) throws(DatabaseError) -> R) throws(DatabaseError) -> R
+    /// Same for dynamic SQL, cached by the string.
+    func withStatement<R>(sql: String, _ body: (borrowing Statement) throws(DatabaseError) -> R) throws(DatabaseError) -> R
+}
+
+extension Database: DatabaseReading {}
+
+/// A pool's reader connection, lent to the body of `DatabasePool.read` (and of observations).
+///
+/// It offers statements only: no `execute`, no `transaction` (the body already runs inside one
+/// read transaction, in one snapshot). The connection is opened `SQLITE_OPEN_READONLY`, so a
+/// write statement run through it fails with `SQLITE_READONLY` (a `DatabaseError`), never writes.
+public struct ReadOnlyDatabase: DatabaseReading, Sendable {
+    @usableFromInline let database: Database
+
+    init(_ database: Database) {
+        self.database = database
+    }
+
+    /// The path the pool was opened with.
+    public var path: String { database.path }
+
+    @inlinable
+    public func withStatement<R>(_ sql: StaticString, _ body: (borrowing Statement) throws(DatabaseError) -> R) throws(DatabaseError) -> R {
+        try database.withStatement(sql, body)
+    }
+
+    @inlinable
+    public func withStatement<R>(sql: String, _ body: (borrowing Statement) throws(DatabaseError) -> R) throws(DatabaseError) -> R {
+        try database.withStatement(sql: sql, body)
+    }
+}
+
+/// One WAL database file, one writer connection and `readerCount` reader connections, used with
+/// async/await. See docs/CONCURRENCY.md.
+///
+/// ```swift
+/// let pool = try DatabasePool(path: "app.db")
+/// try await pool.write { db throws(DatabaseError) in try db.learner.insert(row) }
+/// let n = try await pool.read { db throws(DatabaseError) in
+///     try db.withStatement("SELECT count(*) FROM learner") { s throws(DatabaseError) in _ = try s.step(); return try s.int(0) }
+/// }
+/// for try await rows in pool.observe({ db throws(DatabaseError) in try fetchRows(db) }) { show(rows) }
+/// ```
+public final class DatabasePool: Sendable {
+    public struct Configuration: Sendable {
+        /// Number of reader connections: at most this many reads run at the same time. At least 1.
+        public var readerCount = 4
+        /// Options of the writer connection (`walMode` is forced on). Readers share `foreignKeys`,
+        /// `busyTimeoutMilliseconds` and `synchronous`, and are opened read-only.
+        public var options = Database.Options()
+        public init() {}
+    }
+
+    /// The path the pool was opened with.
+    public let path: String
+    /// The number of reader connections.
+    public let readerCount: Int
+    let core: PoolCore
+
+    /// Opens (creating if needed) the database at `path` in WAL mode, with one writer and
+    /// `configuration.readerCount` readers. An in-memory database cannot be pooled (no WAL): misuse.
+    public init(path: String, configuration: Configuration = Configuration()) throws(DatabaseError) {
+        self.path = path
+        self.readerCount = max(1, configuration.readerCount)
+        self.core = try PoolCore(path: path, configuration: configuration, readerCount: readerCount)
+    }
+
+    /// Runs `body` on the writer connection inside one `BEGIN IMMEDIATE` transaction, after the
+    /// writes submitted before it: commits when it returns, rolls back when it throws. When it
+    /// returns, the observations of the tables it changed have been told.
+    ///
+    /// Cancelling the task before the body starts fails with `SQLITE_INTERRUPT` without running it;
+    /// cancelling it meanwhile interrupts the running statement and refuses later ones (the body
+    /// then throws `SQLITE_INTERRUPT` and the transaction rolls back, unless the body catches it).
+    ///
+    /// This overload throws only `DatabaseError`: annotate the closure `{ db throws(DatabaseError) in … }`
+    /// (an unannotated closure that throws picks the untyped overload).
+    public func write<R: Sendable>(_ body: @escaping @Sendable (Database) throws(DatabaseError) -> R) async throws(DatabaseError) -> R {
+        try await core.write(body, wrap: { $0 })
+    }
+
+    /// Same as the typed `write(_:)` for a body that may throw any error (rethrown unchanged).
+    @_disfavoredOverload
+    public func write<R: Sendable>(_ body: @escaping @Sendable (Database) throws -> R) async throws -> R {
+        try await core.write(body, wrap: { $0 })
+    }
+
+    /// Runs `body` on a reader connection inside one read transaction: everything it reads comes
+    /// from one snapshot, taken before it starts (every write that completed before `read` was
+    /// called is in it; a write running meanwhile is entirely in or entirely out). Reads run in
+    /// parallel with each other (up to `readerCount`) and with the write.
+    /// Cancellation as for `write`.
+    ///
+    /// This overload throws only `DatabaseError` (annotate the closure `{ db throws(DatabaseError) in … }`).
+    public func read<R: Sendable>(_ body: @escaping @Sendable (ReadOnlyDatabase) throws(DatabaseError) -> R) async throws(DatabaseError) -> R {
+        try await core.read(body, wrap: { $0 })
+    }
+
+    /// Same as the typed `read(_:)` for a body that may throw any error (rethrown unchanged).
+    @_disfavoredOverload
+    public func read<R: Sendable>(_ body: @escaping @Sendable (ReadOnlyDatabase) throws -> R) async throws -> R {
+        try await core.read(body, wrap: { $0 })
+    }
+
+    /// Lets the work already submitted finish, then closes every connection and returns. Later
+    /// `read`/`write` calls throw `.misuse`, and observations end by throwing that error.
+    /// Without `close()`, the connections close in the background once the pool and every
+    /// iterator of its observations are gone.
+    public func close() async {
+        await core.close()
+    }
+
+    /// Number of observations being iterated (for tests and diagnostics): an iterator counts from
+    /// its creation until its task is cancelled, its sequence ends, or it is dropped.
+    public var activeObservationCount: Int { core.observers.count }
+
+    /// An async sequence of `fetch`'s results: the first value at once, then a fresh one after every
+    /// committed `write` that changed a table `fetch` read last time (never after a rolled-back one).
+    /// Several commits while the consumer is busy give one value, fetched after the last of them.
+    /// The sequence ends when the iterating task is cancelled or the iterator is dropped; a
+    /// `fetch` error ends it by throwing. Changes made outside this pool's `write` are not seen.
+    public func observe<R: Sendable>(_ fetch: @escaping @Sendable (ReadOnlyDatabase) throws -> R) -> DatabaseObservation<R> {
+        DatabaseObservation(core: core, fetch: fetch)
+    }
+}
+
+/// The pool's connections and observers; shared by the pool and its observations' iterators
+/// (an observation keeps the connections alive). Stops its threads when the last user goes away.
+final class PoolCore: Sendable {
+    let writer: ConnectionWorkers
+    let readers: ConnectionWorkers
+    let observers = ObserverRegistry()
+
+    init(path: String, configuration: DatabasePool.Configuration, readerCount: Int) throws(DatabaseError) {
+        var writerOptions = configuration.options
+        writerOptions.walMode = true
+        writerOptions.readOnly = false
+        let writerDB = try Database(path: path, options: writerOptions, hooks: ConnectionHooks())
+        let mode = try writerDB.withStatement("PRAGMA journal_mode") { stmt throws(DatabaseError) in
+            _ = try stmt.step()
+            return try stmt.text(0)
+        }
+        guard mode.lowercased() == "wal" else {
+            writerDB.close()
+            throw DatabaseError(kind: .misuse, message: "DatabasePool needs a file database in WAL mode; '\(path)' has journal_mode \(mode)")
+        }
+        var readerOptions = writerOptions
+        readerOptions.readOnly = true
+        var readerDBs: [Database] = []
+        for _ in 0..<readerCount {
+            do throws(DatabaseError) {
+                readerDBs.append(try Database(path: path, options: readerOptions, hooks: ConnectionHooks()))
+            } catch {
+                writerDB.close()
+                for db in readerDBs { db.close() }
+                throw error
+            }
+        }
+        writer = ConnectionWorkers(name: "schemagen.writer", connections: [writerDB])
+        readers = ConnectionWorkers(name: "schemagen.reader", connections: readerDBs)
+    }
+
+    deinit {
+        writer.stop()
+        readers.stop()
+    }
+
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            writer.stop { continuation.resume() }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            readers.stop { continuation.resume() }
+        }
+    }
+
+    func write<R: Sendable, E: Error>(_ body: @escaping @Sendable (Database) throws(E) -> R,
+                                      wrap: @escaping @Sendable (DatabaseError) -> E) async throws(E) -> R {
+        try await submit(to: writer, wrap: wrap) { [observers] db, hooks in
+            hooks.beginChangeTracking()
+            let result = Result { () throws(E) -> R in try db.runTransaction(.immediate, body, wrap: wrap) }
+            let changed = hooks.endChangeTracking()
+            if case .success = result, !changed.isEmpty {
+                observers.didCommit(changed)
+            }
+            return result
+        }
+    }
+
+    func read<R: Sendable, E: Error>(_ body: @escaping @Sendable (ReadOnlyDatabase) throws(E) -> R,
+                                     wrap: @escaping @Sendable (DatabaseError) -> E) async throws(E) -> R {
+        try await submit(to: readers, wrap: wrap) { db, _ in
+            Result { () throws(E) -> R in
+                try PoolCore.inSnapshot(db, wrap: wrap) { db throws(E) in try body(ReadOnlyDatabase(db)) }
+            }
+        }
+    }
+
+    /// Runs `body` in a read transaction whose snapshot is taken before `body` starts.
+    static func inSnapshot<R, E: Error>(_ db: Database, wrap: (DatabaseError) -> E, _ body: (Database) throws(E) -> R) throws(E) -> R {
+        try db.runTransaction(.deferred, { db throws(E) in
+            // BEGIN DEFERRED takes no snapshot: the first read does. Read now, so the snapshot
+            // does not depend on when the body happens to read first.
+            do throws(DatabaseError) {
+                try db.withStatement("SELECT 1 FROM sqlite_master LIMIT 1") { stmt throws(DatabaseError) in try stmt.run() }
+            } catch {
+                throw wrap(error)
+            }
+            return try body(db)
+        }, wrap: wrap)
+    }
+
+    /// Enqueues `work` on one of `workers`' connections and waits for its result without blocking
+    /// the calling thread.
+    func submit<R: Sendable, E: Error>(to workers: ConnectionWorkers, wrap: @escaping @Sendable (DatabaseError) -> E,
+                                       _ work: @escaping @Sendable (Database, ConnectionHooks) -> Result<R, E>) async throws(E) -> R {
+        let job = PoolJob()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<R, E>, Never>) in
+                let ready = job.prepare(
+                    run: { db, hooks in continuation.resume(returning: work(db, hooks)) },
+                    fail: { error in continuation.resume(returning: .failure(wrap(error))) })
+                if ready, !workers.enqueue(job) {
+                    job.fail(DatabaseError(kind: .misuse, message: "the database pool is closed"))
+                }
+            }
+        } onCancel: {
+            job.cancel()
+        }
+        return try result.get()
+    }
+}
+
+/// One unit of pool work: runs exactly once on a worker, or fails exactly once (cancelled first).
+final class PoolJob: @unchecked Sendable {
+    private enum State {
+        case created, queued, running(ConnectionHooks), done, cancelled
+    }
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var state = State.created
+    private var run: (@Sendable (Database, ConnectionHooks) -> Void)?
+    private var failure: (@Sendable (DatabaseError) -> Void)?
+
+    /// Returns false (after calling `fail`) when the job was cancelled before it was prepared.
+    func prepare(run: @escaping @Sendable (Database, ConnectionHooks) -> Void, fail: @escaping @Sendable (DatabaseError) -> Void) -> Bool {
+        lock.lock()
+        if case .cancelled = state {
+            lock.unlock()
+            fail(ConnectionHooks.cancelledError(sql: nil))
+            return false
+        }
+        self.run = run
+        self.failure = fail
+        state = .queued
+        lock.unlock()
+        return true
+    }
+
+    /// Any thread. Before the job runs: it fails now and will never run. While it runs: the
+    /// connection interrupts its statements. Afterwards: nothing.
+    func cancel() {
+        lock.lock()
+        switch state {
+        case .created:
+            state = .cancelled
+            lock.unlock()
+        case .queued:
+            state = .cancelled
+            let fail = failure
+            run = nil
+            failure = nil
+            lock.unlock()
+            fail?(ConnectionHooks.cancelledError(sql: nil))
+        case .running(let hooks):
+            lock.unlock()
+            hooks.cancel()
+        case .done, .cancelled:
+            lock.unlock()
+        }
+    }
+
+    /// Fails a queued job (e.g. the pool is closed).
+    func fail(_ error: DatabaseError) {
+        lock.lock()
+        guard case .queued = state else { lock.unlock(); return }
+        state = .done
+        let fail = failure
+        run = nil
+        failure = nil
+        lock.unlock()
+        fail?(error)
+    }
+
+    /// Worker thread: runs the job on `db` unless it was cancelled or failed meanwhile.
+    func execute(on db: Database, hooks: ConnectionHooks) {
+        lock.lock()
+        guard case .queued = state, let run else { lock.unlock(); return }
+        state = .running(hooks)
+        self.run = nil
+        failure = nil
+        lock.unlock()
+        run(db, hooks)
+        lock.lock()
+        state = .done
+        lock.unlock()
+    }
+}
+
+/// The connections of one kind (the writer, or the readers), each with its own serial
+/// `DispatchQueue`: a connection is only ever used on its queue, by one job at a time. A job goes
+/// to an idle connection at once, or waits in one FIFO queue shared by the connections; a connection
+/// that finishes a job takes the next waiting one before it becomes idle.
+final class ConnectionWorkers: @unchecked Sendable {
+    private let connections: [(db: Database, hooks: ConnectionHooks, queue: DispatchQueue)]
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var idle: [Int]
+    private var waiting: [PoolJob] = []
+    private var head = 0
+    private var stopping = false
+    private var open: Int
+    private var whenStopped: [@Sendable () -> Void] = []
+
+    init(name: String, connections: [Database]) {
+        self.connections = connections.enumerated().map { index, db in
+            (db, db.hooks ?? ConnectionHooks(),
+             DispatchQueue(label: connections.count == 1 ? name : "\(name).\(index)", qos: .userInitiated))
+        }
+        idle = Array(connections.indices.reversed())
+        open = connections.count
+    }
+
+    /// Returns false when the workers are stopping.
+    func enqueue(_ job: PoolJob) -> Bool {
+        lock.lock()
+        guard !stopping else {
+            lock.unlock()
+            return false
+        }
+        guard let index = idle.popLast() else {
+            waiting.append(job)
+            lock.unlock()
+            return true
+        }
+        lock.unlock()
+        connections[index].queue.async { self.serve(index, job) }
+        return true
+    }
+
+    /// On connection `index`'s queue: runs `job`, then every job that waits, then goes idle
+    /// (or closes, when stopping).
+    private func serve(_ index: Int, _ first: PoolJob) {
+        let connection = connections[index]
+        var job = first
+        while true {
+            connection.hooks.resetCancellation()
+            job.execute(on: connection.db, hooks: connection.hooks)
+            lock.lock()
+            if head < waiting.count {
+                job = waiting[head]
+                head += 1
+                if head > 64 && head * 2 > waiting.count {
+                    waiting.removeFirst(head)
+                    head = 0
+                }
+                lock.unlock()
+                continue
+            }
+            if stopping {
+                lock.unlock()
+                close(index)
+            } else {
+                idle.append(index)
+                lock.unlock()
+            }
+            return
+        }
+    }
+
+    /// On connection `index`'s queue.
+    private func close(_ index: Int) {
+        connections[index].db.close()
+        lock.lock()
+        open -= 1
+        var callbacks: [@Sendable () -> Void] = []
+        if open == 0 { swap(&callbacks, &whenStopped) }
+        lock.unlock()
+        for callback in callbacks { callback() }
+    }
+
+    /// The connections finish the queued jobs, close, and then `stopped` is called.
+    func stop(_ stopped: (@Sendable () -> Void)? = nil) {
+        lock.lock()
+        let first = !stopping
+        stopping = true
+        let done = open == 0
+        if let stopped, !done { whenStopped.append(stopped) }
+        let idleNow = first ? idle : []
+        if first { idle = [] }
+        lock.unlock()
+        if done { stopped?() }
+        for index in idleNow {
+            connections[index].queue.async { self.close(index) }
+        }
+    }
+}
+
+// MARK: - Observation
+
+/// The observations registered with one pool, told by the writer thread after each commit.
+final class ObserverRegistry: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var observers: [ObjectIdentifier: ObservationState] = [:]
+
+    func add(_ state: ObservationState) {
+        lock.lock()
+        observers[ObjectIdentifier(state)] = state
+        lock.unlock()
+    }
+
+    func remove(_ state: ObservationState) {
+        lock.lock()
+        observers[ObjectIdentifier(state)] = nil
+        lock.unlock()
+    }
+
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return observers.count
+    }
+
+    func didCommit(_ tables: Set<String>) {
+        lock.lock()
+        let all = Array(observers.values)
+        lock.unlock()
+        for state in all { state.didCommit(tables) }
+    }
+}
+
+/// One iterator's view of the commits: which tables changed since its last fetch began.
+final class ObservationState: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    /// Tables changed by commits told since the current/last fetch began ("*": schema changed).
+    private var pending: Set<String> = []
+    /// Tables the last fetch read; nil before the first fetch ends.
+    private var region: Set<String>?
+    private var dirty = false
+    private var ended = false
+    private var waiter: CheckedContinuation<Bool, Never>?
+
+    private func pendingTouchesRegion() -> Bool {
+        guard let region, !pending.isEmpty else { return false }
+        return pending.contains("*") || !pending.isDisjoint(with: region)
+    }
+
+    /// Writer thread, after a commit.
+    func didCommit(_ tables: Set<String>) {
+        lock.lock()
+        pending.formUnion(tables)
+        var resume: CheckedContinuation<Bool, Never>?
+        if !dirty && pendingTouchesRegion() {
+            dirty = true
+            resume = waiter
+            waiter = nil
+        }
+        lock.unlock()
+        resume?.resume(returning: true)
+    }
+
+    /// Before a fetch takes its snapshot: every commit told before now is in that snapshot.
+    func willFetch() {
+        lock.lock()
+        pending = []
+        dirty = false
+        lock.unlock()
+    }
+
+    /// After a fetch: commits told while it ran may not be in its snapshot; they count if they
+    /// touched what it read.
+    func didFetch(region: Set<String>) {
+        lock.lock()
+        self.region = region
+        if pendingTouchesRegion() { dirty = true }
+        lock.unlock()
+    }
+
+    /// Suspends until a commit touched the region (true) or the observation ended (false).
+    func waitForChange() async -> Bool {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                lock.lock()
+                if ended {
+                    lock.unlock()
+                    continuation.resume(returning: false)
+                } else if dirty {
+                    lock.unlock()
+                    continuation.resume(returning: true)
+                } else {
+                    waiter = continuation
+                    lock.unlock()
+                }
+            }
+        } onCancel: {
+            end()
+        }
+    }
+
+    func end() {
+        lock.lock()
+        ended = true
+        let resume = waiter
+        waiter = nil
+        lock.unlock()
+        resume?.resume(returning: false)
+    }
+
+    var isEnded: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return ended
+    }
+}
+
+/// Unregisters its observation when the iterator that owns it goes away.
+final class ObservationRegistration: Sendable {
+    let state = ObservationState()
+    let core: PoolCore
+
+    init(core: PoolCore) {
+        self.core = core
+        core.observers.add(state)
+    }
+
+    deinit {
+        state.end()
+        core.observers.remove(state)
+    }
+}
+
+/// The values of a query over a `DatabasePool`, refetched after each commit that changed a table it
+/// reads. Made by `DatabasePool.observe(_:)`; see there. Each iterator is an independent observation.
+public struct DatabaseObservation<Value: Sendable>: AsyncSequence, Sendable {
+    public typealias Element = Value
+    let core: PoolCore
+    let fetch: @Sendable (ReadOnlyDatabase) throws -> Value
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(registration: ObservationRegistration(core: core), fetch: fetch)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let registration: ObservationRegistration
+        let fetch: @Sendable (ReadOnlyDatabase) throws -> Value
+        var started = false
+        var finished = false
+
+        /// The next fresh value; nil once the task is cancelled. Throws `fetch`'s error (then ends).
+        public mutating func next() async throws -> Value? {
+            guard !finished else { return nil }
+            if started {
+                guard await registration.state.waitForChange() else {
+                    finished = true
+                    return nil
+                }
+            }
+            started = true
+            let state = registration.state
+            let fetch = self.fetch
+            do {
+                return try await registration.core.submit(to: registration.core.readers, wrap: { (error: DatabaseError) -> any Error in error }) { db, hooks in
+                    state.willFetch()
+                    return Result { () throws -> Value in
+                        try PoolCore.inSnapshot(db, wrap: { (error: DatabaseError) -> any Error in error }) { db throws in
+                            hooks.beginReadRegion()
+                            let value: Value
+                            do {
+                                value = try fetch(ReadOnlyDatabase(db))
+                            } catch {
+                                _ = hooks.endReadRegion()
+                                throw error
+                            }
+                            state.didFetch(region: hooks.endReadRegion())
+                            return value
+                        }
+                    }
+                }
+            } catch {
+                finished = true
+                if Task.isCancelled || state.isEnded { return nil }
+                throw error
+            }
+        }
+    }
+}
