@@ -199,7 +199,7 @@ public enum SchemaStructure {
 ///   statements run, `foreign_key_check` and the next version's structure checked, `user_version`
 ///   set, COMMIT. A failure rolls the step back: the database stays at the last version committed.
 /// * A new database (version 0, none of the schema's tables) is created at the current version in
-///   one transaction. A version-0 database holding the schema's tables (made by `create(in:)` or
+///   one transaction. A version-0 database holding the schema's tables (made by an older `create(in:)` or
 ///   `schemagen ddl`) is adopted as the newest version its structure matches.
 /// * Foreign keys are off while it migrates (a rebuild drops a parent table; `PRAGMA foreign_keys`
 ///   cannot change inside a transaction) and restored afterwards; `foreign_key_check` guards each step.
@@ -215,6 +215,11 @@ public enum SchemaMigrator {
             return .current
         }
         if recorded > migration.version { throw .databaseIsNewer(database: recorded, code: migration.version) }
+        // Each step is its own transaction, and foreign keys are switched off around them.
+        if db.isInTransaction {
+            throw .stepFailed(from: recorded, to: migration.version, error: DatabaseError(
+                kind: .misuse, message: "migrate(db) must run outside a transaction (on a plain Database, before opening a DatabasePool or inside none)"))
+        }
 
         let foreignKeys = (try? query(db, "PRAGMA foreign_keys")) == 1
         if foreignKeys { try? db.execute("PRAGMA foreign_keys = OFF") }
