@@ -340,4 +340,16 @@ final class ResultBox: @unchecked Sendable {
         #expect(r.stdout.contains("ok: version 1 → 3: 2 tables, 8 rows kept"), "\(r.stdout)")
         #expect(r.stdout.contains("ok: version 2 → 3: 2 tables, 8 rows kept"), "\(r.stdout)")
     }
+
+    @Test func evolveUsesTheSamePlannerWithRenames() throws {
+        let dir = try SchemagenCLI.temporaryDirectory("evolve-rename")
+        let v1 = dir.appendingPathComponent("v1.victor"), v2 = dir.appendingPathComponent("v2.victor")
+        try Versions.v1.write(to: v1, atomically: true, encoding: .utf8)
+        try Versions.v2.write(to: v2, atomically: true, encoding: .utf8)
+        let r = try run(["evolve", v1.path, v2.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("ALTER TABLE app_pet RENAME TO app_animal;\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("ALTER TABLE app_animal RENAME COLUMN nick TO nickname;\n"))
+        #expect(!r.stdout.contains("DROP TABLE"))
+    }
 }

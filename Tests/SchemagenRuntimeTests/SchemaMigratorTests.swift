@@ -75,4 +75,18 @@ import SchemagenRuntime
         try db.execute(Self.v1 + "; PRAGMA user_version = -1")
         #expect(throws: SchemaMigrationError.unknownVersion(database: -1, known: [1, 2])) { try SchemaMigrator.migrate(db, Self.chain()) }
     }
+
+    @Test func insideATransactionItRefusesToMigrate() throws {
+        let db = try Database.inMemory()
+        try db.execute(Self.v1 + "; PRAGMA user_version = 1")
+        try db.execute("BEGIN")
+        #expect {
+            try SchemaMigrator.migrate(db, Self.chain())
+        } throws: { error in
+            guard case .stepFailed(1, 2, let e)? = error as? SchemaMigrationError else { return false }
+            return e.kind == .misuse && e.message.contains("outside a transaction")
+        }
+        try db.execute("ROLLBACK")
+        #expect(try SchemaMigrator.migrate(db, Self.chain()) == .migrated(from: 1, to: 2))
+    }
 }
