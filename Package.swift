@@ -32,7 +32,7 @@ let package = Package(
         // Stage 3b: emitters (SQLite DDL, Swift).
         .target(name: "SchemaEmit", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaSQL", "SchemaQuery"], swiftSettings: strict),
         // The pipeline the CLI and plugins share: load, check, emit, format diagnostics, write atomically.
-        .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit", "SchemaCheck", "SchemaQuery"], swiftSettings: strict),
+        .target(name: "SchemagenDriver", dependencies: ["SchemaSyntax", "SchemaModel", "SchemaLint", "SchemaEmit", "SchemaCheck", "SchemaQuery", "SchemaSQL", "SchemaEvolve", "SchemaDatabase", "SchemagenRuntime"], swiftSettings: strict),
         // libsqlite3 and the runtime that generated code links.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SchemagenRuntime", dependencies: ["CSQLite"], swiftSettings: strict),
@@ -87,6 +87,8 @@ let package = Package(
         // The SQL model round-tripped through SQLite: render → execute → introspect → equal.
         .testTarget(name: "SchemaFormatTests", dependencies: ["SchemaFormat", "SchemaSyntax", "SchemagenDriver", "SchemaEmit", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemaDatabaseTests", dependencies: ["SchemaDatabase", "SchemaSQL", "SchemagenRuntime"], swiftSettings: strict),
+        // Launch migrations: frozen history, the chain in generated code, the runtime migrator, crash and concurrency.
+        .testTarget(name: "LaunchMigrationTests", dependencies: ["SchemagenDriver", "SchemaEvolve", "SchemaModel", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),
         // Queries and views end to end: Tests/QueryCodegenTests/Queries.victor's generated Swift compiled here and run against SQLite.
         .testTarget(name: "QueryCodegenTests", dependencies: ["SchemagenRuntime", "SchemagenTestSupport", "SchemagenDriver", "SchemaQuery"],

@@ -216,11 +216,414 @@ public enum VictorDDL {
             applied_at TEXT DEFAULT (datetime('now'))
         );
         """
+}
 
-    /// Creates every table and index in `db` (in one transaction when called inside `transaction`).
-    public static func create(in db: Database) throws(DatabaseError) {
-        try db.execute(sql)
+/// The `victor` schema's migrations: version 1 and every released version before it.
+public enum VictorMigrations {
+    /// The schema version this code reads and writes.
+    public static let version = 1
+
+    /// Call once when the app opens its database, before anything else uses it: creates a new database at version 1 (stamped in `PRAGMA user_version`), brings one from any released version (1) to version 1 (one transaction per version, each recorded), and returns at once on a current database (one `PRAGMA user_version` read). Throws for a database newer than this code or not structurally its recorded version. Safe when two processes launch at once.
+    public static func migrate(_ db: Database, structureCheck: SchemaMigrator.StructureCheck = .whenMigrating) throws(SchemaMigrationError) {
+        try SchemaMigrator.migrate(db, chain, structureCheck: structureCheck)
     }
+
+    /// The chain, planned by schemagen from the frozen history (`<stem>.history/`).
+    public static let chain = SchemaMigration(schema: "victor", version: 1, createSQL: """
+        CREATE TABLE rl_learner (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            config TEXT,
+            created_at TEXT DEFAULT (datetime('now')),
+            updated_at TEXT
+        );
+        CREATE TABLE rl_outcome (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL REFERENCES rl_learner(id),
+            provider TEXT,
+            model TEXT,
+            task_type TEXT,
+            vertical TEXT DEFAULT 'coding',
+            success INTEGER,
+            quality_score REAL,
+            metadata TEXT,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE INDEX idx_outcome_learner ON rl_outcome (learner_id, created_at);
+        CREATE INDEX idx_outcome_context ON rl_outcome (provider, model, task_type);
+        CREATE TABLE rl_q_value (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL,
+            state_key TEXT NOT NULL,
+            action_key TEXT NOT NULL,
+            q_value REAL DEFAULT 0.5,
+            visit_count INTEGER DEFAULT 0,
+            last_updated TEXT,
+            UNIQUE (learner_id, state_key, action_key)
+        );
+        CREATE INDEX idx_q_learner ON rl_q_value (learner_id);
+        CREATE TABLE rl_transition (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT,
+            \"action\" TEXT,
+            reward REAL,
+            metadata TEXT,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE INDEX idx_trans_learner ON rl_transition (learner_id, created_at);
+        CREATE TABLE rl_param (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL,
+            param_key TEXT NOT NULL,
+            param_value REAL,
+            context TEXT,
+            sample_count INTEGER DEFAULT 0,
+            confidence REAL DEFAULT 0.5,
+            updated_at TEXT,
+            UNIQUE (learner_id, param_key, context)
+        );
+        CREATE TABLE rl_task_stat (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL,
+            task_type TEXT NOT NULL,
+            stat_key TEXT NOT NULL,
+            stat_value REAL,
+            sample_count INTEGER DEFAULT 0,
+            updated_at TEXT,
+            UNIQUE (learner_id, task_type, stat_key)
+        );
+        CREATE TABLE rl_pattern (
+            id TEXT PRIMARY KEY,
+            task_type TEXT NOT NULL,
+            pattern_name TEXT,
+            avg_quality REAL,
+            confidence REAL,
+            source_verticals TEXT,
+            recommendation TEXT,
+            sample_count INTEGER DEFAULT 0,
+            created_at TEXT,
+            updated_at TEXT
+        );
+        CREATE TABLE rl_pattern_use (
+            id INTEGER PRIMARY KEY,
+            pattern_id TEXT NOT NULL REFERENCES rl_pattern(id),
+            target_vertical TEXT,
+            success INTEGER,
+            quality_score REAL,
+            applied_at TEXT
+        );
+        CREATE TABLE rl_metric (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT,
+            metric_type TEXT NOT NULL,
+            metric_value REAL,
+            metadata TEXT,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE TABLE agent_team_config (
+            id INTEGER PRIMARY KEY,
+            config_key TEXT NOT NULL UNIQUE,
+            formation TEXT NOT NULL,
+            role_counts TEXT NOT NULL,
+            task_category TEXT,
+            execution_count INTEGER DEFAULT 0,
+            success_count INTEGER DEFAULT 0,
+            avg_quality REAL DEFAULT 0.5,
+            avg_duration REAL DEFAULT 0,
+            q_value REAL DEFAULT 0.5,
+            updated_at TEXT
+        );
+        CREATE TABLE agent_team_run (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            task_category TEXT,
+            formation TEXT,
+            role_counts TEXT,
+            member_count INTEGER,
+            budget_used INTEGER,
+            tools_used INTEGER,
+            success INTEGER,
+            quality_score REAL,
+            duration_seconds REAL,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE TABLE agent_workflow_run (
+            id INTEGER PRIMARY KEY,
+            workflow_name TEXT NOT NULL,
+            task_type TEXT,
+            success INTEGER,
+            duration_seconds REAL,
+            quality_score REAL,
+            vertical TEXT,
+            mode TEXT,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE TABLE agent_prompt_style (
+            id TEXT PRIMARY KEY,
+            style_name TEXT NOT NULL,
+            description TEXT,
+            template TEXT,
+            success_rate REAL DEFAULT 0.5,
+            usage_count INTEGER DEFAULT 0,
+            updated_at TEXT
+        );
+        CREATE TABLE agent_prompt_element (
+            id INTEGER PRIMARY KEY,
+            style_id TEXT REFERENCES agent_prompt_style(id),
+            element_type TEXT,
+            content TEXT,
+            position INTEGER
+        );
+        CREATE TABLE agent_curriculum_stage (
+            id INTEGER PRIMARY KEY,
+            stage_name TEXT NOT NULL,
+            difficulty REAL,
+            prerequisites TEXT,
+            completion_criteria TEXT,
+            created_at TEXT
+        );
+        CREATE TABLE agent_curriculum_metric (
+            id INTEGER PRIMARY KEY,
+            stage_id INTEGER REFERENCES agent_curriculum_stage(id),
+            metric_name TEXT,
+            metric_value REAL,
+            created_at TEXT
+        );
+        CREATE TABLE agent_policy_snapshot (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT,
+            snapshot_name TEXT,
+            policy_data TEXT,
+            performance_score REAL,
+            created_at TEXT DEFAULT (datetime('now'))
+        );
+        CREATE TABLE ui_session (
+            id TEXT PRIMARY KEY,
+            name TEXT,
+            provider TEXT,
+            model TEXT,
+            profile TEXT,
+            data TEXT,
+            created_at TEXT,
+            updated_at TEXT
+        );
+        CREATE INDEX idx_session_updated ON ui_session (updated_at DESC);
+        CREATE TABLE ui_failed_call (
+            id INTEGER PRIMARY KEY,
+            tool_name TEXT NOT NULL,
+            args_hash TEXT NOT NULL,
+            args_json TEXT,
+            error_message TEXT,
+            failure_count INTEGER DEFAULT 1,
+            first_seen REAL,
+            last_seen REAL,
+            expires_at REAL,
+            UNIQUE (tool_name, args_hash)
+        );
+        CREATE INDEX idx_failed_lookup ON ui_failed_call (tool_name, args_hash);
+        CREATE INDEX idx_failed_expires ON ui_failed_call (expires_at);
+        CREATE TABLE sys_metadata (
+            \"key\" TEXT PRIMARY KEY,
+            value TEXT,
+            updated_at TEXT
+        );
+        CREATE TABLE sys_schema_version (
+            version INTEGER PRIMARY KEY,
+            applied_at TEXT DEFAULT (datetime('now'))
+        );
+        """, steps: [], versions: [SchemaMigration.Version(1, structure: """
+        table agent_curriculum_metric
+        table agent_curriculum_metric column 0 id INTEGER primary key 1
+        table agent_curriculum_metric column 1 stage_id INTEGER
+        table agent_curriculum_metric column 2 metric_name TEXT
+        table agent_curriculum_metric column 3 metric_value REAL
+        table agent_curriculum_metric column 4 created_at TEXT
+        table agent_curriculum_metric foreign key (stage_id) references agent_curriculum_stage(id) on update NO ACTION on delete NO ACTION
+        table agent_curriculum_stage
+        table agent_curriculum_stage column 0 id INTEGER primary key 1
+        table agent_curriculum_stage column 1 stage_name TEXT not null
+        table agent_curriculum_stage column 2 difficulty REAL
+        table agent_curriculum_stage column 3 prerequisites TEXT
+        table agent_curriculum_stage column 4 completion_criteria TEXT
+        table agent_curriculum_stage column 5 created_at TEXT
+        table agent_policy_snapshot
+        table agent_policy_snapshot column 0 id INTEGER primary key 1
+        table agent_policy_snapshot column 1 learner_id TEXT
+        table agent_policy_snapshot column 2 snapshot_name TEXT
+        table agent_policy_snapshot column 3 policy_data TEXT
+        table agent_policy_snapshot column 4 performance_score REAL
+        table agent_policy_snapshot column 5 created_at TEXT default datetime('now')
+        table agent_prompt_element
+        table agent_prompt_element column 0 id INTEGER primary key 1
+        table agent_prompt_element column 1 style_id TEXT
+        table agent_prompt_element column 2 element_type TEXT
+        table agent_prompt_element column 3 content TEXT
+        table agent_prompt_element column 4 position INTEGER
+        table agent_prompt_element foreign key (style_id) references agent_prompt_style(id) on update NO ACTION on delete NO ACTION
+        table agent_prompt_style
+        table agent_prompt_style column 0 id TEXT primary key 1
+        table agent_prompt_style column 1 style_name TEXT not null
+        table agent_prompt_style column 2 description TEXT
+        table agent_prompt_style column 3 template TEXT
+        table agent_prompt_style column 4 success_rate REAL default 0.5
+        table agent_prompt_style column 5 usage_count INTEGER default 0
+        table agent_prompt_style column 6 updated_at TEXT
+        table agent_team_config
+        table agent_team_config column 0 id INTEGER primary key 1
+        table agent_team_config column 1 config_key TEXT not null
+        table agent_team_config column 10 updated_at TEXT
+        table agent_team_config column 2 formation TEXT not null
+        table agent_team_config column 3 role_counts TEXT not null
+        table agent_team_config column 4 task_category TEXT
+        table agent_team_config column 5 execution_count INTEGER default 0
+        table agent_team_config column 6 success_count INTEGER default 0
+        table agent_team_config column 7 avg_quality REAL default 0.5
+        table agent_team_config column 8 avg_duration REAL default 0
+        table agent_team_config column 9 q_value REAL default 0.5
+        table agent_team_config unique (config_key BINARY)
+        table agent_team_run
+        table agent_team_run column 0 id INTEGER primary key 1
+        table agent_team_run column 1 team_id TEXT not null
+        table agent_team_run column 10 duration_seconds REAL
+        table agent_team_run column 11 created_at TEXT default datetime('now')
+        table agent_team_run column 2 task_category TEXT
+        table agent_team_run column 3 formation TEXT
+        table agent_team_run column 4 role_counts TEXT
+        table agent_team_run column 5 member_count INTEGER
+        table agent_team_run column 6 budget_used INTEGER
+        table agent_team_run column 7 tools_used INTEGER
+        table agent_team_run column 8 success INTEGER
+        table agent_team_run column 9 quality_score REAL
+        table agent_workflow_run
+        table agent_workflow_run column 0 id INTEGER primary key 1
+        table agent_workflow_run column 1 workflow_name TEXT not null
+        table agent_workflow_run column 2 task_type TEXT
+        table agent_workflow_run column 3 success INTEGER
+        table agent_workflow_run column 4 duration_seconds REAL
+        table agent_workflow_run column 5 quality_score REAL
+        table agent_workflow_run column 6 vertical TEXT
+        table agent_workflow_run column 7 mode TEXT
+        table agent_workflow_run column 8 created_at TEXT default datetime('now')
+        table rl_learner
+        table rl_learner column 0 id TEXT primary key 1
+        table rl_learner column 1 name TEXT not null
+        table rl_learner column 2 type TEXT not null
+        table rl_learner column 3 config TEXT
+        table rl_learner column 4 created_at TEXT default datetime('now')
+        table rl_learner column 5 updated_at TEXT
+        table rl_metric
+        table rl_metric column 0 id INTEGER primary key 1
+        table rl_metric column 1 learner_id TEXT
+        table rl_metric column 2 metric_type TEXT not null
+        table rl_metric column 3 metric_value REAL
+        table rl_metric column 4 metadata TEXT
+        table rl_metric column 5 created_at TEXT default datetime('now')
+        table rl_outcome
+        table rl_outcome column 0 id INTEGER primary key 1
+        table rl_outcome column 1 learner_id TEXT not null
+        table rl_outcome column 2 provider TEXT
+        table rl_outcome column 3 model TEXT
+        table rl_outcome column 4 task_type TEXT
+        table rl_outcome column 5 vertical TEXT default 'coding'
+        table rl_outcome column 6 success INTEGER
+        table rl_outcome column 7 quality_score REAL
+        table rl_outcome column 8 metadata TEXT
+        table rl_outcome column 9 created_at TEXT default datetime('now')
+        table rl_outcome foreign key (learner_id) references rl_learner(id) on update NO ACTION on delete NO ACTION
+        table rl_outcome index idx_outcome_context (provider BINARY, model BINARY, task_type BINARY)
+        table rl_outcome index idx_outcome_learner (learner_id BINARY, created_at BINARY)
+        table rl_param
+        table rl_param column 0 id INTEGER primary key 1
+        table rl_param column 1 learner_id TEXT not null
+        table rl_param column 2 param_key TEXT not null
+        table rl_param column 3 param_value REAL
+        table rl_param column 4 context TEXT
+        table rl_param column 5 sample_count INTEGER default 0
+        table rl_param column 6 confidence REAL default 0.5
+        table rl_param column 7 updated_at TEXT
+        table rl_param unique (learner_id BINARY, param_key BINARY, context BINARY)
+        table rl_pattern
+        table rl_pattern column 0 id TEXT primary key 1
+        table rl_pattern column 1 task_type TEXT not null
+        table rl_pattern column 2 pattern_name TEXT
+        table rl_pattern column 3 avg_quality REAL
+        table rl_pattern column 4 confidence REAL
+        table rl_pattern column 5 source_verticals TEXT
+        table rl_pattern column 6 recommendation TEXT
+        table rl_pattern column 7 sample_count INTEGER default 0
+        table rl_pattern column 8 created_at TEXT
+        table rl_pattern column 9 updated_at TEXT
+        table rl_pattern_use
+        table rl_pattern_use column 0 id INTEGER primary key 1
+        table rl_pattern_use column 1 pattern_id TEXT not null
+        table rl_pattern_use column 2 target_vertical TEXT
+        table rl_pattern_use column 3 success INTEGER
+        table rl_pattern_use column 4 quality_score REAL
+        table rl_pattern_use column 5 applied_at TEXT
+        table rl_pattern_use foreign key (pattern_id) references rl_pattern(id) on update NO ACTION on delete NO ACTION
+        table rl_q_value
+        table rl_q_value column 0 id INTEGER primary key 1
+        table rl_q_value column 1 learner_id TEXT not null
+        table rl_q_value column 2 state_key TEXT not null
+        table rl_q_value column 3 action_key TEXT not null
+        table rl_q_value column 4 q_value REAL default 0.5
+        table rl_q_value column 5 visit_count INTEGER default 0
+        table rl_q_value column 6 last_updated TEXT
+        table rl_q_value index idx_q_learner (learner_id BINARY)
+        table rl_q_value unique (learner_id BINARY, state_key BINARY, action_key BINARY)
+        table rl_task_stat
+        table rl_task_stat column 0 id INTEGER primary key 1
+        table rl_task_stat column 1 learner_id TEXT not null
+        table rl_task_stat column 2 task_type TEXT not null
+        table rl_task_stat column 3 stat_key TEXT not null
+        table rl_task_stat column 4 stat_value REAL
+        table rl_task_stat column 5 sample_count INTEGER default 0
+        table rl_task_stat column 6 updated_at TEXT
+        table rl_task_stat unique (learner_id BINARY, task_type BINARY, stat_key BINARY)
+        table rl_transition
+        table rl_transition column 0 id INTEGER primary key 1
+        table rl_transition column 1 learner_id TEXT not null
+        table rl_transition column 2 from_state TEXT
+        table rl_transition column 3 to_state TEXT
+        table rl_transition column 4 action TEXT
+        table rl_transition column 5 reward REAL
+        table rl_transition column 6 metadata TEXT
+        table rl_transition column 7 created_at TEXT default datetime('now')
+        table rl_transition index idx_trans_learner (learner_id BINARY, created_at BINARY)
+        table sys_metadata
+        table sys_metadata column 0 key TEXT primary key 1
+        table sys_metadata column 1 value TEXT
+        table sys_metadata column 2 updated_at TEXT
+        table sys_schema_version
+        table sys_schema_version column 0 version INTEGER primary key 1
+        table sys_schema_version column 1 applied_at TEXT default datetime('now')
+        table ui_failed_call
+        table ui_failed_call column 0 id INTEGER primary key 1
+        table ui_failed_call column 1 tool_name TEXT not null
+        table ui_failed_call column 2 args_hash TEXT not null
+        table ui_failed_call column 3 args_json TEXT
+        table ui_failed_call column 4 error_message TEXT
+        table ui_failed_call column 5 failure_count INTEGER default 1
+        table ui_failed_call column 6 first_seen REAL
+        table ui_failed_call column 7 last_seen REAL
+        table ui_failed_call column 8 expires_at REAL
+        table ui_failed_call index idx_failed_expires (expires_at BINARY)
+        table ui_failed_call index idx_failed_lookup (tool_name BINARY, args_hash BINARY)
+        table ui_failed_call unique (tool_name BINARY, args_hash BINARY)
+        table ui_session
+        table ui_session column 0 id TEXT primary key 1
+        table ui_session column 1 name TEXT
+        table ui_session column 2 provider TEXT
+        table ui_session column 3 model TEXT
+        table ui_session column 4 profile TEXT
+        table ui_session column 5 data TEXT
+        table ui_session column 6 created_at TEXT
+        table ui_session column 7 updated_at TEXT
+        table ui_session index idx_session_updated (updated_at DESC BINARY)
+        """)])
 }
 
 /// Learner registry (name, type, config).

@@ -4,7 +4,7 @@ import PackagePlugin
 /// Generates Swift row types and DAOs from the `.victor` files of the target it is applied to.
 ///
 /// One build command per schema file: `schemagen generate <file> --output <work dir> --swift-only`,
-/// with the schema as its only input and `Swift/<stem>.swift` as its only output, so an unchanged
+/// with the schema and its frozen history (`<stem>.history/*.victor`) as inputs and `Swift/<stem>.swift` as its only output, so an unchanged
 /// schema costs nothing on rebuild. Errors (and lint warnings) print as `file:line:col:` diagnostics
 /// located in the `.victor` file; on error the command deletes its previous output and fails the build.
 @main
@@ -12,7 +12,11 @@ struct SchemagenPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }
         let tool = try context.tool(named: "schemagen")
-        let schemas = target.sourceFiles(withSuffix: "victor").map(\.url).sorted { $0.path < $1.path }
+        let all = target.sourceFiles(withSuffix: "victor").map(\.url).sorted { $0.path < $1.path }
+        // Frozen versions (`<stem>.history/v<N>.victor`, docs/MIGRATION.md) are inputs of their
+        // schema's command, not schemas of their own.
+        let isFrozen = { (url: URL) in url.deletingLastPathComponent().lastPathComponent.hasSuffix(".history") }
+        let schemas = all.filter { !isFrozen($0) }
         let outputDirectory = context.pluginWorkDirectoryURL.appending(path: "schemagen")
 
         var seen: [String: URL] = [:]
@@ -29,11 +33,22 @@ struct SchemagenPlugin: BuildToolPlugin {
                 displayName: "Generating Swift from \(schema.lastPathComponent)",
                 executable: tool.url,
                 arguments: ["generate", schema.path, "--output", outputDirectory.path, "--swift-only"],
-                inputFiles: [schema],
+                inputFiles: [schema] + history(of: schema, in: all),
                 outputFiles: [output]
             ))
         }
         return commands
+    }
+
+    /// The frozen versions of `schema`: the files of `<stem>.history/` beside it (those in the
+    /// target, plus any on disk, so a version added or edited re-runs the command).
+    func history(of schema: URL, in files: [URL]) -> [URL] {
+        let directory = schema.deletingLastPathComponent().appending(path: "\(schema.deletingPathExtension().lastPathComponent).history")
+        var found = Set(files.filter { $0.deletingLastPathComponent().standardizedFileURL.path == directory.standardizedFileURL.path }.map(\.path))
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            for n in names where n.hasSuffix(".victor") { found.insert(directory.appending(path: n).path) }
+        }
+        return found.sorted().map { URL(fileURLWithPath: $0) }
     }
 }
 

@@ -16,14 +16,12 @@ import SchemaSyntax
 /// position, and rows are read by column index straight into the struct (no `Decodable`, no name
 /// lookups).
 public enum SwiftEmitter {
-    /// `queries` is the schema's query analysis (`SchemaQueryCheck.analyze`, which the pipeline
-    /// runs): its queries and views are translated by `QueryTranslator`.
-    public static func emit(_ schema: Schema, queries: QueryAnalysis = .empty) -> String {
+    public static func emit(_ schema: Schema, queries: QueryAnalysis = .empty, migrations: EmbeddedMigrations? = nil) -> String {
         // The same as rendering `file(schema)`, one table's declarations at a time, so the code
         // model of the whole schema is never held at once.
         var r = SwiftRenderer(capacity: schema.tables.count * 24_000)
         r.file(SwiftFile(header: header(schema), imports: [RuntimeAPI.foundation, RuntimeAPI.module],
-                         declarations: [SchemaEnumTranslator.schemaEnum(schema, typeName: ddlTypeName(for: schema))]))
+                         declarations: schemaDeclarations(schema, migrations: migrations)))
         let tables = swiftTables(schema, queries)
         for table in schema.tables {
             for d in tableDeclarations(SwiftTable(table), queries, tables: tables) { r.topLevel(d) }
@@ -33,8 +31,8 @@ public enum SwiftEmitter {
     }
 
     /// The code model of the whole Swift output.
-    public static func file(_ schema: Schema, queries: QueryAnalysis = .empty) -> SwiftFile {
-        var declarations = [SchemaEnumTranslator.schemaEnum(schema, typeName: ddlTypeName(for: schema))]
+    public static func file(_ schema: Schema, queries: QueryAnalysis = .empty, migrations: EmbeddedMigrations? = nil) -> SwiftFile {
+        var declarations = schemaDeclarations(schema, migrations: migrations)
         let tables = swiftTables(schema, queries)
         for table in schema.tables { declarations += tableDeclarations(SwiftTable(table), queries, tables: tables) }
         declarations += queryDeclarations(schema, queries, tables: tables)
@@ -72,7 +70,7 @@ public enum SwiftEmitter {
     /// `<Type>.swift`) plus `<Schema>DDL.swift` for the schema enum, so the compiler can build them in
     /// parallel and incrementally. Paths are relative to the output directory; two names that differ
     /// only in case get a numeric suffix, so the files are distinct on case-insensitive file systems.
-    public static func emitFiles(_ schema: Schema) -> [GeneratedFile] {
+    public static func emitFiles(_ schema: Schema, migrations: EmbeddedMigrations? = nil) -> [GeneratedFile] {
         let imports = [RuntimeAPI.foundation, RuntimeAPI.module]
         let ddlName = ddlTypeName(for: schema)
         var used: Set<String> = []
@@ -88,13 +86,19 @@ public enum SwiftEmitter {
         }
         var files = [GeneratedFile(path: path(ddlName), contents: SwiftRenderer.render(SwiftFile(
             header: header(schema), imports: imports,
-            declarations: [SchemaEnumTranslator.schemaEnum(schema, typeName: ddlName)])))]
+            declarations: schemaDeclarations(schema, migrations: migrations))))]
         for table in schema.tables {
             let t = SwiftTable(table)
             files.append(GeneratedFile(path: path(t.typeName), contents: SwiftRenderer.render(SwiftFile(
                 header: header(schema), imports: imports, declarations: tableDeclarations(t)), capacity: 24_000)))
         }
         return files
+    }
+
+    /// The schema enum and, with a chain, `<Schema>Migrations` (MigrationTranslator).
+    static func schemaDeclarations(_ schema: Schema, migrations: EmbeddedMigrations?) -> [SwiftDeclaration] {
+        [SchemaEnumTranslator.schemaEnum(schema, typeName: ddlTypeName(for: schema))]
+            + (migrations.map { [MigrationTranslator.migrationsEnum(schema, chain: $0)] } ?? [])
     }
 
     static func tableDeclarations(_ t: SwiftTable) -> [SwiftDeclaration] {

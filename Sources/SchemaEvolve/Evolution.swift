@@ -22,7 +22,7 @@ import SchemagenRuntime
 /// says `@convert(from: oldtype)`.
 public struct EvolutionPlan: Sendable {
     public struct Step: Sendable, Hashable {
-        public enum Kind: String, Sendable { case createTable, dropTable, addColumns, dropColumns, rebuildTable, createIndex, dropIndex }
+        public enum Kind: String, Sendable { case createTable, dropTable, addColumns, dropColumns, rebuildTable, createIndex, dropIndex, renameTable, renameColumn }
         public var kind: Kind
         public var table: String
         public var summary: String
@@ -87,19 +87,24 @@ public enum SchemaEvolution {
     /// The steps that turn a database of `old` into one of `new`.
     public static func plan(from old: Schema, to new: Schema) -> EvolutionPlan {
         var plan = EvolutionPlan(fromVersion: old.version, toVersion: new.version, steps: [], problems: [])
-        let oldTables = old.tablesByName
         let newTables = new.tablesByName
+        // `@renamed(from:)`: ALTER TABLE … RENAME [COLUMN] first; the rest diffs the renamed old version.
+        let renamed = Renames.apply(from: old, to: new)
+        plan.steps += renamed.steps
+        plan.problems += renamed.problems.map(\.message)
+        let oldTables = renamed.old.tablesByName
+        let oldSQL = renamed.oldSQL
 
         for t in new.tablesInDependencyOrder {
             let after = DDLEmitter.sqlTable(t)
-            guard let beforeTable = oldTables[t.name.lowercased()] else {
+            guard let beforeTable = oldTables[t.name.lowercased()], let beforeSQL = oldSQL[t.name.lowercased()] else {
                 plan.steps.append(.init(kind: .createTable, table: t.name, summary: "create table \(t.name)",
                                         statements: SQLRenderer.statements(for: after), losesData: false))
                 continue
             }
-            plan.steps += tableSteps(DDLEmitter.sqlTable(beforeTable), after, schemaTable: t, oldSchemaTable: beforeTable, plan: &plan)
+            plan.steps += tableSteps(beforeSQL, after, schemaTable: t, oldSchemaTable: beforeTable, plan: &plan)
         }
-        for t in old.tables where newTables[t.name.lowercased()] == nil {
+        for t in renamed.old.tables where newTables[t.name.lowercased()] == nil {
             plan.steps.append(.init(kind: .dropTable, table: t.name, summary: "drop table \(t.name)",
                                     statements: [SQLRenderer.dropTable(t.name)], losesData: true))
         }

@@ -147,6 +147,9 @@ public struct Column: Sendable, Hashable {
     public var defaultRange: SourceRange? = nil
     /// `@convert(from: type)`: `schemagen evolve` may convert the stored values from that type.
     public var convertedFrom: LogicalType? = nil
+    /// `@renamed(from: old_name)`: the column's name in the previous version (the planner renames it).
+    public var renamedFrom: String? = nil
+    public var renamedFromRange: SourceRange? = nil
 }
 
 public struct IndexedColumn: Sendable, Hashable {
@@ -248,6 +251,9 @@ public struct Table: Sendable, Hashable {
     public var nameRange: SourceRange
     /// Where each of `checks` is written: exactly its text.
     public var checkRanges: [SourceRange] = []
+    /// `@renamed(from: old_name)`: the table's name in the previous version (the planner renames it).
+    public var renamedFrom: String? = nil
+    public var renamedFromRange: SourceRange? = nil
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
 

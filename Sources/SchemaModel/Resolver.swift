@@ -206,7 +206,7 @@ public struct Resolver {
 
     // MARK: Attributes
 
-    static let attributeNames = ["swift", "allow"]
+    static let attributeNames = ["swift", "allow", "convert", "renamed"]
 
     private mutating func resolveAttributes(_ attributes: [Attribute], on what: String) -> (swiftName: String?, suppressions: [Suppression]) {
         var swiftName: String?
@@ -240,6 +240,19 @@ public struct Resolver {
         return (swiftName, suppressions)
     }
 
+    /// `@renamed(from: old_name)` (docs/MIGRATION.md): the name in the previous version, never inferred.
+    private mutating func renamed(_ attributes: [Attribute]) -> (String?, SourceRange?) {
+        var result: (String?, SourceRange?) = (nil, nil)
+        for a in attributes where a.name.text == "renamed" {
+            guard a.arguments.count == 1, a.arguments[0].label == "from", Self.isSwiftIdentifier(a.arguments[0].value) else {
+                error(.invalidAttribute, "@renamed takes the previous name: @renamed(from: old_name)", a.range); continue
+            }
+            if result.0 != nil { error(.invalidAttribute, "@renamed is given twice", a.range) }
+            result = (a.arguments[0].value, a.arguments[0].range)
+        }
+        return result
+    }
+
     static func isSwiftIdentifier(_ s: String) -> Bool {
         guard let f = s.unicodeScalars.first, f == "_" || f.properties.isAlphabetic else { return false }
         return s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
@@ -248,10 +261,11 @@ public struct Resolver {
     // MARK: Tables
 
     private mutating func resolveTable(_ t: TableSyntax, domain: String?) -> Table {
-        let (swiftName, suppressions) = resolveAttributes(t.attributes, on: "a table")
+        let (swiftName, suppressions) = resolveAttributes(t.attributes.filter { $0.name.text != "renamed" }, on: "a table")
         var table = Table(name: t.name.text, domain: domain, doc: t.leadingComments.docText, swiftName: swiftName,
                           columns: [], primaryKeyConstraint: nil, uniqueConstraints: [], checks: [], foreignKeys: [],
                           indexes: [], legacySources: [], suppressions: suppressions, range: t.range, nameRange: t.name.range)
+        (table.renamedFrom, table.renamedFromRange) = renamed(t.attributes)
         var tableFKs: [ForeignKey] = []
         var legacy: [LegacySourceSyntax] = []
         for m in t.members {
@@ -313,7 +327,7 @@ public struct Resolver {
     }
 
     private mutating func resolveColumn(_ c: ColumnSyntax, table: String) -> (Column, ForeignKey?) {
-        let (swiftName, suppressions) = resolveAttributes(c.attributes.filter { $0.name.text != "convert" }, on: "a column")
+        let (swiftName, suppressions) = resolveAttributes(c.attributes.filter { $0.name.text != "convert" && $0.name.text != "renamed" }, on: "a column")
         // `@convert(from: text)`: evolve may convert this column's stored values from that type (docs/MIGRATION.md).
         var convertedFrom: LogicalType?
         for a in c.attributes where a.name.text == "convert" {
@@ -354,6 +368,7 @@ public struct Resolver {
                             checks: [], collation: nil, doc: c.leadingComments.docText, swiftName: swiftName,
                             suppressions: suppressions, range: c.range, nameRange: c.name.range, typeRange: c.type.range)
         column.convertedFrom = convertedFrom
+        (column.renamedFrom, column.renamedFromRange) = renamed(c.attributes)
         var fk: ForeignKey?
         for m in c.modifiers {
             switch m {

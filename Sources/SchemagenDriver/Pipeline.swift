@@ -84,6 +84,11 @@ public struct SchemaPipeline: Sendable {
         SwiftEmitter.diagnostics(for: schema)
     }
 
+    /// The frozen history (docs/MIGRATION.md): no change without a version bump, a plannable chain.
+    public static let history = CheckStage("history") { file, schema in
+        LaunchMigrations.build(schema, file: file).diagnostics
+    }
+
     /// Diagnostics shown per file; the rest are counted in a summary note.
     public static let defaultMaxDiagnosticsPerFile = 100
 

@@ -17,7 +17,7 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         let color = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        var checks: [SchemaPipeline.CheckStage] = []
+        var checks: [SchemaPipeline.CheckStage] = [SchemaPipeline.history]
         if let path = legacy {
             checks.append(.init("legacy-mapping") { file, schema in MappingCheck.diagnostics(schema: schema, file: file, legacy: path) })
         }

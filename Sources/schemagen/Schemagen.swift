@@ -11,7 +11,7 @@ struct Schemagen: ParsableCommand {
         commandName: "schemagen",
         abstract: "A schema compiler for Swift and SQLite: .victor schema files to SQLite DDL, Swift row types and DAOs, lint findings and migrations.",
         version: "0.2.0",
-        subcommands: [DDL.self, Generate.self, Lint.self, Rules.self, Migrate.self, Evolve.self, Docs.self, Format.self]
+        subcommands: [DDL.self, Generate.self, Lint.self, Rules.self, Migrate.self, Evolve.self, Docs.self, Format.self, Migrations.self]
     )
 }
 
@@ -19,6 +19,11 @@ struct Schemagen: ParsableCommand {
 func report(_ diagnostics: [Diagnostic], file: SourceFile) {
     let formatter = TextFormatter(color: isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
     for d in diagnostics {
+        // A diagnostic in another file (a frozen version of the history) names that file, without a snippet.
+        if d.file != file.path {
+            FileHandle.standardError.write(Data("\(d.file):1:1: \(d.severity.rawValue): \(d.message)\n".utf8))
+            continue
+        }
         FileHandle.standardError.write(Data(formatter.format(d, file: file).utf8))
     }
 }
@@ -70,7 +75,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         if swiftOnly { return try runSwiftOnly() }
-        let pipeline = SchemaPipeline().adding([SchemaPipeline.swiftNames])
+        let pipeline = SchemaPipeline().adding([SchemaPipeline.swiftNames, SchemaPipeline.history])
         let checked = try loadOrExit(file, pipeline: pipeline)
         let files = pipeline.emit(checked)
         if check {
@@ -105,7 +110,7 @@ struct Generate: ParsableCommand {
         }
         // Lint findings print as warnings located in the schema file and never fail the build
         // (`schemagen lint` and the command plugin are the gate).
-        let pipeline = SchemaPipeline(lint: .advisory).adding([SchemaPipeline.swiftNames])
+        let pipeline = SchemaPipeline(lint: .advisory).adding([SchemaPipeline.swiftNames, SchemaPipeline.history])
         let loaded: LoadedSchema
         do { loaded = try pipeline.run(path: file) } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))

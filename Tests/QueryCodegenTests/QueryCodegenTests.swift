@@ -11,7 +11,7 @@ import SchemagenTestSupport
     /// Two authors (one with no post), three posts.
     func seeded() throws -> Database {
         let db = try Database.inMemory()
-        try BlogDDL.create(in: db)
+        try BlogMigrations.migrate(db)
         let ada = try db.appAuthor.insert(AppAuthor(id: nil, name: "Ada", email: "ada@example.com"))
         _ = try db.appAuthor.insert(AppAuthor(id: nil, name: "Bob", email: nil))
         let adaID = try #require(ada.id)

@@ -100,8 +100,14 @@ let everyShapeProbe = #"""
 
     func main() throws(DatabaseError) {
         let db = try Database.inMemory()
-        try EveryShapeDDL.create(in: db)
-        check(EveryShapeDDL.version == 3, "version")
+        // The launch call creates the database; a second launch is a no-op.
+        do {
+            try EveryShapeMigrations.migrate(db)
+            try EveryShapeMigrations.migrate(db, structureCheck: .always)
+        } catch {
+            check(false, "migrate: \(error)")
+        }
+        check(EveryShapeDDL.version == 3 && EveryShapeMigrations.version == 3, "version")
 
         let when = Date(timeIntervalSince1970: 1_700_000_000.25)
         // A Draft leaves the NOT NULL SQL-defaulted columns (created_at, seen) to the database.
@@ -202,7 +208,7 @@ let everyShapeProbe = #"""
         let dir = try SchemagenTemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let generated = dir.appendingPathComponent("every_shape.swift")
-        try SwiftEmitter.emit(schema).write(to: generated, atomically: true, encoding: .utf8)
+        try SwiftEmitter.emit(schema, migrations: LaunchMigrations.build(schema, file: nil).chain).write(to: generated, atomically: true, encoding: .utf8)
         let main = dir.appendingPathComponent("main.swift")
         try everyShapeProbe.write(to: main, atomically: true, encoding: .utf8)
 
@@ -230,7 +236,7 @@ let everyShapeProbe = #"""
         // The same code split into one file per table (`emitFiles`) compiles and runs the same.
         let split = dir.appendingPathComponent("split")
         try FileManager.default.createDirectory(at: split, withIntermediateDirectories: true)
-        let files = SwiftEmitter.emitFiles(schema)
+        let files = SwiftEmitter.emitFiles(schema, migrations: LaunchMigrations.build(schema, file: nil).chain)
         #expect(files.map(\.path) == ["EveryShapeDDL.swift", "Thing.swift", "Tag.swift", "ThingTag.swift", "Default.swift", "SelfRow.swift"])
         for f in files { try f.contents.write(to: split.appendingPathComponent(f.path), atomically: true, encoding: .utf8) }
         let splitProbe = dir.appendingPathComponent("split-probe")
@@ -247,10 +253,10 @@ let everyShapeProbe = #"""
     @Test func splitFilesHoldTheSameCode() throws {
         let schema = try Self.loadEveryShape()
         let header = GeneratedHeader.lines(source: "every_shape.victor", comment: "//") + "\nimport Foundation\nimport SchemagenRuntime\n"
-        let files = SwiftEmitter.emitFiles(schema)
+        let files = SwiftEmitter.emitFiles(schema, migrations: LaunchMigrations.build(schema, file: nil).chain)
         #expect(files.allSatisfy { $0.contents.hasPrefix(header) })
         let joined = header + files.map { String($0.contents.dropFirst(header.count)) }.joined()
-        #expect(joined == SwiftEmitter.emit(schema))
+        #expect(joined == SwiftEmitter.emit(schema, migrations: LaunchMigrations.build(schema, file: nil).chain))
     }
 
     /// `emit` renders table by table; it is exactly the rendering of the whole code model.

@@ -19,13 +19,14 @@ private func outputs(_ text: String, path: String) -> [String]? {
 
 private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Every `.victor` of the repository outside the (deliberately broken) parser corpus and `.build`.
+/// Every `.victor` of the repository outside the (deliberately broken) parser corpus, `.build` and
+/// the frozen histories (`*.history/`: sealed copies of released versions, never rewritten).
 private func repoSchemaFiles() -> [URL] {
     guard let e = FileManager.default.enumerator(at: repoRoot, includingPropertiesForKeys: nil) else { return [] }
     var files: [URL] = []
     for case let url as URL in e {
         let p = url.path
-        if p.contains("/.build") || p.contains("/Corpus/") || p.contains("/.git/") { continue }
+        if p.contains("/.build") || p.contains("/Corpus/") || p.contains("/.git/") || p.contains(".history/") { continue }
         if url.pathExtension == "victor" { files.append(url) }
     }
     return files.sorted { $0.path < $1.path }

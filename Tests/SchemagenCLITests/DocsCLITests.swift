@@ -48,13 +48,15 @@ struct DocsCLITests {
         let fresh = try CLI.run(["docs", schemaFile.path, "--output", out.path, "--check"])
         #expect(fresh.status == 0 && fresh.stdout.isEmpty && fresh.stderr.isEmpty)
 
-        // An edited page is out of date; --check leaves it as it is.
+        // An edited page (its generated header kept) is out of date; --check leaves it as it is.
         let edited = out.appendingPathComponent("app.md")
-        try "hand-edited\n".write(to: edited, atomically: true, encoding: .utf8)
+        let header = try String(contentsOf: edited, encoding: .utf8).split(separator: "\n", maxSplits: 1)[0]
+        let handEdited = header + "\nhand-edited\n"
+        try handEdited.write(to: edited, atomically: true, encoding: .utf8)
         let stale = try CLI.run(["docs", schemaFile.path, "--output", out.path, "--check"])
         #expect(stale.status == 1)
         #expect(stale.stdout == "\(out.path)/app.md: out of date\n")
-        #expect(try String(contentsOf: edited, encoding: .utf8) == "hand-edited\n")
+        #expect(try String(contentsOf: edited, encoding: .utf8) == handEdited)
         #expect(try CLI.run(["docs", schemaFile.path, "--output", out.path]).stdout == "updated \(out.path)/app.md\n")
     }
 

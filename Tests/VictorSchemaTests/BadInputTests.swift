@@ -72,7 +72,7 @@ import VictorSchema
 
     @Test func keywordNamedTableAndColumnsWorkEndToEnd() throws {
         let db = try Database.inMemory()
-        try KeywordsDDL.create(in: db)
+        try KeywordsMigrations.migrate(db)
         let o = try db.order.insertAndFetch(Order.Draft(group: "g1", where: "here"))
         #expect(o.default == 3 && o.select == true && abs(o.placedAt.timeIntervalSinceNow) < 24 * 3600)
         #expect(try db.order.fetch(group: "g1") == o)

@@ -18,7 +18,7 @@ enum Store: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 .appendingPathComponent("victor-\(UUID().uuidString).sqlite").path
             db = try Database(path: path)
         }
-        try VictorDDL.create(in: db)
+        try VictorMigrations.migrate(db)
         return db
     }
 }

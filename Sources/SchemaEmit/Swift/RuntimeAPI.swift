@@ -13,6 +13,13 @@ enum RuntimeAPI {
     static let databaseError = "DatabaseError"
     static let jsonValue = "JSONValue"
     static let timestamp = "SQLiteTimestamp"
+    // Launch migrations (SchemaMigrator.swift)
+    static let schemaMigration = "SchemaMigration"
+    static let migrationStep = "SchemaMigration.Step"
+    static let migrationVersion = "SchemaMigration.Version"
+    static let schemaMigrator = "SchemaMigrator"
+    static let migratorStructureCheck = "SchemaMigrator.StructureCheck"
+    static let schemaMigrationError = "SchemaMigrationError"
 
     // Database
     static let withStatement = "withStatement"

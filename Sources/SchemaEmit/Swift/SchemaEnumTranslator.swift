@@ -1,7 +1,7 @@
 import SchemaModel
 
 /// Translates the schema itself into one enum holding its version and DDL (from `DDLEmitter`),
-/// with `create(in:)`.
+/// (`<Schema>Migrations.migrate(db)`, MigrationTranslator, creates and migrates databases).
 enum SchemaEnumTranslator {
     static func schemaEnum(_ schema: Schema, typeName: String) -> SwiftDeclaration {
         var sql = ""
@@ -22,12 +22,6 @@ enum SchemaEnumTranslator {
             SwiftDeclaration(doc: schema.views.isEmpty ? "Every `CREATE TABLE` and `CREATE INDEX` statement, referenced tables first."
                              : "Every `CREATE TABLE` and `CREATE INDEX` statement, referenced tables first, then every `CREATE VIEW`.", .variable(SwiftVariable(
                 access: .public, isStatic: true, name: "sql", initializer: .multilineString(sql)))),
-            SwiftDeclaration(doc: "Creates every table\(schema.views.isEmpty ? "" : ", view") and index in `db` (in one transaction when called inside `transaction`).",
-                             .function(SwiftFunction(
-                                access: .public, isStatic: true, .function("create"),
-                                parameters: [SwiftParameter(label: "in", name: "db", type: .named(RuntimeAPI.database))],
-                                throwsClause: .typed(.named(RuntimeAPI.databaseError)),
-                                body: [.try(SwiftExpression.identifier("db").call(RuntimeAPI.execute, [SwiftArgument(nil, .identifier("sql"))]))]))),
         ]
         return SwiftDeclaration(doc: "The `\(schema.name)` schema, version \(schema.version): its SQLite DDL.",
                                 .enum(SwiftTypeDeclaration(access: .public, name: typeName, members: members)))

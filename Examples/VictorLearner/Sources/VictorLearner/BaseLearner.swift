@@ -16,20 +16,17 @@ public struct BaseLearner: Sendable {
         self.db = db
     }
 
-    /// Opens (or creates) a database and creates the learner tables when they are missing.
-    public static func openDatabase(path: String) throws(DatabaseError) -> Database {
+    /// Opens (or creates) a database and brings it to the current schema version.
+    public static func openDatabase(path: String) throws -> Database {
         let db = try Database(path: path)
         try prepare(db)
         return db
     }
 
-    /// Creates the learner tables in `db` unless they exist.
-    public static func prepare(_ db: Database) throws(DatabaseError) {
-        let exists = try db.withStatement("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'rl_q_value'") { s throws(DatabaseError) -> Bool in
-            guard try s.step() else { return false }
-            return try s.int(0) > 0
-        }
-        if !exists { try LearnerDDL.create(in: db) }
+    /// The one launch call: creates the learner tables in a new database, migrates an older one
+    /// from any released version, and is a no-op on a current one (docs/MIGRATION.md).
+    public static func prepare(_ db: Database) throws(SchemaMigrationError) {
+        try LearnerMigrations.migrate(db)
     }
 
     /// `get_q_value`: the stored Q-value, or 0.5 for an unseen state/action (or a NULL one). The
@@ -52,7 +49,7 @@ public struct BaseLearner: Sendable {
     public func recordTransition(from: String, to: String, action: String, reward: Double,
                                  metadata: JSONValue? = nil) throws(DatabaseError) {
         try db.rlTransition.recordTransition(learnerId: learnerId, fromState: from, toState: to, action: action,
-                                             reward: reward, metadata: metadata)
+                                             rewardValue: reward, metadata: metadata)
     }
 
     /// This learner's transitions, oldest first (`query learner_transitions`).

@@ -36,11 +36,66 @@ public enum BlogDDL {
                 GROUP BY a.id;
         CREATE VIEW app_post_with_author AS SELECT p.id, p.title, a.name AS author_name FROM app_post p LEFT JOIN app_author a ON a.id = p.author_id;
         """
+}
 
-    /// Creates every table, view and index in `db` (in one transaction when called inside `transaction`).
-    public static func create(in db: Database) throws(DatabaseError) {
-        try db.execute(sql)
+/// The `blog` schema's migrations: version 1 and every released version before it.
+public enum BlogMigrations {
+    /// The schema version this code reads and writes.
+    public static let version = 1
+
+    /// Call once when the app opens its database, before anything else uses it: creates a new database at version 1 (stamped in `PRAGMA user_version`), brings one from any released version (1) to version 1 (one transaction per version, each recorded), and returns at once on a current database (one `PRAGMA user_version` read). Throws for a database newer than this code or not structurally its recorded version. Safe when two processes launch at once.
+    public static func migrate(_ db: Database, structureCheck: SchemaMigrator.StructureCheck = .whenMigrating) throws(SchemaMigrationError) {
+        try SchemaMigrator.migrate(db, chain, structureCheck: structureCheck)
     }
+
+    /// The chain, planned by schemagen from the frozen history (`<stem>.history/`).
+    public static let chain = SchemaMigration(schema: "blog", version: 1, createSQL: """
+        CREATE TABLE app_author (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT
+        );
+        CREATE TABLE app_post (
+            id INTEGER PRIMARY KEY,
+            author_id INTEGER NOT NULL REFERENCES app_author(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            body TEXT,
+            score REAL NOT NULL DEFAULT 0,
+            published INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL DEFAULT (datetime('now')),
+            meta TEXT
+        );
+        CREATE INDEX idx_app_post_author ON app_post (author_id);
+        CREATE TABLE app_counter (
+            name TEXT PRIMARY KEY,
+            hits INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE VIEW app_author_stats AS SELECT a.id, a.name, count(p.id) AS posts, max(p.created_at) AS latest
+                FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
+                GROUP BY a.id;
+        CREATE VIEW app_post_with_author AS SELECT p.id, p.title, a.name AS author_name FROM app_post p LEFT JOIN app_author a ON a.id = p.author_id;
+        """, steps: [], versions: [SchemaMigration.Version(1, structure: """
+        table app_author
+        table app_author column 0 id INTEGER primary key 1
+        table app_author column 1 name TEXT not null
+        table app_author column 2 email TEXT
+        table app_counter
+        table app_counter column 0 name TEXT primary key 1
+        table app_counter column 1 hits INTEGER not null default 0
+        table app_post
+        table app_post column 0 id INTEGER primary key 1
+        table app_post column 1 author_id INTEGER not null
+        table app_post column 2 title TEXT not null
+        table app_post column 3 body TEXT
+        table app_post column 4 score REAL not null default 0
+        table app_post column 5 published INTEGER not null default 0
+        table app_post column 6 created_at TEXT not null default datetime('now')
+        table app_post column 7 meta TEXT
+        table app_post foreign key (author_id) references app_author(id) on update NO ACTION on delete CASCADE
+        table app_post index idx_app_post_author (author_id BINARY)
+        view app_author_stats
+        view app_post_with_author
+        """)])
 }
 
 /// A row of `app_author`. Read and written through `AppAuthorDAO` (`db.appAuthor`).
