@@ -698,7 +698,50 @@ public struct RlLearner: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `rl_learner` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `RlLearnerDAO` forwards its fetches here). Fetches and counts only.
+public struct RlLearnerReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: String) throws(DatabaseError) -> RlLearner? {
+        try db.withStatement("SELECT id, name, type, config, created_at, updated_at FROM rl_learner WHERE id = ?1") { s throws(DatabaseError) -> RlLearner? in
+            s.bind(p0, at: 1)
+            return try s.step() ? RlLearner(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlLearner] {
+        try db.withStatement("SELECT id, name, type, config, created_at, updated_at FROM rl_learner ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlLearner] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [RlLearner] = []
+            while try s.step() { rows.append(try RlLearner(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM rl_learner") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `rl_learner` (a `Database` has the full `RlLearnerDAO` instead).
+    public var rlLearner: RlLearnerReads<Self> { RlLearnerReads(db: self) }
+}
+
 /// Typed access to `rl_learner`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `RlLearnerReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct RlLearnerDAO: Sendable {
     public let db: Database
 
@@ -728,29 +771,17 @@ public struct RlLearnerDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: String) throws(DatabaseError) -> RlLearner? {
-        try db.withStatement("SELECT id, name, type, config, created_at, updated_at FROM rl_learner WHERE id = ?1") { s throws(DatabaseError) -> RlLearner? in
-            s.bind(p0, at: 1)
-            return try s.step() ? RlLearner(s) : nil
-        }
+        try RlLearnerReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlLearner] {
-        try db.withStatement("SELECT id, name, type, config, created_at, updated_at FROM rl_learner ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlLearner] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlLearner] = []
-            while try s.step() { rows.append(try RlLearner(s)) }
-            return rows
-        }
+        try RlLearnerReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM rl_learner") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try RlLearnerReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -907,32 +938,13 @@ public struct RlOutcome: Codable, Sendable, Hashable {
     }
 }
 
-/// Typed access to `rl_outcome`: every statement is a static literal, prepared once per connection.
-public struct RlOutcomeDAO: Sendable {
-    public let db: Database
+/// Reading access to `rl_outcome` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `RlOutcomeDAO` forwards its fetches here). Fetches and counts only.
+public struct RlOutcomeReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
-    }
-
-    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
-    @discardableResult
-    public func insert(_ row: RlOutcome) throws(DatabaseError) -> RlOutcome {
-        try db.withStatement("INSERT INTO rl_outcome (id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, COALESCE(?10, (datetime('now')))) RETURNING id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at") { s throws(DatabaseError) -> RlOutcome in
-            row._bindColumns(to: s)
-            return try RlOutcome._returned(s)
-        }
-    }
-
-    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
-    @discardableResult
-    public func insert(contentsOf rows: some Sequence<RlOutcome>) throws(DatabaseError) -> [RlOutcome] {
-        try db.transaction { _ throws(DatabaseError) -> [RlOutcome] in
-            var stored: [RlOutcome] = []
-            stored.reserveCapacity(rows.underestimatedCount)
-            for row in rows { stored.append(try insert(row)) }
-            return stored
-        }
     }
 
     /// Fetches the row with this primary key.
@@ -1014,6 +1026,81 @@ public struct RlOutcomeDAO: Sendable {
             guard try s.step() else { return 0 }
             return try s.int(0)
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `rl_outcome` (a `Database` has the full `RlOutcomeDAO` instead).
+    public var rlOutcome: RlOutcomeReads<Self> { RlOutcomeReads(db: self) }
+}
+
+/// Typed access to `rl_outcome`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `RlOutcomeReads`'s, which is what a `DatabasePool.read` body gets (reads only).
+public struct RlOutcomeDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
+    @discardableResult
+    public func insert(_ row: RlOutcome) throws(DatabaseError) -> RlOutcome {
+        try db.withStatement("INSERT INTO rl_outcome (id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, COALESCE(?10, (datetime('now')))) RETURNING id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at") { s throws(DatabaseError) -> RlOutcome in
+            row._bindColumns(to: s)
+            return try RlOutcome._returned(s)
+        }
+    }
+
+    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
+    @discardableResult
+    public func insert(contentsOf rows: some Sequence<RlOutcome>) throws(DatabaseError) -> [RlOutcome] {
+        try db.transaction { _ throws(DatabaseError) -> [RlOutcome] in
+            var stored: [RlOutcome] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> RlOutcome? {
+        try RlOutcomeReads(db: db).fetch(id: p0)
+    }
+
+    /// Fetches the rows matching the index prefix (`learner_id`), ordered by the primary key.
+    public func fetchAll(learnerId p0: String) throws(DatabaseError) -> [RlOutcome] {
+        try RlOutcomeReads(db: db).fetchAll(learnerId: p0)
+    }
+
+    /// Fetches the rows matching the index prefix (`learner_id, created_at`), ordered by the primary key.
+    public func fetchAll(learnerId p0: String, createdAt p1: Date?) throws(DatabaseError) -> [RlOutcome] {
+        try RlOutcomeReads(db: db).fetchAll(learnerId: p0, createdAt: p1)
+    }
+
+    /// Fetches the rows matching the index prefix (`provider`), ordered by the primary key.
+    public func fetchAll(provider p0: String?) throws(DatabaseError) -> [RlOutcome] {
+        try RlOutcomeReads(db: db).fetchAll(provider: p0)
+    }
+
+    /// Fetches the rows matching the index prefix (`provider, model`), ordered by the primary key.
+    public func fetchAll(provider p0: String?, model p1: String?) throws(DatabaseError) -> [RlOutcome] {
+        try RlOutcomeReads(db: db).fetchAll(provider: p0, model: p1)
+    }
+
+    /// Fetches the rows matching the index prefix (`provider, model, task_type`), ordered by the primary key.
+    public func fetchAll(provider p0: String?, model p1: String?, taskType p2: String?) throws(DatabaseError) -> [RlOutcome] {
+        try RlOutcomeReads(db: db).fetchAll(provider: p0, model: p1, taskType: p2)
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlOutcome] {
+        try RlOutcomeReads(db: db).fetchAll(limit: limit, offset: offset)
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try RlOutcomeReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -1169,33 +1256,13 @@ public struct RlQValue: Codable, Sendable, Hashable {
     }
 }
 
-/// Typed access to `rl_q_value`: every statement is a static literal, prepared once per connection.
-public struct RlQValueDAO: Sendable {
-    public let db: Database
+/// Reading access to `rl_q_value` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `RlQValueDAO` forwards its fetches here). Fetches and counts only.
+public struct RlQValueReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
-    }
-
-    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
-    @discardableResult
-    public func insert(_ row: RlQValue) throws(DatabaseError) -> RlQValue {
-        try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") { s throws(DatabaseError) -> RlQValue in
-            row._bindColumns(to: s)
-            try s.run()
-            return row._stored(rowid: s.lastInsertRowID)
-        }
-    }
-
-    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
-    @discardableResult
-    public func insert(contentsOf rows: some Sequence<RlQValue>) throws(DatabaseError) -> [RlQValue] {
-        try db.transaction { _ throws(DatabaseError) -> [RlQValue] in
-            var stored: [RlQValue] = []
-            stored.reserveCapacity(rows.underestimatedCount)
-            for row in rows { stored.append(try insert(row)) }
-            return stored
-        }
     }
 
     /// Fetches the row with this primary key.
@@ -1243,6 +1310,67 @@ public struct RlQValueDAO: Sendable {
             guard try s.step() else { return 0 }
             return try s.int(0)
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `rl_q_value` (a `Database` has the full `RlQValueDAO` instead).
+    public var rlQValue: RlQValueReads<Self> { RlQValueReads(db: self) }
+}
+
+/// Typed access to `rl_q_value`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `RlQValueReads`'s, which is what a `DatabasePool.read` body gets (reads only).
+public struct RlQValueDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
+    @discardableResult
+    public func insert(_ row: RlQValue) throws(DatabaseError) -> RlQValue {
+        try db.withStatement("INSERT INTO rl_q_value (id, learner_id, state_key, action_key, q_value, visit_count, last_updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") { s throws(DatabaseError) -> RlQValue in
+            row._bindColumns(to: s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
+        }
+    }
+
+    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
+    @discardableResult
+    public func insert(contentsOf rows: some Sequence<RlQValue>) throws(DatabaseError) -> [RlQValue] {
+        try db.transaction { _ throws(DatabaseError) -> [RlQValue] in
+            var stored: [RlQValue] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> RlQValue? {
+        try RlQValueReads(db: db).fetch(id: p0)
+    }
+
+    /// Fetches the row with this unique key (`learner_id, state_key, action_key`).
+    public func fetch(learnerId p0: String, stateKey p1: String, actionKey p2: String) throws(DatabaseError) -> RlQValue? {
+        try RlQValueReads(db: db).fetch(learnerId: p0, stateKey: p1, actionKey: p2)
+    }
+
+    /// Fetches the rows matching the index prefix (`learner_id`), ordered by the primary key.
+    public func fetchAll(learnerId p0: String) throws(DatabaseError) -> [RlQValue] {
+        try RlQValueReads(db: db).fetchAll(learnerId: p0)
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlQValue] {
+        try RlQValueReads(db: db).fetchAll(limit: limit, offset: offset)
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try RlQValueReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -1539,32 +1667,13 @@ public struct RlTransition: Codable, Sendable, Hashable {
     }
 }
 
-/// Typed access to `rl_transition`: every statement is a static literal, prepared once per connection.
-public struct RlTransitionDAO: Sendable {
-    public let db: Database
+/// Reading access to `rl_transition` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `RlTransitionDAO` forwards its fetches here). Fetches and counts only.
+public struct RlTransitionReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
-    }
-
-    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
-    @discardableResult
-    public func insert(_ row: RlTransition) throws(DatabaseError) -> RlTransition {
-        try db.withStatement("INSERT INTO rl_transition (id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, (datetime('now')))) RETURNING id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at") { s throws(DatabaseError) -> RlTransition in
-            row._bindColumns(to: s)
-            return try RlTransition._returned(s)
-        }
-    }
-
-    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
-    @discardableResult
-    public func insert(contentsOf rows: some Sequence<RlTransition>) throws(DatabaseError) -> [RlTransition] {
-        try db.transaction { _ throws(DatabaseError) -> [RlTransition] in
-            var stored: [RlTransition] = []
-            stored.reserveCapacity(rows.underestimatedCount)
-            for row in rows { stored.append(try insert(row)) }
-            return stored
-        }
     }
 
     /// Fetches the row with this primary key.
@@ -1613,6 +1722,66 @@ public struct RlTransitionDAO: Sendable {
             guard try s.step() else { return 0 }
             return try s.int(0)
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `rl_transition` (a `Database` has the full `RlTransitionDAO` instead).
+    public var rlTransition: RlTransitionReads<Self> { RlTransitionReads(db: self) }
+}
+
+/// Typed access to `rl_transition`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `RlTransitionReads`'s, which is what a `DatabasePool.read` body gets (reads only).
+public struct RlTransitionDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
+    @discardableResult
+    public func insert(_ row: RlTransition) throws(DatabaseError) -> RlTransition {
+        try db.withStatement("INSERT INTO rl_transition (id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, (datetime('now')))) RETURNING id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at") { s throws(DatabaseError) -> RlTransition in
+            row._bindColumns(to: s)
+            return try RlTransition._returned(s)
+        }
+    }
+
+    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
+    @discardableResult
+    public func insert(contentsOf rows: some Sequence<RlTransition>) throws(DatabaseError) -> [RlTransition] {
+        try db.transaction { _ throws(DatabaseError) -> [RlTransition] in
+            var stored: [RlTransition] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> RlTransition? {
+        try RlTransitionReads(db: db).fetch(id: p0)
+    }
+
+    /// Fetches the rows matching the index prefix (`learner_id`), ordered by the primary key.
+    public func fetchAll(learnerId p0: String) throws(DatabaseError) -> [RlTransition] {
+        try RlTransitionReads(db: db).fetchAll(learnerId: p0)
+    }
+
+    /// Fetches the rows matching the index prefix (`learner_id, created_at`), ordered by the primary key.
+    public func fetchAll(learnerId p0: String, createdAt p1: Date?) throws(DatabaseError) -> [RlTransition] {
+        try RlTransitionReads(db: db).fetchAll(learnerId: p0, createdAt: p1)
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlTransition] {
+        try RlTransitionReads(db: db).fetchAll(limit: limit, offset: offset)
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try RlTransitionReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -1849,33 +2018,13 @@ public struct RlParam: Codable, Sendable, Hashable {
     }
 }
 
-/// Typed access to `rl_param`: every statement is a static literal, prepared once per connection.
-public struct RlParamDAO: Sendable {
-    public let db: Database
+/// Reading access to `rl_param` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `RlParamDAO` forwards its fetches here). Fetches and counts only.
+public struct RlParamReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
-    }
-
-    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
-    @discardableResult
-    public func insert(_ row: RlParam) throws(DatabaseError) -> RlParam {
-        try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") { s throws(DatabaseError) -> RlParam in
-            row._bindColumns(to: s)
-            try s.run()
-            return row._stored(rowid: s.lastInsertRowID)
-        }
-    }
-
-    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
-    @discardableResult
-    public func insert(contentsOf rows: some Sequence<RlParam>) throws(DatabaseError) -> [RlParam] {
-        try db.transaction { _ throws(DatabaseError) -> [RlParam] in
-            var stored: [RlParam] = []
-            stored.reserveCapacity(rows.underestimatedCount)
-            for row in rows { stored.append(try insert(row)) }
-            return stored
-        }
     }
 
     /// Fetches the row with this primary key.
@@ -1913,6 +2062,62 @@ public struct RlParamDAO: Sendable {
             guard try s.step() else { return 0 }
             return try s.int(0)
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `rl_param` (a `Database` has the full `RlParamDAO` instead).
+    public var rlParam: RlParamReads<Self> { RlParamReads(db: self) }
+}
+
+/// Typed access to `rl_param`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `RlParamReads`'s, which is what a `DatabasePool.read` body gets (reads only).
+public struct RlParamDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
+    @discardableResult
+    public func insert(_ row: RlParam) throws(DatabaseError) -> RlParam {
+        try db.withStatement("INSERT INTO rl_param (id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") { s throws(DatabaseError) -> RlParam in
+            row._bindColumns(to: s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
+        }
+    }
+
+    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
+    @discardableResult
+    public func insert(contentsOf rows: some Sequence<RlParam>) throws(DatabaseError) -> [RlParam] {
+        try db.transaction { _ throws(DatabaseError) -> [RlParam] in
+            var stored: [RlParam] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> RlParam? {
+        try RlParamReads(db: db).fetch(id: p0)
+    }
+
+    /// Fetches the row with this unique key (`learner_id, param_key, context`).
+    public func fetch(learnerId p0: String, paramKey p1: String, context p2: String?) throws(DatabaseError) -> RlParam? {
+        try RlParamReads(db: db).fetch(learnerId: p0, paramKey: p1, context: p2)
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlParam] {
+        try RlParamReads(db: db).fetchAll(limit: limit, offset: offset)
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try RlParamReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -2107,33 +2312,13 @@ public struct RlTaskStat: Codable, Sendable, Hashable {
     }
 }
 
-/// Typed access to `rl_task_stat`: every statement is a static literal, prepared once per connection.
-public struct RlTaskStatDAO: Sendable {
-    public let db: Database
+/// Reading access to `rl_task_stat` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `RlTaskStatDAO` forwards its fetches here). Fetches and counts only.
+public struct RlTaskStatReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
-    }
-
-    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
-    @discardableResult
-    public func insert(_ row: RlTaskStat) throws(DatabaseError) -> RlTaskStat {
-        try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") { s throws(DatabaseError) -> RlTaskStat in
-            row._bindColumns(to: s)
-            try s.run()
-            return row._stored(rowid: s.lastInsertRowID)
-        }
-    }
-
-    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
-    @discardableResult
-    public func insert(contentsOf rows: some Sequence<RlTaskStat>) throws(DatabaseError) -> [RlTaskStat] {
-        try db.transaction { _ throws(DatabaseError) -> [RlTaskStat] in
-            var stored: [RlTaskStat] = []
-            stored.reserveCapacity(rows.underestimatedCount)
-            for row in rows { stored.append(try insert(row)) }
-            return stored
-        }
     }
 
     /// Fetches the row with this primary key.
@@ -2171,6 +2356,62 @@ public struct RlTaskStatDAO: Sendable {
             guard try s.step() else { return 0 }
             return try s.int(0)
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `rl_task_stat` (a `Database` has the full `RlTaskStatDAO` instead).
+    public var rlTaskStat: RlTaskStatReads<Self> { RlTaskStatReads(db: self) }
+}
+
+/// Typed access to `rl_task_stat`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `RlTaskStatReads`'s, which is what a `DatabasePool.read` body gets (reads only).
+public struct RlTaskStatDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
+    @discardableResult
+    public func insert(_ row: RlTaskStat) throws(DatabaseError) -> RlTaskStat {
+        try db.withStatement("INSERT INTO rl_task_stat (id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") { s throws(DatabaseError) -> RlTaskStat in
+            row._bindColumns(to: s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
+        }
+    }
+
+    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
+    @discardableResult
+    public func insert(contentsOf rows: some Sequence<RlTaskStat>) throws(DatabaseError) -> [RlTaskStat] {
+        try db.transaction { _ throws(DatabaseError) -> [RlTaskStat] in
+            var stored: [RlTaskStat] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> RlTaskStat? {
+        try RlTaskStatReads(db: db).fetch(id: p0)
+    }
+
+    /// Fetches the row with this unique key (`learner_id, task_type, stat_key`).
+    public func fetch(learnerId p0: String, taskType p1: String, statKey p2: String) throws(DatabaseError) -> RlTaskStat? {
+        try RlTaskStatReads(db: db).fetch(learnerId: p0, taskType: p1, statKey: p2)
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlTaskStat] {
+        try RlTaskStatReads(db: db).fetchAll(limit: limit, offset: offset)
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try RlTaskStatReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -2383,7 +2624,50 @@ public struct RlPattern: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `rl_pattern` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `RlPatternDAO` forwards its fetches here). Fetches and counts only.
+public struct RlPatternReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: String) throws(DatabaseError) -> RlPattern? {
+        try db.withStatement("SELECT id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at FROM rl_pattern WHERE id = ?1") { s throws(DatabaseError) -> RlPattern? in
+            s.bind(p0, at: 1)
+            return try s.step() ? RlPattern(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlPattern] {
+        try db.withStatement("SELECT id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at FROM rl_pattern ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlPattern] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [RlPattern] = []
+            while try s.step() { rows.append(try RlPattern(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM rl_pattern") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `rl_pattern` (a `Database` has the full `RlPatternDAO` instead).
+    public var rlPattern: RlPatternReads<Self> { RlPatternReads(db: self) }
+}
+
 /// Typed access to `rl_pattern`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `RlPatternReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct RlPatternDAO: Sendable {
     public let db: Database
 
@@ -2414,29 +2698,17 @@ public struct RlPatternDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: String) throws(DatabaseError) -> RlPattern? {
-        try db.withStatement("SELECT id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at FROM rl_pattern WHERE id = ?1") { s throws(DatabaseError) -> RlPattern? in
-            s.bind(p0, at: 1)
-            return try s.step() ? RlPattern(s) : nil
-        }
+        try RlPatternReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlPattern] {
-        try db.withStatement("SELECT id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at FROM rl_pattern ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlPattern] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlPattern] = []
-            while try s.step() { rows.append(try RlPattern(s)) }
-            return rows
-        }
+        try RlPatternReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM rl_pattern") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try RlPatternReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -2586,7 +2858,50 @@ public struct RlPatternUse: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `rl_pattern_use` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `RlPatternUseDAO` forwards its fetches here). Fetches and counts only.
+public struct RlPatternUseReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> RlPatternUse? {
+        try db.withStatement("SELECT id, pattern_id, target_vertical, success, quality_score, applied_at FROM rl_pattern_use WHERE id = ?1") { s throws(DatabaseError) -> RlPatternUse? in
+            s.bind(p0, at: 1)
+            return try s.step() ? RlPatternUse(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlPatternUse] {
+        try db.withStatement("SELECT id, pattern_id, target_vertical, success, quality_score, applied_at FROM rl_pattern_use ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlPatternUse] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [RlPatternUse] = []
+            while try s.step() { rows.append(try RlPatternUse(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM rl_pattern_use") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `rl_pattern_use` (a `Database` has the full `RlPatternUseDAO` instead).
+    public var rlPatternUse: RlPatternUseReads<Self> { RlPatternUseReads(db: self) }
+}
+
 /// Typed access to `rl_pattern_use`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `RlPatternUseReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct RlPatternUseDAO: Sendable {
     public let db: Database
 
@@ -2617,29 +2932,17 @@ public struct RlPatternUseDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> RlPatternUse? {
-        try db.withStatement("SELECT id, pattern_id, target_vertical, success, quality_score, applied_at FROM rl_pattern_use WHERE id = ?1") { s throws(DatabaseError) -> RlPatternUse? in
-            s.bind(p0, at: 1)
-            return try s.step() ? RlPatternUse(s) : nil
-        }
+        try RlPatternUseReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlPatternUse] {
-        try db.withStatement("SELECT id, pattern_id, target_vertical, success, quality_score, applied_at FROM rl_pattern_use ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlPatternUse] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlPatternUse] = []
-            while try s.step() { rows.append(try RlPatternUse(s)) }
-            return rows
-        }
+        try RlPatternUseReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM rl_pattern_use") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try RlPatternUseReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -2787,7 +3090,50 @@ public struct RlMetric: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `rl_metric` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `RlMetricDAO` forwards its fetches here). Fetches and counts only.
+public struct RlMetricReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> RlMetric? {
+        try db.withStatement("SELECT id, learner_id, metric_type, metric_value, metadata, created_at FROM rl_metric WHERE id = ?1") { s throws(DatabaseError) -> RlMetric? in
+            s.bind(p0, at: 1)
+            return try s.step() ? RlMetric(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlMetric] {
+        try db.withStatement("SELECT id, learner_id, metric_type, metric_value, metadata, created_at FROM rl_metric ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlMetric] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [RlMetric] = []
+            while try s.step() { rows.append(try RlMetric(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM rl_metric") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `rl_metric` (a `Database` has the full `RlMetricDAO` instead).
+    public var rlMetric: RlMetricReads<Self> { RlMetricReads(db: self) }
+}
+
 /// Typed access to `rl_metric`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `RlMetricReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct RlMetricDAO: Sendable {
     public let db: Database
 
@@ -2817,29 +3163,17 @@ public struct RlMetricDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> RlMetric? {
-        try db.withStatement("SELECT id, learner_id, metric_type, metric_value, metadata, created_at FROM rl_metric WHERE id = ?1") { s throws(DatabaseError) -> RlMetric? in
-            s.bind(p0, at: 1)
-            return try s.step() ? RlMetric(s) : nil
-        }
+        try RlMetricReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlMetric] {
-        try db.withStatement("SELECT id, learner_id, metric_type, metric_value, metadata, created_at FROM rl_metric ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlMetric] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlMetric] = []
-            while try s.step() { rows.append(try RlMetric(s)) }
-            return rows
-        }
+        try RlMetricReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM rl_metric") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try RlMetricReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -3013,33 +3347,13 @@ public struct AgentTeamConfig: Codable, Sendable, Hashable {
     }
 }
 
-/// Typed access to `agent_team_config`: every statement is a static literal, prepared once per connection.
-public struct AgentTeamConfigDAO: Sendable {
-    public let db: Database
+/// Reading access to `agent_team_config` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AgentTeamConfigDAO` forwards its fetches here). Fetches and counts only.
+public struct AgentTeamConfigReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
-    }
-
-    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
-    @discardableResult
-    public func insert(_ row: AgentTeamConfig) throws(DatabaseError) -> AgentTeamConfig {
-        try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") { s throws(DatabaseError) -> AgentTeamConfig in
-            row._bindColumns(to: s)
-            try s.run()
-            return row._stored(rowid: s.lastInsertRowID)
-        }
-    }
-
-    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
-    @discardableResult
-    public func insert(contentsOf rows: some Sequence<AgentTeamConfig>) throws(DatabaseError) -> [AgentTeamConfig] {
-        try db.transaction { _ throws(DatabaseError) -> [AgentTeamConfig] in
-            var stored: [AgentTeamConfig] = []
-            stored.reserveCapacity(rows.underestimatedCount)
-            for row in rows { stored.append(try insert(row)) }
-            return stored
-        }
     }
 
     /// Fetches the row with this primary key.
@@ -3075,6 +3389,62 @@ public struct AgentTeamConfigDAO: Sendable {
             guard try s.step() else { return 0 }
             return try s.int(0)
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `agent_team_config` (a `Database` has the full `AgentTeamConfigDAO` instead).
+    public var agentTeamConfig: AgentTeamConfigReads<Self> { AgentTeamConfigReads(db: self) }
+}
+
+/// Typed access to `agent_team_config`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AgentTeamConfigReads`'s, which is what a `DatabasePool.read` body gets (reads only).
+public struct AgentTeamConfigDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
+    @discardableResult
+    public func insert(_ row: AgentTeamConfig) throws(DatabaseError) -> AgentTeamConfig {
+        try db.withStatement("INSERT INTO agent_team_config (id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") { s throws(DatabaseError) -> AgentTeamConfig in
+            row._bindColumns(to: s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
+        }
+    }
+
+    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
+    @discardableResult
+    public func insert(contentsOf rows: some Sequence<AgentTeamConfig>) throws(DatabaseError) -> [AgentTeamConfig] {
+        try db.transaction { _ throws(DatabaseError) -> [AgentTeamConfig] in
+            var stored: [AgentTeamConfig] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentTeamConfig? {
+        try AgentTeamConfigReads(db: db).fetch(id: p0)
+    }
+
+    /// Fetches the row with this unique key (`config_key`).
+    public func fetch(configKey p0: String) throws(DatabaseError) -> AgentTeamConfig? {
+        try AgentTeamConfigReads(db: db).fetch(configKey: p0)
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentTeamConfig] {
+        try AgentTeamConfigReads(db: db).fetchAll(limit: limit, offset: offset)
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try AgentTeamConfigReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -3289,7 +3659,50 @@ public struct AgentTeamRun: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `agent_team_run` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AgentTeamRunDAO` forwards its fetches here). Fetches and counts only.
+public struct AgentTeamRunReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentTeamRun? {
+        try db.withStatement("SELECT id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at FROM agent_team_run WHERE id = ?1") { s throws(DatabaseError) -> AgentTeamRun? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AgentTeamRun(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentTeamRun] {
+        try db.withStatement("SELECT id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at FROM agent_team_run ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentTeamRun] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AgentTeamRun] = []
+            while try s.step() { rows.append(try AgentTeamRun(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM agent_team_run") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `agent_team_run` (a `Database` has the full `AgentTeamRunDAO` instead).
+    public var agentTeamRun: AgentTeamRunReads<Self> { AgentTeamRunReads(db: self) }
+}
+
 /// Typed access to `agent_team_run`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AgentTeamRunReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AgentTeamRunDAO: Sendable {
     public let db: Database
 
@@ -3319,29 +3732,17 @@ public struct AgentTeamRunDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> AgentTeamRun? {
-        try db.withStatement("SELECT id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at FROM agent_team_run WHERE id = ?1") { s throws(DatabaseError) -> AgentTeamRun? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AgentTeamRun(s) : nil
-        }
+        try AgentTeamRunReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentTeamRun] {
-        try db.withStatement("SELECT id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at FROM agent_team_run ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentTeamRun] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentTeamRun] = []
-            while try s.step() { rows.append(try AgentTeamRun(s)) }
-            return rows
-        }
+        try AgentTeamRunReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM agent_team_run") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AgentTeamRunReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -3493,7 +3894,50 @@ public struct AgentWorkflowRun: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `agent_workflow_run` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AgentWorkflowRunDAO` forwards its fetches here). Fetches and counts only.
+public struct AgentWorkflowRunReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentWorkflowRun? {
+        try db.withStatement("SELECT id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at FROM agent_workflow_run WHERE id = ?1") { s throws(DatabaseError) -> AgentWorkflowRun? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AgentWorkflowRun(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentWorkflowRun] {
+        try db.withStatement("SELECT id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at FROM agent_workflow_run ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentWorkflowRun] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AgentWorkflowRun] = []
+            while try s.step() { rows.append(try AgentWorkflowRun(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM agent_workflow_run") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `agent_workflow_run` (a `Database` has the full `AgentWorkflowRunDAO` instead).
+    public var agentWorkflowRun: AgentWorkflowRunReads<Self> { AgentWorkflowRunReads(db: self) }
+}
+
 /// Typed access to `agent_workflow_run`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AgentWorkflowRunReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AgentWorkflowRunDAO: Sendable {
     public let db: Database
 
@@ -3523,29 +3967,17 @@ public struct AgentWorkflowRunDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> AgentWorkflowRun? {
-        try db.withStatement("SELECT id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at FROM agent_workflow_run WHERE id = ?1") { s throws(DatabaseError) -> AgentWorkflowRun? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AgentWorkflowRun(s) : nil
-        }
+        try AgentWorkflowRunReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentWorkflowRun] {
-        try db.withStatement("SELECT id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at FROM agent_workflow_run ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentWorkflowRun] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentWorkflowRun] = []
-            while try s.step() { rows.append(try AgentWorkflowRun(s)) }
-            return rows
-        }
+        try AgentWorkflowRunReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM agent_workflow_run") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AgentWorkflowRunReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -3691,7 +4123,50 @@ public struct AgentPromptStyle: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `agent_prompt_style` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AgentPromptStyleDAO` forwards its fetches here). Fetches and counts only.
+public struct AgentPromptStyleReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: String) throws(DatabaseError) -> AgentPromptStyle? {
+        try db.withStatement("SELECT id, style_name, description, template, success_rate, usage_count, updated_at FROM agent_prompt_style WHERE id = ?1") { s throws(DatabaseError) -> AgentPromptStyle? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AgentPromptStyle(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPromptStyle] {
+        try db.withStatement("SELECT id, style_name, description, template, success_rate, usage_count, updated_at FROM agent_prompt_style ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentPromptStyle] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AgentPromptStyle] = []
+            while try s.step() { rows.append(try AgentPromptStyle(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM agent_prompt_style") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `agent_prompt_style` (a `Database` has the full `AgentPromptStyleDAO` instead).
+    public var agentPromptStyle: AgentPromptStyleReads<Self> { AgentPromptStyleReads(db: self) }
+}
+
 /// Typed access to `agent_prompt_style`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AgentPromptStyleReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AgentPromptStyleDAO: Sendable {
     public let db: Database
 
@@ -3722,29 +4197,17 @@ public struct AgentPromptStyleDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: String) throws(DatabaseError) -> AgentPromptStyle? {
-        try db.withStatement("SELECT id, style_name, description, template, success_rate, usage_count, updated_at FROM agent_prompt_style WHERE id = ?1") { s throws(DatabaseError) -> AgentPromptStyle? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AgentPromptStyle(s) : nil
-        }
+        try AgentPromptStyleReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPromptStyle] {
-        try db.withStatement("SELECT id, style_name, description, template, success_rate, usage_count, updated_at FROM agent_prompt_style ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentPromptStyle] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentPromptStyle] = []
-            while try s.step() { rows.append(try AgentPromptStyle(s)) }
-            return rows
-        }
+        try AgentPromptStyleReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM agent_prompt_style") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AgentPromptStyleReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -3886,7 +4349,50 @@ public struct AgentPromptElement: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `agent_prompt_element` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AgentPromptElementDAO` forwards its fetches here). Fetches and counts only.
+public struct AgentPromptElementReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentPromptElement? {
+        try db.withStatement("SELECT id, style_id, element_type, content, position FROM agent_prompt_element WHERE id = ?1") { s throws(DatabaseError) -> AgentPromptElement? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AgentPromptElement(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPromptElement] {
+        try db.withStatement("SELECT id, style_id, element_type, content, position FROM agent_prompt_element ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentPromptElement] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AgentPromptElement] = []
+            while try s.step() { rows.append(try AgentPromptElement(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM agent_prompt_element") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `agent_prompt_element` (a `Database` has the full `AgentPromptElementDAO` instead).
+    public var agentPromptElement: AgentPromptElementReads<Self> { AgentPromptElementReads(db: self) }
+}
+
 /// Typed access to `agent_prompt_element`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AgentPromptElementReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AgentPromptElementDAO: Sendable {
     public let db: Database
 
@@ -3917,29 +4423,17 @@ public struct AgentPromptElementDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> AgentPromptElement? {
-        try db.withStatement("SELECT id, style_id, element_type, content, position FROM agent_prompt_element WHERE id = ?1") { s throws(DatabaseError) -> AgentPromptElement? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AgentPromptElement(s) : nil
-        }
+        try AgentPromptElementReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPromptElement] {
-        try db.withStatement("SELECT id, style_id, element_type, content, position FROM agent_prompt_element ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentPromptElement] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentPromptElement] = []
-            while try s.step() { rows.append(try AgentPromptElement(s)) }
-            return rows
-        }
+        try AgentPromptElementReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM agent_prompt_element") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AgentPromptElementReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -4095,7 +4589,50 @@ public struct AgentCurriculumStage: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `agent_curriculum_stage` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AgentCurriculumStageDAO` forwards its fetches here). Fetches and counts only.
+public struct AgentCurriculumStageReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentCurriculumStage? {
+        try db.withStatement("SELECT id, stage_name, difficulty, prerequisites, completion_criteria, created_at FROM agent_curriculum_stage WHERE id = ?1") { s throws(DatabaseError) -> AgentCurriculumStage? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AgentCurriculumStage(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentCurriculumStage] {
+        try db.withStatement("SELECT id, stage_name, difficulty, prerequisites, completion_criteria, created_at FROM agent_curriculum_stage ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentCurriculumStage] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AgentCurriculumStage] = []
+            while try s.step() { rows.append(try AgentCurriculumStage(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM agent_curriculum_stage") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `agent_curriculum_stage` (a `Database` has the full `AgentCurriculumStageDAO` instead).
+    public var agentCurriculumStage: AgentCurriculumStageReads<Self> { AgentCurriculumStageReads(db: self) }
+}
+
 /// Typed access to `agent_curriculum_stage`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AgentCurriculumStageReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AgentCurriculumStageDAO: Sendable {
     public let db: Database
 
@@ -4126,29 +4663,17 @@ public struct AgentCurriculumStageDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> AgentCurriculumStage? {
-        try db.withStatement("SELECT id, stage_name, difficulty, prerequisites, completion_criteria, created_at FROM agent_curriculum_stage WHERE id = ?1") { s throws(DatabaseError) -> AgentCurriculumStage? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AgentCurriculumStage(s) : nil
-        }
+        try AgentCurriculumStageReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentCurriculumStage] {
-        try db.withStatement("SELECT id, stage_name, difficulty, prerequisites, completion_criteria, created_at FROM agent_curriculum_stage ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentCurriculumStage] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentCurriculumStage] = []
-            while try s.step() { rows.append(try AgentCurriculumStage(s)) }
-            return rows
-        }
+        try AgentCurriculumStageReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM agent_curriculum_stage") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AgentCurriculumStageReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -4293,7 +4818,50 @@ public struct AgentCurriculumMetric: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `agent_curriculum_metric` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AgentCurriculumMetricDAO` forwards its fetches here). Fetches and counts only.
+public struct AgentCurriculumMetricReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentCurriculumMetric? {
+        try db.withStatement("SELECT id, stage_id, metric_name, metric_value, created_at FROM agent_curriculum_metric WHERE id = ?1") { s throws(DatabaseError) -> AgentCurriculumMetric? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AgentCurriculumMetric(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentCurriculumMetric] {
+        try db.withStatement("SELECT id, stage_id, metric_name, metric_value, created_at FROM agent_curriculum_metric ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentCurriculumMetric] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AgentCurriculumMetric] = []
+            while try s.step() { rows.append(try AgentCurriculumMetric(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM agent_curriculum_metric") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `agent_curriculum_metric` (a `Database` has the full `AgentCurriculumMetricDAO` instead).
+    public var agentCurriculumMetric: AgentCurriculumMetricReads<Self> { AgentCurriculumMetricReads(db: self) }
+}
+
 /// Typed access to `agent_curriculum_metric`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AgentCurriculumMetricReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AgentCurriculumMetricDAO: Sendable {
     public let db: Database
 
@@ -4324,29 +4892,17 @@ public struct AgentCurriculumMetricDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> AgentCurriculumMetric? {
-        try db.withStatement("SELECT id, stage_id, metric_name, metric_value, created_at FROM agent_curriculum_metric WHERE id = ?1") { s throws(DatabaseError) -> AgentCurriculumMetric? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AgentCurriculumMetric(s) : nil
-        }
+        try AgentCurriculumMetricReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentCurriculumMetric] {
-        try db.withStatement("SELECT id, stage_id, metric_name, metric_value, created_at FROM agent_curriculum_metric ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentCurriculumMetric] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentCurriculumMetric] = []
-            while try s.step() { rows.append(try AgentCurriculumMetric(s)) }
-            return rows
-        }
+        try AgentCurriculumMetricReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM agent_curriculum_metric") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AgentCurriculumMetricReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -4494,7 +5050,50 @@ public struct AgentPolicySnapshot: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `agent_policy_snapshot` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AgentPolicySnapshotDAO` forwards its fetches here). Fetches and counts only.
+public struct AgentPolicySnapshotReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentPolicySnapshot? {
+        try db.withStatement("SELECT id, learner_id, snapshot_name, policy_data, performance_score, created_at FROM agent_policy_snapshot WHERE id = ?1") { s throws(DatabaseError) -> AgentPolicySnapshot? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AgentPolicySnapshot(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPolicySnapshot] {
+        try db.withStatement("SELECT id, learner_id, snapshot_name, policy_data, performance_score, created_at FROM agent_policy_snapshot ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentPolicySnapshot] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AgentPolicySnapshot] = []
+            while try s.step() { rows.append(try AgentPolicySnapshot(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM agent_policy_snapshot") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `agent_policy_snapshot` (a `Database` has the full `AgentPolicySnapshotDAO` instead).
+    public var agentPolicySnapshot: AgentPolicySnapshotReads<Self> { AgentPolicySnapshotReads(db: self) }
+}
+
 /// Typed access to `agent_policy_snapshot`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AgentPolicySnapshotReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AgentPolicySnapshotDAO: Sendable {
     public let db: Database
 
@@ -4524,29 +5123,17 @@ public struct AgentPolicySnapshotDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> AgentPolicySnapshot? {
-        try db.withStatement("SELECT id, learner_id, snapshot_name, policy_data, performance_score, created_at FROM agent_policy_snapshot WHERE id = ?1") { s throws(DatabaseError) -> AgentPolicySnapshot? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AgentPolicySnapshot(s) : nil
-        }
+        try AgentPolicySnapshotReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPolicySnapshot] {
-        try db.withStatement("SELECT id, learner_id, snapshot_name, policy_data, performance_score, created_at FROM agent_policy_snapshot ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentPolicySnapshot] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentPolicySnapshot] = []
-            while try s.step() { rows.append(try AgentPolicySnapshot(s)) }
-            return rows
-        }
+        try AgentPolicySnapshotReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM agent_policy_snapshot") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AgentPolicySnapshotReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -4689,32 +5276,13 @@ public struct UiSession: Codable, Sendable, Hashable {
     }
 }
 
-/// Typed access to `ui_session`: every statement is a static literal, prepared once per connection.
-public struct UiSessionDAO: Sendable {
-    public let db: Database
+/// Reading access to `ui_session` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `UiSessionDAO` forwards its fetches here). Fetches and counts only.
+public struct UiSessionReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
-    }
-
-    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
-    @discardableResult
-    public func insert(_ row: UiSession) throws(DatabaseError) -> UiSession {
-        try db.withStatement("INSERT INTO ui_session (id, name, provider, model, profile, data, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id, name, provider, model, profile, data, created_at, updated_at") { s throws(DatabaseError) -> UiSession in
-            row._bindColumns(to: s)
-            return try UiSession._returned(s)
-        }
-    }
-
-    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
-    @discardableResult
-    public func insert(contentsOf rows: some Sequence<UiSession>) throws(DatabaseError) -> [UiSession] {
-        try db.transaction { _ throws(DatabaseError) -> [UiSession] in
-            var stored: [UiSession] = []
-            stored.reserveCapacity(rows.underestimatedCount)
-            for row in rows { stored.append(try insert(row)) }
-            return stored
-        }
     }
 
     /// Fetches the row with this primary key.
@@ -4752,6 +5320,61 @@ public struct UiSessionDAO: Sendable {
             guard try s.step() else { return 0 }
             return try s.int(0)
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `ui_session` (a `Database` has the full `UiSessionDAO` instead).
+    public var uiSession: UiSessionReads<Self> { UiSessionReads(db: self) }
+}
+
+/// Typed access to `ui_session`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `UiSessionReads`'s, which is what a `DatabasePool.read` body gets (reads only).
+public struct UiSessionDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
+    @discardableResult
+    public func insert(_ row: UiSession) throws(DatabaseError) -> UiSession {
+        try db.withStatement("INSERT INTO ui_session (id, name, provider, model, profile, data, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id, name, provider, model, profile, data, created_at, updated_at") { s throws(DatabaseError) -> UiSession in
+            row._bindColumns(to: s)
+            return try UiSession._returned(s)
+        }
+    }
+
+    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
+    @discardableResult
+    public func insert(contentsOf rows: some Sequence<UiSession>) throws(DatabaseError) -> [UiSession] {
+        try db.transaction { _ throws(DatabaseError) -> [UiSession] in
+            var stored: [UiSession] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: String) throws(DatabaseError) -> UiSession? {
+        try UiSessionReads(db: db).fetch(id: p0)
+    }
+
+    /// Fetches the rows matching the index prefix (`updated_at`), ordered by the primary key.
+    public func fetchAll(updatedAt p0: Date?) throws(DatabaseError) -> [UiSession] {
+        try UiSessionReads(db: db).fetchAll(updatedAt: p0)
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [UiSession] {
+        try UiSessionReads(db: db).fetchAll(limit: limit, offset: offset)
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try UiSessionReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -4905,32 +5528,13 @@ public struct UiFailedCall: Codable, Sendable, Hashable {
     }
 }
 
-/// Typed access to `ui_failed_call`: every statement is a static literal, prepared once per connection.
-public struct UiFailedCallDAO: Sendable {
-    public let db: Database
+/// Reading access to `ui_failed_call` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `UiFailedCallDAO` forwards its fetches here). Fetches and counts only.
+public struct UiFailedCallReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
-    }
-
-    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
-    @discardableResult
-    public func insert(_ row: UiFailedCall) throws(DatabaseError) -> UiFailedCall {
-        try db.withStatement("INSERT INTO ui_failed_call (id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at") { s throws(DatabaseError) -> UiFailedCall in
-            row._bindColumns(to: s)
-            return try UiFailedCall._returned(s)
-        }
-    }
-
-    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
-    @discardableResult
-    public func insert(contentsOf rows: some Sequence<UiFailedCall>) throws(DatabaseError) -> [UiFailedCall] {
-        try db.transaction { _ throws(DatabaseError) -> [UiFailedCall] in
-            var stored: [UiFailedCall] = []
-            stored.reserveCapacity(rows.underestimatedCount)
-            for row in rows { stored.append(try insert(row)) }
-            return stored
-        }
     }
 
     /// Fetches the row with this primary key.
@@ -4987,6 +5591,71 @@ public struct UiFailedCallDAO: Sendable {
             guard try s.step() else { return 0 }
             return try s.int(0)
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `ui_failed_call` (a `Database` has the full `UiFailedCallDAO` instead).
+    public var uiFailedCall: UiFailedCallReads<Self> { UiFailedCallReads(db: self) }
+}
+
+/// Typed access to `ui_failed_call`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `UiFailedCallReads`'s, which is what a `DatabasePool.read` body gets (reads only).
+public struct UiFailedCallDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
+    @discardableResult
+    public func insert(_ row: UiFailedCall) throws(DatabaseError) -> UiFailedCall {
+        try db.withStatement("INSERT INTO ui_failed_call (id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at") { s throws(DatabaseError) -> UiFailedCall in
+            row._bindColumns(to: s)
+            return try UiFailedCall._returned(s)
+        }
+    }
+
+    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
+    @discardableResult
+    public func insert(contentsOf rows: some Sequence<UiFailedCall>) throws(DatabaseError) -> [UiFailedCall] {
+        try db.transaction { _ throws(DatabaseError) -> [UiFailedCall] in
+            var stored: [UiFailedCall] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> UiFailedCall? {
+        try UiFailedCallReads(db: db).fetch(id: p0)
+    }
+
+    /// Fetches the row with this unique key (`tool_name, args_hash`).
+    public func fetch(toolName p0: String, argsHash p1: String) throws(DatabaseError) -> UiFailedCall? {
+        try UiFailedCallReads(db: db).fetch(toolName: p0, argsHash: p1)
+    }
+
+    /// Fetches the rows matching the index prefix (`tool_name`), ordered by the primary key.
+    public func fetchAll(toolName p0: String) throws(DatabaseError) -> [UiFailedCall] {
+        try UiFailedCallReads(db: db).fetchAll(toolName: p0)
+    }
+
+    /// Fetches the rows matching the index prefix (`expires_at`), ordered by the primary key.
+    public func fetchAll(expiresAt p0: Date?) throws(DatabaseError) -> [UiFailedCall] {
+        try UiFailedCallReads(db: db).fetchAll(expiresAt: p0)
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [UiFailedCall] {
+        try UiFailedCallReads(db: db).fetchAll(limit: limit, offset: offset)
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try UiFailedCallReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -5135,7 +5804,50 @@ public struct SysMetadata: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `sys_metadata` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `SysMetadataDAO` forwards its fetches here). Fetches and counts only.
+public struct SysMetadataReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(key p0: String) throws(DatabaseError) -> SysMetadata? {
+        try db.withStatement("SELECT \"key\", value, updated_at FROM sys_metadata WHERE \"key\" = ?1") { s throws(DatabaseError) -> SysMetadata? in
+            s.bind(p0, at: 1)
+            return try s.step() ? SysMetadata(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [SysMetadata] {
+        try db.withStatement("SELECT \"key\", value, updated_at FROM sys_metadata ORDER BY \"key\" LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [SysMetadata] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [SysMetadata] = []
+            while try s.step() { rows.append(try SysMetadata(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM sys_metadata") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `sys_metadata` (a `Database` has the full `SysMetadataDAO` instead).
+    public var sysMetadata: SysMetadataReads<Self> { SysMetadataReads(db: self) }
+}
+
 /// Typed access to `sys_metadata`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `SysMetadataReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct SysMetadataDAO: Sendable {
     public let db: Database
 
@@ -5166,29 +5878,17 @@ public struct SysMetadataDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(key p0: String) throws(DatabaseError) -> SysMetadata? {
-        try db.withStatement("SELECT \"key\", value, updated_at FROM sys_metadata WHERE \"key\" = ?1") { s throws(DatabaseError) -> SysMetadata? in
-            s.bind(p0, at: 1)
-            return try s.step() ? SysMetadata(s) : nil
-        }
+        try SysMetadataReads(db: db).fetch(key: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [SysMetadata] {
-        try db.withStatement("SELECT \"key\", value, updated_at FROM sys_metadata ORDER BY \"key\" LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [SysMetadata] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [SysMetadata] = []
-            while try s.step() { rows.append(try SysMetadata(s)) }
-            return rows
-        }
+        try SysMetadataReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM sys_metadata") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try SysMetadataReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -5306,7 +6006,50 @@ public struct SysSchemaVersion: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `sys_schema_version` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `SysSchemaVersionDAO` forwards its fetches here). Fetches and counts only.
+public struct SysSchemaVersionReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(version p0: Int64) throws(DatabaseError) -> SysSchemaVersion? {
+        try db.withStatement("SELECT version, applied_at FROM sys_schema_version WHERE version = ?1") { s throws(DatabaseError) -> SysSchemaVersion? in
+            s.bind(p0, at: 1)
+            return try s.step() ? SysSchemaVersion(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [SysSchemaVersion] {
+        try db.withStatement("SELECT version, applied_at FROM sys_schema_version ORDER BY version LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [SysSchemaVersion] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [SysSchemaVersion] = []
+            while try s.step() { rows.append(try SysSchemaVersion(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM sys_schema_version") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `sys_schema_version` (a `Database` has the full `SysSchemaVersionDAO` instead).
+    public var sysSchemaVersion: SysSchemaVersionReads<Self> { SysSchemaVersionReads(db: self) }
+}
+
 /// Typed access to `sys_schema_version`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `SysSchemaVersionReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct SysSchemaVersionDAO: Sendable {
     public let db: Database
 
@@ -5336,29 +6079,17 @@ public struct SysSchemaVersionDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(version p0: Int64) throws(DatabaseError) -> SysSchemaVersion? {
-        try db.withStatement("SELECT version, applied_at FROM sys_schema_version WHERE version = ?1") { s throws(DatabaseError) -> SysSchemaVersion? in
-            s.bind(p0, at: 1)
-            return try s.step() ? SysSchemaVersion(s) : nil
-        }
+        try SysSchemaVersionReads(db: db).fetch(version: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [SysSchemaVersion] {
-        try db.withStatement("SELECT version, applied_at FROM sys_schema_version ORDER BY version LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [SysSchemaVersion] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [SysSchemaVersion] = []
-            while try s.step() { rows.append(try SysSchemaVersion(s)) }
-            return rows
-        }
+        try SysSchemaVersionReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM sys_schema_version") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try SysSchemaVersionReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).

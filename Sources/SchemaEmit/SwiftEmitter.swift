@@ -8,7 +8,8 @@ import SchemaSyntax
 ///
 /// The layers (see docs/ARCHITECTURE.md): translators build a `SwiftFile` code model from the
 /// schema — `SchemaEnumTranslator` (the DDL enum), `RowTypeTranslator` (row structs),
-/// `DAOTranslator` (DAOs) — and `SwiftRenderer` alone writes it as text. Runtime API names live
+/// `ReadDAOTranslator` (read DAOs, for any `DatabaseReading`), `DAOTranslator` (full DAOs, for a
+/// `Database`) — and `SwiftRenderer` alone writes it as text. Runtime API names live
 /// in `RuntimeAPI`.
 ///
 /// Hot-path design of the generated code: every statement is a `StaticString` literal (the runtime
@@ -102,7 +103,7 @@ public enum SwiftEmitter {
     }
 
     static func tableDeclarations(_ t: SwiftTable) -> [SwiftDeclaration] {
-        [RowTypeTranslator.rowStruct(t)] + DAOTranslator.declarations(t)
+        [RowTypeTranslator.rowStruct(t)] + ReadDAOTranslator.declarations(t) + DAOTranslator.declarations(t)
     }
 
     /// `GeneratedHeader.lines(source:comment: "//")` as comment lines (the file name is user text:

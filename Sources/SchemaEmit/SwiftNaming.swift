@@ -10,7 +10,8 @@ import SchemaModel
 ///   (`date` → `DateRow`). `@swift("Name")` on the table replaces the derived name.
 /// - **DAOs**: the type name + `DAO` (`RlQValueDAO`), reachable as `db.<lowerCamel type name>`
 ///   (`db.rlQValue`); a convenience name that would shadow a `Database` member gets a `Table`
-///   suffix (`path` → `db.pathTable`).
+///   suffix (`path` → `db.pathTable`). The read DAO is the type name + `Reads`
+///   (`RlQValueReads<DB>`), reachable by the same name on every `DatabaseReading`.
 /// - **Properties**: lowerCamelCase of the column name (first word lower-cased, later words
 ///   capitalised: `learner_id` → `learnerId`); a leading digit gets a leading `_`; a Swift
 ///   keyword is written in backticks (`` `default` ``). `@swift("name")` on the column replaces
@@ -33,6 +34,7 @@ public enum SwiftNaming {
         "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Sequence",
         RuntimeAPI.database, RuntimeAPI.databaseError, RuntimeAPI.statement, RuntimeAPI.jsonValue,
         RuntimeAPI.timestamp, RuntimeAPI.foundation, RuntimeAPI.module,
+        RuntimeAPI.readOnlyDatabase, RuntimeAPI.databaseReading, ReadDAOTranslator.readerParameter,
     ]
 
     /// Members of `Database` a convenience DAO property must not shadow.

@@ -212,17 +212,7 @@ let everyShapeProbe = #"""
         let main = dir.appendingPathComponent("main.swift")
         try everyShapeProbe.write(to: main, atomically: true, encoding: .utf8)
 
-        let root = Self.packageRoot
-        let csqlite = root.appendingPathComponent("Sources/CSQLite").path
-        let runtimeSources = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Sources/SchemagenRuntime").path)
-            .filter { $0.hasSuffix(".swift") }.sorted().map { root.appendingPathComponent("Sources/SchemagenRuntime/\($0)").path }
-        let lib = dir.appendingPathComponent("lib")
-        try FileManager.default.createDirectory(at: lib, withIntermediateDirectories: true)
-        let runtime = try run("swiftc", ["-swift-version", "6", "-parse-as-library", "-module-name", "SchemagenRuntime",
-                                         "-emit-module", "-emit-module-path", lib.appendingPathComponent("SchemagenRuntime.swiftmodule").path,
-                                         "-emit-library", "-static", "-o", lib.appendingPathComponent("libSchemagenRuntime.a").path,
-                                         "-I", csqlite] + runtimeSources, in: dir)
-        try #require(runtime.status == 0, "the runtime did not build: \(runtime.output)")
+        let (lib, csqlite) = try buildRuntime(in: dir)
         let probe = dir.appendingPathComponent("probe")
         let build = try run("swiftc", ["-swift-version", "6", "-warnings-as-errors", "-I", lib.path, "-I", csqlite,
                                        "-L", lib.path, "-lSchemagenRuntime", "-lsqlite3",
@@ -277,6 +267,23 @@ let everyShapeProbe = #"""
             }
             """.utf8)))
         #expect(SwiftEmitter.emitFiles(loaded.schema).map(\.path) == ["CDDL.swift", "AppXY.swift", "AppXy_2.swift"])
+    }
+
+    /// Builds SchemagenRuntime from the package's sources into `dir/lib` (its module and a static
+    /// library), for generated code to be compiled against with `-I lib -I csqlite`.
+    func buildRuntime(in dir: URL, libraryToo: Bool = true) throws -> (lib: URL, csqlite: String) {
+        let root = Self.packageRoot
+        let csqlite = root.appendingPathComponent("Sources/CSQLite").path
+        let runtimeSources = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Sources/SchemagenRuntime").path)
+            .filter { $0.hasSuffix(".swift") }.sorted().map { root.appendingPathComponent("Sources/SchemagenRuntime/\($0)").path }
+        let lib = dir.appendingPathComponent("lib")
+        try FileManager.default.createDirectory(at: lib, withIntermediateDirectories: true)
+        var arguments = ["-swift-version", "6", "-parse-as-library", "-module-name", "SchemagenRuntime",
+                         "-emit-module", "-emit-module-path", lib.appendingPathComponent("SchemagenRuntime.swiftmodule").path]
+        if libraryToo { arguments += ["-emit-library", "-static", "-o", lib.appendingPathComponent("libSchemagenRuntime.a").path] }
+        let runtime = try run("swiftc", arguments + ["-I", csqlite] + runtimeSources, in: dir)
+        try #require(runtime.status == 0, "the runtime did not build: \(runtime.output)")
+        return (lib, csqlite)
     }
 
     func run(_ tool: String, _ arguments: [String], in dir: URL) throws -> (status: Int32, output: String) {

@@ -56,6 +56,29 @@ import SchemagenDriver
         ])
     }
 
+    /// Each table also declares `<Type>Reads` (its read DAO); the runtime's reader types and the
+    /// read DAO's `DB` parameter are names no table can take.
+    @Test func aTableNamedLikeAReadDAOOrAReaderType() {
+        #expect(Self.describe("""
+            table note {
+                id: integer primary key
+            }
+            table note_reads {
+                id: integer primary key
+            }
+            @swift("ReadOnlyDatabase") table a {
+                id: integer primary key
+            }
+            @swift("DB") table b {
+                id: integer primary key
+            }
+            """) == [
+            #"6:7: swift-type-name-collision: table 'note_reads' gets the Swift type name 'NoteReads', already used by table 'note'; name it with @swift("NoteReads2") fix: @swift("NoteReads2") "#,
+            #"9:34: swift-invalid-type-name: table 'a' gets the Swift type name 'ReadOnlyDatabase', a name the generated code already uses; name it with @swift("ReadOnlyDatabaseRow")"#,
+            #"12:20: swift-invalid-type-name: table 'b' gets the Swift type name 'DB', a name the generated code already uses; name it with @swift("DBRow")"#,
+        ])
+    }
+
     @Test func collidingPropertyNames() {
         #expect(Self.describe("""
             table t {

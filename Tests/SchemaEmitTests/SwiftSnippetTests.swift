@@ -17,6 +17,7 @@ import SchemagenDriver
         case schemaEnum
         case rowType(String)
         case dao(String)
+        case readDAO(String)
     }
 
     static let snippetsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snippets")
@@ -36,6 +37,7 @@ import SchemagenDriver
             return SwiftRenderer.render(SchemaEnumTranslator.schemaEnum(schema, typeName: SwiftEmitter.ddlTypeName(for: schema)))
         case .rowType(let name): return SwiftRenderer.render(RowTypeTranslator.rowStruct(try table(name)))
         case .dao(let name): return DAOTranslator.declarations(try table(name)).map(SwiftRenderer.render).joined(separator: "\n")
+        case .readDAO(let name): return ReadDAOTranslator.declarations(try table(name)).map(SwiftRenderer.render).joined(separator: "\n")
         }
     }
 
@@ -128,6 +130,30 @@ import SchemagenDriver
                 index idx_note_folder (folder, title)
             }
             """, .dao("note"))
+    }
+
+    /// The read DAO: generic over the reader, fetches and count only, reachable on every
+    /// `DatabaseReading`; the full DAO of the same table (`dao-keys`) forwards its reads to it.
+    @Test func readDAOWithKeysAndIndexPrefixes() throws {
+        try Self.assertSnippet("read-dao-keys", """
+            table note {
+                id: integer primary key
+                slug: text unique
+                folder: text?
+                title: text
+                index idx_note_folder (folder, title)
+            }
+            """, .readDAO("note"))
+    }
+
+    @Test func readDAOOfALinkTable() throws {
+        try Self.assertSnippet("read-dao-link-table", """
+            table note_tag {
+                note_id: integer
+                tag_id: text
+                primary key (note_id, tag_id)
+            }
+            """, .readDAO("note_tag"))
     }
 
     @Test func daoReturningForDatabaseDefaults() throws {

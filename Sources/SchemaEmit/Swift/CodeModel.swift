@@ -28,7 +28,7 @@ public enum SwiftAccess: String, Sendable, Hashable {
 
 /// A type as written in a declaration or an expression.
 public indirect enum SwiftType: Sendable, Hashable {
-    /// A (possibly dotted) type name: `Int64`, `Foundation.Date`.
+    /// A (possibly dotted) type name: `Int64`, `Foundation.Date`; `Self` is the keyword.
     case named(String)
     case optional(SwiftType)
     case array(SwiftType)
@@ -78,23 +78,43 @@ public struct SwiftDeclaration: Sendable, Hashable {
 public struct SwiftTypeDeclaration: Sendable, Hashable {
     public var access: SwiftAccess?
     public var name: String
+    /// `<DB: DatabaseReading & Sendable>`; empty for a non-generic type.
+    public var genericParameters: [SwiftTypeConstraint]
     public var conformances: [String]
     public var members: [SwiftDeclaration]
 
-    public init(access: SwiftAccess? = nil, name: String, conformances: [String] = [], members: [SwiftDeclaration] = []) {
+    public init(access: SwiftAccess? = nil, name: String, genericParameters: [SwiftTypeConstraint] = [],
+                conformances: [String] = [], members: [SwiftDeclaration] = []) {
         self.access = access
         self.name = name
+        self.genericParameters = genericParameters
         self.conformances = conformances
         self.members = members
     }
 }
 
+/// `Name: P & Q`: a generic parameter with its constraints, or one requirement of a `where` clause.
+public struct SwiftTypeConstraint: Sendable, Hashable {
+    /// A type or generic parameter name (`DB`), or `Self` (written as the keyword).
+    public var name: String
+    /// Protocol (or class) names, joined with `&`; empty writes the bare name.
+    public var conformsTo: [String]
+
+    public init(_ name: String, conformsTo: [String] = []) {
+        self.name = name
+        self.conformsTo = conformsTo
+    }
+}
+
 public struct SwiftExtension: Sendable, Hashable {
     public var extendedType: String
+    /// `where Self: Sendable`; empty for none.
+    public var whereClause: [SwiftTypeConstraint]
     public var members: [SwiftDeclaration]
 
-    public init(extendedType: String, members: [SwiftDeclaration]) {
+    public init(extendedType: String, whereClause: [SwiftTypeConstraint] = [], members: [SwiftDeclaration]) {
         self.extendedType = extendedType
+        self.whereClause = whereClause
         self.members = members
     }
 }

@@ -3,6 +3,8 @@ import SchemaModel
 /// Translates a table into its DAO: a struct over one `Database` whose every statement is a
 /// `StaticString` literal (the runtime caches prepared statements by the literal's address),
 /// with parameters numbered `?N` and bound by position; plus the `db.<table>` accessor.
+/// It holds the writes (insert, update, delete, upsert); its fetches and count forward to the
+/// table's read DAO (`ReadDAOTranslator`), which a `DatabasePool.read` body gets instead.
 enum DAOTranslator {
     static let db = SwiftExpression.identifier("db")
     static let s = SwiftExpression.identifier("s")
@@ -19,13 +21,8 @@ enum DAOTranslator {
             insertContentsOf(t),
         ]
         members += insertDraft(t)
-        if let pk = t.primaryKey { members.append(fetchOne(t, pk, doc: "Fetches the row with this primary key.")) }
-        for k in t.uniqueKeys {
-            members.append(fetchOne(t, k, doc: "Fetches the row with this unique key (`\(k.columnList)`)."))
-        }
-        for k in t.indexPrefixes { members.append(fetchMany(t, k)) }
-        members.append(fetchAll(t))
-        members.append(count(t))
+        // The reads are the read DAO's, not a copy: each forwards to `<Type>Reads<Database>`.
+        members += ReadDAOTranslator.forwarders(t)
         if let pk = t.primaryKey {
             if let u = update(t, pk) { members.append(u) }
             members.append(delete(t, pk, doc: "Deletes the row with this primary key; returns whether one was deleted."))
@@ -40,7 +37,8 @@ enum DAOTranslator {
             members.append(upsertAndFetch(t, targets))
         }
         let dao = SwiftDeclaration(
-            doc: "Typed access to `\(t.table.name)`: every statement is a static literal, prepared once per connection.",
+            doc: "Typed access to `\(t.table.name)`: every statement is a static literal, prepared once per connection.\n"
+                + "Its fetches are `\(t.readDAOName)`'s, which is what a `DatabasePool.read` body gets (reads only).",
             .struct(SwiftTypeDeclaration(access: .public, name: t.daoName, conformances: ["Sendable"], members: members)))
         let accessor = SwiftDeclaration(.extension(SwiftExtension(extendedType: RuntimeAPI.database, members: [
             SwiftDeclaration(doc: "The DAO for `\(t.table.name)`.", .variable(SwiftVariable(
@@ -144,45 +142,6 @@ enum DAOTranslator {
                        bind, .return(.try(SwiftExpression.type(t.type).call("_returned", [SwiftArgument(nil, s)]))),
                    ]))]),
         ]
-    }
-
-    // MARK: Reads
-
-    static func fetchOne(_ t: SwiftTable, _ k: SwiftKey, doc: String) -> SwiftDeclaration {
-        var sql = "SELECT \(t.selectList) FROM \(t.sqlTable) WHERE \(k.whereClause)"
-        if k.hasNullable { sql += " ORDER BY \(t.orderBy) LIMIT 1" }
-        return keyedMethod(doc: doc, "fetch", key: k, returns: .optional(t.type), sql: sql, [
-            .return(.try(.ternary(s.call(RuntimeAPI.step), .call(.type(t.type), [SwiftArgument(nil, s)]), .nil))),
-        ])
-    }
-
-    static func fetchMany(_ t: SwiftTable, _ k: SwiftKey) -> SwiftDeclaration {
-        keyedMethod(doc: "Fetches the rows matching the index prefix (`\(k.columnList)`), ordered by the primary key.",
-                    "fetchAll", key: k, returns: .array(t.type),
-                    sql: "SELECT \(t.selectList) FROM \(t.sqlTable) WHERE \(k.whereClause) ORDER BY \(t.orderBy)",
-                    collectRows(t))
-    }
-
-    static func fetchAll(_ t: SwiftTable) -> SwiftDeclaration {
-        let sql = "SELECT \(t.selectList) FROM \(t.sqlTable) ORDER BY \(t.orderBy) LIMIT ?1 OFFSET ?2"
-        let bindLimit = SwiftStatement.expression(s.call(RuntimeAPI.bind, [
-            SwiftArgument(nil, .binary(.identifier("limit"), "??", .integer(-1))), SwiftArgument("at", .integer(1))]))
-        let bindOffset = SwiftStatement.expression(s.call(RuntimeAPI.bind, [
-            SwiftArgument(nil, .identifier("offset")), SwiftArgument("at", .integer(2))]))
-        return method(doc: "Fetches rows ordered by the primary key; `limit` nil means all.", "fetchAll",
-                      [SwiftParameter("limit", .optional(.named("Int")), defaultValue: .nil),
-                       SwiftParameter("offset", .named("Int"), defaultValue: .integer(0))],
-                      returns: .array(t.type),
-                      [.expression(withStatement(sql, returns: .array(t.type), [bindLimit, bindOffset] + collectRows(t)))])
-    }
-
-    static func count(_ t: SwiftTable) -> SwiftDeclaration {
-        method(doc: "The number of rows.", "count", [], returns: .named("Int"), [
-            .expression(withStatement("SELECT count(*) FROM \(t.sqlTable)", returns: .named("Int"), [
-                .guard(.expression(.try(s.call(RuntimeAPI.step))), else: [.return(.integer(0))]),
-                .return(.try(s.call(RuntimeAPI.readInt, [SwiftArgument(nil, .integer(0))]))),
-            ])),
-        ])
     }
 
     // MARK: Writes

@@ -9,6 +9,10 @@ enum RuntimeAPI {
 
     // Types
     static let database = "Database"
+    /// What a `DatabasePool.read` body gets: statements only.
+    static let readOnlyDatabase = "ReadOnlyDatabase"
+    /// The protocol of everything that reads (`Database`, `ReadOnlyDatabase`): the two `withStatement`s.
+    static let databaseReading = "DatabaseReading"
     static let statement = "Statement"
     static let databaseError = "DatabaseError"
     static let jsonValue = "JSONValue"

@@ -33,7 +33,7 @@ extension SwiftEmitter {
                   replacement: "@swift(\"\(name)\") ")
         }
 
-        // Top-level names: the schema enum, then each table's row type and DAO; and the `db.` accessors.
+        // Top-level names: the schema enum, then each table's row type, DAO and read DAO; and the `db.` accessors.
         let ddlName = ddlTypeName(for: schema)
         var typeOwners: [String: String] = [ddlName: "the schema enum"]
         var firstTableRange: [String: SourceRange] = [:]
@@ -43,13 +43,12 @@ extension SwiftEmitter {
                   SourceRange(start: 0, end: 0))
         }
         var taken = Set(typeOwners.keys)
-        for table in schema.tables {
-            taken.insert(SwiftNaming.typeName(for: table))
-            taken.insert(SwiftNaming.typeName(for: table) + "DAO")
-        }
+        // Each table declares its row type, its DAO and its read DAO.
+        func declaredTypes(_ typeName: String) -> [String] { [typeName, typeName + "DAO", typeName + "Reads"] }
+        for table in schema.tables { taken.formUnion(declaredTypes(SwiftNaming.typeName(for: table))) }
         func freeTypeName(_ base: String) -> String {
             var n = 2
-            while taken.contains("\(base)\(n)") || taken.contains("\(base)\(n)DAO") { n += 1 }
+            while declaredTypes("\(base)\(n)").contains(where: taken.contains) { n += 1 }
             return "\(base)\(n)"
         }
 
@@ -63,7 +62,7 @@ extension SwiftEmitter {
                       "table '\(table.name)' gets the Swift type name '\(typeName)', \(reason); name it with @swift(\"\(suggestion)\")",
                       table.nameRange, fixIts: fromAttribute ? [] : [renameFixIt("type", at: table.range, to: suggestion)])
             } else {
-                for name in [typeName, typeName + "DAO"] {
+                for name in declaredTypes(typeName) {
                     if let owner = typeOwners[name] {
                         let suggestion = freeTypeName(typeName)
                         taken.insert(suggestion)
@@ -74,7 +73,7 @@ extension SwiftEmitter {
                         break
                     }
                 }
-                for name in [typeName, typeName + "DAO"] where typeOwners[name] == nil {
+                for name in declaredTypes(typeName) where typeOwners[name] == nil {
                     typeOwners[name] = "table '\(table.name)'"
                     firstTableRange[name] = table.nameRange
                 }

@@ -181,6 +181,13 @@ public struct SwiftRenderer {
         case .extension(let e):
             w("extension ")
             typeName(e.extendedType)
+            if !e.whereClause.isEmpty {
+                w(" where ")
+                for (i, r) in e.whereClause.enumerated() {
+                    if i > 0 { w(", ") }
+                    typeConstraint(r)
+                }
+            }
             members(e.members)
         case .variable(let v):
             variable(v)
@@ -206,6 +213,14 @@ public struct SwiftRenderer {
         access(t.access)
         w(keyword + " ")
         identifier(t.name)
+        if !t.genericParameters.isEmpty {
+            w("<")
+            for (i, p) in t.genericParameters.enumerated() {
+                if i > 0 { w(", ") }
+                typeConstraint(p)
+            }
+            w(">")
+        }
         if !t.conformances.isEmpty {
             w(": ")
             for (i, c) in t.conformances.enumerated() {
@@ -214,6 +229,17 @@ public struct SwiftRenderer {
             }
         }
         members(t.members)
+    }
+
+    /// `DB: DatabaseReading & Sendable`
+    private mutating func typeConstraint(_ c: SwiftTypeConstraint) {
+        typeName(c.name)
+        guard !c.conformsTo.isEmpty else { return }
+        w(": ")
+        for (i, p) in c.conformsTo.enumerated() {
+            if i > 0 { w(" & ") }
+            typeName(p)
+        }
     }
 
     /// ` {`, the members (a blank line between two members unless both are one-line stored
@@ -530,7 +556,10 @@ public struct SwiftRenderer {
     }
 
     /// A possibly dotted type name, each component escaped.
+    /// `Self` is written as the keyword (the extended or conforming type): no generated type takes
+    /// that name (`SwiftNaming.reservedTypeNames`), nor does a `json<T>` argument.
     private mutating func typeName(_ name: String) {
+        if name == "Self" { return w("Self") }
         guard name.contains(".") else { return identifier(name) }
         for (i, part) in name.split(separator: ".", omittingEmptySubsequences: false).enumerated() {
             if i > 0 { w(".") }

@@ -147,6 +147,8 @@ struct SwiftTable {
     let table: Table
     let typeName: String
     let daoName: String
+    /// The read DAO, generic over the reader: `<Type>Reads`.
+    let readDAOName: String
     let daoPropertyName: String
     let columns: [SwiftColumn]
     let primaryKey: SwiftKey?
@@ -164,6 +166,7 @@ struct SwiftTable {
         self.table = table
         typeName = SwiftNaming.typeName(for: table)
         daoName = typeName + "DAO"
+        readDAOName = typeName + "Reads"
         daoPropertyName = SwiftNaming.daoPropertyName(for: table)
         let rowid = table.rowidAlias?.name
         let cols = table.columns.enumerated().map { SwiftColumn($1, index: $0, isRowid: $1.name == rowid) }

@@ -155,7 +155,50 @@ public struct AppAuthor: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `app_author` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AppAuthorDAO` forwards its fetches here). Fetches and counts only.
+public struct AppAuthorReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> AppAuthor? {
+        try db.withStatement("SELECT id, name, email FROM app_author WHERE id = ?1") { s throws(DatabaseError) -> AppAuthor? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AppAuthor(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppAuthor] {
+        try db.withStatement("SELECT id, name, email FROM app_author ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AppAuthor] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AppAuthor] = []
+            while try s.step() { rows.append(try AppAuthor(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM app_author") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `app_author` (a `Database` has the full `AppAuthorDAO` instead).
+    public var appAuthor: AppAuthorReads<Self> { AppAuthorReads(db: self) }
+}
+
 /// Typed access to `app_author`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AppAuthorReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AppAuthorDAO: Sendable {
     public let db: Database
 
@@ -186,29 +229,17 @@ public struct AppAuthorDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> AppAuthor? {
-        try db.withStatement("SELECT id, name, email FROM app_author WHERE id = ?1") { s throws(DatabaseError) -> AppAuthor? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AppAuthor(s) : nil
-        }
+        try AppAuthorReads(db: db).fetch(id: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppAuthor] {
-        try db.withStatement("SELECT id, name, email FROM app_author ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AppAuthor] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AppAuthor] = []
-            while try s.step() { rows.append(try AppAuthor(s)) }
-            return rows
-        }
+        try AppAuthorReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM app_author") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AppAuthorReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -727,7 +758,60 @@ public struct AppPost: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `app_post` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AppPostDAO` forwards its fetches here). Fetches and counts only.
+public struct AppPostReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> AppPost? {
+        try db.withStatement("SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post WHERE id = ?1") { s throws(DatabaseError) -> AppPost? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AppPost(s) : nil
+        }
+    }
+
+    /// Fetches the rows matching the index prefix (`author_id`), ordered by the primary key.
+    public func fetchAll(authorId p0: Int64) throws(DatabaseError) -> [AppPost] {
+        try db.withStatement("SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post WHERE author_id = ?1 ORDER BY id") { s throws(DatabaseError) -> [AppPost] in
+            s.bind(p0, at: 1)
+            var rows: [AppPost] = []
+            while try s.step() { rows.append(try AppPost(s)) }
+            return rows
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppPost] {
+        try db.withStatement("SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AppPost] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AppPost] = []
+            while try s.step() { rows.append(try AppPost(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM app_post") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `app_post` (a `Database` has the full `AppPostDAO` instead).
+    public var appPost: AppPostReads<Self> { AppPostReads(db: self) }
+}
+
 /// Typed access to `app_post`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AppPostReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AppPostDAO: Sendable {
     public let db: Database
 
@@ -777,39 +861,22 @@ public struct AppPostDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(id p0: Int64) throws(DatabaseError) -> AppPost? {
-        try db.withStatement("SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post WHERE id = ?1") { s throws(DatabaseError) -> AppPost? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AppPost(s) : nil
-        }
+        try AppPostReads(db: db).fetch(id: p0)
     }
 
     /// Fetches the rows matching the index prefix (`author_id`), ordered by the primary key.
     public func fetchAll(authorId p0: Int64) throws(DatabaseError) -> [AppPost] {
-        try db.withStatement("SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post WHERE author_id = ?1 ORDER BY id") { s throws(DatabaseError) -> [AppPost] in
-            s.bind(p0, at: 1)
-            var rows: [AppPost] = []
-            while try s.step() { rows.append(try AppPost(s)) }
-            return rows
-        }
+        try AppPostReads(db: db).fetchAll(authorId: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppPost] {
-        try db.withStatement("SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AppPost] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AppPost] = []
-            while try s.step() { rows.append(try AppPost(s)) }
-            return rows
-        }
+        try AppPostReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM app_post") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AppPostReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -1395,7 +1462,50 @@ public struct AppCounter: Codable, Sendable, Hashable {
     }
 }
 
+/// Reading access to `app_counter` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `AppCounterDAO` forwards its fetches here). Fetches and counts only.
+public struct AppCounterReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(name p0: String) throws(DatabaseError) -> AppCounter? {
+        try db.withStatement("SELECT name, hits FROM app_counter WHERE name = ?1") { s throws(DatabaseError) -> AppCounter? in
+            s.bind(p0, at: 1)
+            return try s.step() ? AppCounter(s) : nil
+        }
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppCounter] {
+        try db.withStatement("SELECT name, hits FROM app_counter ORDER BY name LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AppCounter] in
+            s.bind(limit ?? -1, at: 1)
+            s.bind(offset, at: 2)
+            var rows: [AppCounter] = []
+            while try s.step() { rows.append(try AppCounter(s)) }
+            return rows
+        }
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try db.withStatement("SELECT count(*) FROM app_counter") { s throws(DatabaseError) -> Int in
+            guard try s.step() else { return 0 }
+            return try s.int(0)
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `app_counter` (a `Database` has the full `AppCounterDAO` instead).
+    public var appCounter: AppCounterReads<Self> { AppCounterReads(db: self) }
+}
+
 /// Typed access to `app_counter`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `AppCounterReads`'s, which is what a `DatabasePool.read` body gets (reads only).
 public struct AppCounterDAO: Sendable {
     public let db: Database
 
@@ -1426,29 +1536,17 @@ public struct AppCounterDAO: Sendable {
 
     /// Fetches the row with this primary key.
     public func fetch(name p0: String) throws(DatabaseError) -> AppCounter? {
-        try db.withStatement("SELECT name, hits FROM app_counter WHERE name = ?1") { s throws(DatabaseError) -> AppCounter? in
-            s.bind(p0, at: 1)
-            return try s.step() ? AppCounter(s) : nil
-        }
+        try AppCounterReads(db: db).fetch(name: p0)
     }
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppCounter] {
-        try db.withStatement("SELECT name, hits FROM app_counter ORDER BY name LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AppCounter] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AppCounter] = []
-            while try s.step() { rows.append(try AppCounter(s)) }
-            return rows
-        }
+        try AppCounterReads(db: db).fetchAll(limit: limit, offset: offset)
     }
 
     /// The number of rows.
     public func count() throws(DatabaseError) -> Int {
-        try db.withStatement("SELECT count(*) FROM app_counter") { s throws(DatabaseError) -> Int in
-            guard try s.step() else { return 0 }
-            return try s.int(0)
-        }
+        try AppCounterReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.

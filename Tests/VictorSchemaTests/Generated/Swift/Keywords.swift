@@ -184,53 +184,13 @@ public struct Order: Codable, Sendable, Hashable {
     }
 }
 
-/// Typed access to `order`: every statement is a static literal, prepared once per connection.
-public struct OrderDAO: Sendable {
-    public let db: Database
+/// Reading access to `order` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
+/// or a `Database` (whose `OrderDAO` forwards its fetches here). Fetches and counts only.
+public struct OrderReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
-    }
-
-    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
-    @discardableResult
-    public func insert(_ row: Order) throws(DatabaseError) -> Order {
-        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") { s throws(DatabaseError) -> Order in
-            row._bindColumns(to: s)
-            try s.run()
-            return row._stored(rowid: s.lastInsertRowID)
-        }
-    }
-
-    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
-    @discardableResult
-    public func insert(contentsOf rows: some Sequence<Order>) throws(DatabaseError) -> [Order] {
-        try db.transaction { _ throws(DatabaseError) -> [Order] in
-            var stored: [Order] = []
-            stored.reserveCapacity(rows.underestimatedCount)
-            for row in rows { stored.append(try insert(row)) }
-            return stored
-        }
-    }
-
-    /// Inserts `draft`, the database filling in what it leaves nil; only writes (no `RETURNING`).
-    /// Returns the rowid SQLite assigned. Use `insertAndFetch` for the row as stored.
-    @discardableResult
-    public func insert(_ draft: Order.Draft) throws(DatabaseError) -> Int64 {
-        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now'))))") { s throws(DatabaseError) -> Int64 in
-            draft._bindColumns(to: s)
-            try s.run()
-            return s.lastInsertRowID
-        }
-    }
-
-    /// Inserts `draft` and returns the row as stored, with what the database filled in (`RETURNING`).
-    @discardableResult
-    public func insertAndFetch(_ draft: Order.Draft) throws(DatabaseError) -> Order {
-        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
-            draft._bindColumns(to: s)
-            return try Order._returned(s)
-        }
     }
 
     /// Fetches the row with this primary key.
@@ -287,6 +247,92 @@ public struct OrderDAO: Sendable {
             guard try s.step() else { return 0 }
             return try s.int(0)
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read DAO for `order` (a `Database` has the full `OrderDAO` instead).
+    public var order: OrderReads<Self> { OrderReads(db: self) }
+}
+
+/// Typed access to `order`: every statement is a static literal, prepared once per connection.
+/// Its fetches are `OrderReads`'s, which is what a `DatabasePool.read` body gets (reads only).
+public struct OrderDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
+    @discardableResult
+    public func insert(_ row: Order) throws(DatabaseError) -> Order {
+        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") { s throws(DatabaseError) -> Order in
+            row._bindColumns(to: s)
+            try s.run()
+            return row._stored(rowid: s.lastInsertRowID)
+        }
+    }
+
+    /// Inserts `rows` in one transaction (all or none), reusing one prepared statement; returns them as stored.
+    @discardableResult
+    public func insert(contentsOf rows: some Sequence<Order>) throws(DatabaseError) -> [Order] {
+        try db.transaction { _ throws(DatabaseError) -> [Order] in
+            var stored: [Order] = []
+            stored.reserveCapacity(rows.underestimatedCount)
+            for row in rows { stored.append(try insert(row)) }
+            return stored
+        }
+    }
+
+    /// Inserts `draft`, the database filling in what it leaves nil; only writes (no `RETURNING`).
+    /// Returns the rowid SQLite assigned. Use `insertAndFetch` for the row as stored.
+    @discardableResult
+    public func insert(_ draft: Order.Draft) throws(DatabaseError) -> Int64 {
+        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now'))))") { s throws(DatabaseError) -> Int64 in
+            draft._bindColumns(to: s)
+            try s.run()
+            return s.lastInsertRowID
+        }
+    }
+
+    /// Inserts `draft` and returns the row as stored, with what the database filled in (`RETURNING`).
+    @discardableResult
+    public func insertAndFetch(_ draft: Order.Draft) throws(DatabaseError) -> Order {
+        try db.withStatement("INSERT INTO \"order\" (id, \"group\", \"default\", \"select\", \"where\", placed_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (datetime('now')))) RETURNING id, \"group\", \"default\", \"select\", \"where\", placed_at") { s throws(DatabaseError) -> Order in
+            draft._bindColumns(to: s)
+            return try Order._returned(s)
+        }
+    }
+
+    /// Fetches the row with this primary key.
+    public func fetch(id p0: Int64) throws(DatabaseError) -> Order? {
+        try OrderReads(db: db).fetch(id: p0)
+    }
+
+    /// Fetches the row with this unique key (`group`).
+    public func fetch(group p0: String) throws(DatabaseError) -> Order? {
+        try OrderReads(db: db).fetch(group: p0)
+    }
+
+    /// Fetches the rows matching the index prefix (`where`), ordered by the primary key.
+    public func fetchAll(where p0: String?) throws(DatabaseError) -> [Order] {
+        try OrderReads(db: db).fetchAll(where: p0)
+    }
+
+    /// Fetches the rows matching the index prefix (`where, default`), ordered by the primary key.
+    public func fetchAll(where p0: String?, default p1: Int64) throws(DatabaseError) -> [Order] {
+        try OrderReads(db: db).fetchAll(where: p0, default: p1)
+    }
+
+    /// Fetches rows ordered by the primary key; `limit` nil means all.
+    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [Order] {
+        try OrderReads(db: db).fetchAll(limit: limit, offset: offset)
+    }
+
+    /// The number of rows.
+    public func count() throws(DatabaseError) -> Int {
+        try OrderReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).

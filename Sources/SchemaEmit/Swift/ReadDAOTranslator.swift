@@ -1,0 +1,115 @@
+import SchemaModel
+
+/// Translates a table into its read DAO: `<Type>Reads<DB: DatabaseReading & Sendable>`, a struct
+/// over any reader holding the statements that only read (every fetch, the count), plus the
+/// `db.<table>` accessor on every `DatabaseReading`.
+///
+/// This is how generated code works in both `DatabasePool` bodies with the write/read split
+/// checked by the compiler:
+/// * a `read` body's `ReadOnlyDatabase` reaches the accessor through `DatabaseReading` and gets
+///   `<Type>Reads<ReadOnlyDatabase>`, which has no insert/update/delete/upsert: calling one there
+///   does not compile ("value of type '…Reads<ReadOnlyDatabase>' has no member 'insert'");
+/// * a `Database` (a `write` body, or any connection) has its own `db.<table>` accessor, more
+///   specific than the protocol's, giving the full `<Type>DAO`. The full DAO's fetches are not a
+///   second copy of the SQL: each forwards to `<Type>Reads<Database>` (`forwarders`), which the
+///   optimizer specialises and inlines inside the generated module (no generic dispatch on the
+///   `Database` path; see docs/CONCURRENCY.md for the measurement).
+enum ReadDAOTranslator {
+    /// The reader type parameter of every read DAO (a reserved type name: no table can take it).
+    static let readerParameter = "DB"
+
+    static func declarations(_ t: SwiftTable) -> [SwiftDeclaration] {
+        let reader = SwiftType.named(readerParameter)
+        let members: [SwiftDeclaration] = [
+            SwiftDeclaration(.variable(SwiftVariable(access: .public, name: "db", type: reader))),
+            SwiftDeclaration(.function(SwiftFunction(
+                access: .public, .initializer, parameters: [SwiftParameter("db", reader)],
+                body: [.assignment(SwiftExpression.selfReference.dot("db"), DAOTranslator.db)]))),
+        ] + readMethods(t)
+        let dao = SwiftDeclaration(
+            doc: "Reading access to `\(t.table.name)` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,\n"
+                + "or a `Database` (whose `\(t.daoName)` forwards its fetches here). Fetches and counts only.",
+            .struct(SwiftTypeDeclaration(
+                access: .public, name: t.readDAOName,
+                genericParameters: [SwiftTypeConstraint(readerParameter, conformsTo: [RuntimeAPI.databaseReading, "Sendable"])],
+                conformances: ["Sendable"], members: members)))
+        let accessor = SwiftDeclaration(.extension(SwiftExtension(
+            extendedType: RuntimeAPI.databaseReading, whereClause: [SwiftTypeConstraint("Self", conformsTo: ["Sendable"])],
+            members: [
+                SwiftDeclaration(doc: "The read DAO for `\(t.table.name)` (a `Database` has the full `\(t.daoName)` instead).",
+                                 .variable(SwiftVariable(
+                                    access: .public, isMutable: true, name: t.daoPropertyName,
+                                    type: .generic(t.readDAOName, [.named("Self")]),
+                                    getter: [.expression(.call(.type(.named(t.readDAOName)), [SwiftArgument("db", .selfReference)]))]))),
+            ])))
+        return [dao, accessor]
+    }
+
+    /// The read methods, in the order the DAO lists them: fetch by the primary key, by each unique
+    /// key, all by each index prefix, all (paged), count.
+    static func readMethods(_ t: SwiftTable) -> [SwiftDeclaration] {
+        var members: [SwiftDeclaration] = []
+        if let pk = t.primaryKey { members.append(fetchOne(t, pk, doc: "Fetches the row with this primary key.")) }
+        for k in t.uniqueKeys {
+            members.append(fetchOne(t, k, doc: "Fetches the row with this unique key (`\(k.columnList)`)."))
+        }
+        for k in t.indexPrefixes { members.append(fetchMany(t, k)) }
+        members.append(fetchAll(t))
+        members.append(count(t))
+        return members
+    }
+
+    /// For the full DAO: each read method with the same signature and doc, its body
+    /// `try <Type>Reads(db: db).method(…)`.
+    static func forwarders(_ t: SwiftTable) -> [SwiftDeclaration] {
+        readMethods(t).map { declaration in
+            guard case .function(var f) = declaration.kind, case .function(let name) = f.kind else { return declaration }
+            let reads = SwiftExpression.call(.type(.named(t.readDAOName)), [SwiftArgument("db", DAOTranslator.db)])
+            f.body = [.expression(.try(reads.call(name, f.parameters.map { SwiftArgument($0.label, .identifier($0.name)) })))]
+            return SwiftDeclaration(doc: declaration.doc, attributes: declaration.attributes, .function(f))
+        }
+    }
+
+    // MARK: Reads
+
+    static var s: SwiftExpression { DAOTranslator.s }
+
+    static func fetchOne(_ t: SwiftTable, _ k: SwiftKey, doc: String) -> SwiftDeclaration {
+        var sql = "SELECT \(t.selectList) FROM \(t.sqlTable) WHERE \(k.whereClause)"
+        if k.hasNullable { sql += " ORDER BY \(t.orderBy) LIMIT 1" }
+        return DAOTranslator.keyedMethod(doc: doc, "fetch", key: k, returns: .optional(t.type), sql: sql, [
+            .return(.try(.ternary(s.call(RuntimeAPI.step), .call(.type(t.type), [SwiftArgument(nil, s)]), .nil))),
+        ])
+    }
+
+    static func fetchMany(_ t: SwiftTable, _ k: SwiftKey) -> SwiftDeclaration {
+        DAOTranslator.keyedMethod(
+            doc: "Fetches the rows matching the index prefix (`\(k.columnList)`), ordered by the primary key.",
+            "fetchAll", key: k, returns: .array(t.type),
+            sql: "SELECT \(t.selectList) FROM \(t.sqlTable) WHERE \(k.whereClause) ORDER BY \(t.orderBy)",
+            DAOTranslator.collectRows(t))
+    }
+
+    static func fetchAll(_ t: SwiftTable) -> SwiftDeclaration {
+        let sql = "SELECT \(t.selectList) FROM \(t.sqlTable) ORDER BY \(t.orderBy) LIMIT ?1 OFFSET ?2"
+        let bindLimit = SwiftStatement.expression(s.call(RuntimeAPI.bind, [
+            SwiftArgument(nil, .binary(.identifier("limit"), "??", .integer(-1))), SwiftArgument("at", .integer(1))]))
+        let bindOffset = SwiftStatement.expression(s.call(RuntimeAPI.bind, [
+            SwiftArgument(nil, .identifier("offset")), SwiftArgument("at", .integer(2))]))
+        return DAOTranslator.method(
+            doc: "Fetches rows ordered by the primary key; `limit` nil means all.", "fetchAll",
+            [SwiftParameter("limit", .optional(.named("Int")), defaultValue: .nil),
+             SwiftParameter("offset", .named("Int"), defaultValue: .integer(0))],
+            returns: .array(t.type),
+            [.expression(DAOTranslator.withStatement(sql, returns: .array(t.type), [bindLimit, bindOffset] + DAOTranslator.collectRows(t)))])
+    }
+
+    static func count(_ t: SwiftTable) -> SwiftDeclaration {
+        DAOTranslator.method(doc: "The number of rows.", "count", [], returns: .named("Int"), [
+            .expression(DAOTranslator.withStatement("SELECT count(*) FROM \(t.sqlTable)", returns: .named("Int"), [
+                .guard(.expression(.try(s.call(RuntimeAPI.step))), else: [.return(.integer(0))]),
+                .return(.try(s.call(RuntimeAPI.readInt, [SwiftArgument(nil, .integer(0))]))),
+            ])),
+        ])
+    }
+}

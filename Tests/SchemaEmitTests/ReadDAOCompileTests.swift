@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import SchemaSyntax
+import SchemaModel
+import SchemaEmit
+import SchemagenDriver
+
+/// Issue 16 item 2: the generated DAOs work in both `DatabasePool` bodies, and a write from a read
+/// body is a compile error. Generated code and a probe are type-checked with swiftc against the
+/// runtime's sources (`GeneratedCodeCompileTests.buildRuntime`).
+@Suite struct ReadDAOCompileTests {
+    static let schema = """
+        schema pool_probe version 1
+        naming { require_domain: false }
+        table tag {
+            id: text primary key
+            label: text unique
+        }
+        """
+
+    /// Every line compiles: reads in every body, writes in the write body, one generic reader.
+    static let allowed = """
+        import SchemagenRuntime
+
+        func names(_ db: some DatabaseReading & Sendable) throws(DatabaseError) -> [String] {
+            try db.tag.fetchAll().map(\\.label)
+        }
+
+        func allowed(_ pool: DatabasePool) async throws {
+            let one = try await pool.read { db throws(DatabaseError) in try db.tag.fetch(id: "a") }
+            let all = try await pool.read { db throws(DatabaseError) in try db.tag.fetchAll(limit: 2) }
+            let n = try await pool.read { db throws(DatabaseError) in try db.tag.count() }
+            let byLabel = try await pool.read { db throws(DatabaseError) in try db.tag.fetch(label: "x") }
+            let generic = try await pool.read { db throws(DatabaseError) in try names(db) }
+            try await pool.write { db throws(DatabaseError) in
+                try db.tag.insert(Tag(id: "a", label: "x"))
+                try db.tag.upsert(Tag(id: "a", label: "y"))
+                _ = try db.tag.fetch(id: "a")
+                _ = try names(db)
+            }
+            for try await tags in pool.observe({ db in try db.tag.fetchAll() }) { print(tags.count) }
+            print(one as Any, all, n, byLabel as Any, generic)
+        }
+
+        """
+
+    /// Each line writes from a read (or observation) body: each must be an error naming the member.
+    static let refused: [(member: String, line: String)] = [
+        ("insert", #"    _ = try await pool.read { db throws(DatabaseError) in try db.tag.insert(Tag(id: "b", label: "z")) }"#),
+        ("insert", #"    _ = try await pool.read { db throws(DatabaseError) in try db.tag.insert(contentsOf: [Tag(id: "b", label: "z")]) }"#),
+        ("update", #"    _ = try await pool.read { db throws(DatabaseError) in try db.tag.update(Tag(id: "b", label: "z")) }"#),
+        ("delete", #"    _ = try await pool.read { db throws(DatabaseError) in try db.tag.delete(id: "b") }"#),
+        ("upsert", #"    try await pool.read { db throws(DatabaseError) in try db.tag.upsert(Tag(id: "b", label: "z")) }"#),
+        ("upsertAndFetch", #"    _ = try await pool.read { db throws(DatabaseError) in try db.tag.upsertAndFetch(Tag(id: "b", label: "z")) }"#),
+        ("insert", #"    _ = pool.observe { db in try db.tag.insert(Tag(id: "b", label: "z")) }"#),
+    ]
+
+    @Test func writesFromAReadBodyDoNotCompile() throws {
+        let loaded = SchemaLoader.load(SourceFile(path: "pool_probe.victor", bytes: Array(Self.schema.utf8)))
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+        let dir = try SchemagenTemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let compile = GeneratedCodeCompileTests()
+        let (lib, csqlite) = try compile.buildRuntime(in: dir, libraryToo: false)
+        let generated = dir.appendingPathComponent("pool_probe.swift")
+        try SwiftEmitter.emit(loaded.schema).write(to: generated, atomically: true, encoding: .utf8)
+        func typecheck(_ source: String, name: String) throws -> (status: Int32, output: String) {
+            let file = dir.appendingPathComponent(name)
+            try source.write(to: file, atomically: true, encoding: .utf8)
+            return try compile.run("swiftc", ["-typecheck", "-swift-version", "6", "-warnings-as-errors", "-I", lib.path, "-I", csqlite,
+                                              generated.path, file.path], in: dir)
+        }
+
+        // The control: without the refused lines everything compiles, warning-free.
+        let good = try typecheck(Self.allowed, name: "allowed.swift")
+        #expect(good.status == 0, "the allowed uses did not compile:\n\(good.output)")
+        #expect(good.output.isEmpty, "the compiler printed: \(good.output)")
+
+        // The refused lines: compiling fails, with one error per line naming the missing member
+        // on the read DAO.
+        let header = Self.allowed + "func refused(_ pool: DatabasePool) async throws {\n"
+        let firstLine = header.split(separator: "\n", omittingEmptySubsequences: false).count
+        let bad = try typecheck(header + Self.refused.map(\.line).joined(separator: "\n") + "\n}\n", name: "refused.swift")
+        #expect(bad.status != 0, "writes from read bodies compiled")
+        for (i, (member, _)) in Self.refused.enumerated() {
+            let expected = "refused.swift:\(firstLine + i):"
+            let error = bad.output.split(separator: "\n").first { $0.contains(expected) && $0.contains(": error: ") }
+            #expect(error?.contains("value of type 'TagReads<ReadOnlyDatabase>' has no member '\(member)'") == true,
+                    "line \(firstLine + i): \(error.map(String.init) ?? "no error")\n\(bad.output)")
+        }
+        // No other error: the allowed part of the same file still compiles.
+        let errors = bad.output.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == Self.refused.count, "\(errors)")
+    }
+}
