@@ -15,8 +15,12 @@ import VictorSchema
         init() async throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("victor-pool-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            pool = try DatabasePool(path: directory.appendingPathComponent("victor.sqlite").path)
-            try await pool.write { db throws(DatabaseError) in try VictorDDL.create(in: db) }
+            let path = directory.appendingPathComponent("victor.sqlite").path
+            // Migrate at launch, before the pool opens (docs/CONCURRENCY.md): `migrate` runs its own transactions.
+            let launch = try Database(path: path)
+            try VictorMigrations.migrate(launch)
+            launch.close()
+            pool = try DatabasePool(path: path)
         }
 
         func close() async {
