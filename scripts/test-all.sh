@@ -69,9 +69,9 @@ if swift build --package-path "$broken" --scratch-path "$broken/.build" > "$brok
     echo "error: the build with a broken query succeeded" >&2
     exit 1
 fi
-if ! grep -q "learner.victor:26:20: error: no such column 'q_valeu'; did you mean 'q_value'?" "$broken/build.log"; then
+if ! grep -q "learner.victor:28:20: error: no such column 'q_valeu'; did you mean 'q_value'?" "$broken/build.log"; then
     echo "error: the build did not report the located query diagnostic; its log:" >&2
     cat "$broken/build.log" >&2
     exit 1
 fi
-echo "ok: $(grep -o "learner.victor:26:20: error: [^\[]*" "$broken/build.log" | head -1)"
+echo "ok: $(grep -o "learner.victor:28:20: error: [^\[]*" "$broken/build.log" | head -1)"

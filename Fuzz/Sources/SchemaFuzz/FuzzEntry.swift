@@ -5,20 +5,21 @@ import SchemaLint
 import SchemaEmit
 import SchemagenDriver
 
-/// One input through every stage the CLI runs: load (lex, parse, resolve, integrity rules), every
-/// lint rule, diagnostics rendered with their source line and caret, and — as `generate` and `docs`
+/// One input through every stage the CLI runs: the pipeline (lex, parse, resolve, integrity rules,
+/// SQL, Swift-name and query checks, every lint rule), diagnostics rendered with their source line and caret, and — as `generate` and `docs`
 /// do — the emitters when the schema has no errors. Any trap, sanitizer report, leak or timeout is
 /// a finding.
 func runPipeline(_ bytes: [UInt8]) -> Int {
     let file = SourceFile(path: "fuzz.victor", bytes: bytes)
-    let loaded = SchemaLoader.load(file)
-    let findings = Linter().lint(loaded.schema, file: file)
+    // The pipeline as the CLI runs it: every check stage and every lint rule.
+    let pipeline = SchemaPipeline().adding([SchemaPipeline.swiftNames])
+    let loaded = pipeline.run(file)
     let formatter = TextFormatter(color: false)
     var produced = 0
-    for d in loaded.diagnostics + findings { produced &+= formatter.format(d, file: file).utf8.count }
-    if !loaded.hasErrors {
-        for f in Generator.outputs(for: loaded.schema) { produced &+= f.contents.utf8.count }
-        for f in DocsEmitter.emit(loaded.schema) { produced &+= f.contents.utf8.count }
+    for d in loaded.diagnostics { produced &+= formatter.format(d, file: file).utf8.count }
+    if let checked = loaded.checked {
+        for f in pipeline.emit(checked) { produced &+= f.contents.utf8.count }
+        for f in DocsEmitter.emit(checked.schema) { produced &+= f.contents.utf8.count }
     }
     return produced
 }
