@@ -23,8 +23,9 @@ extension SQLTable {
         t.indexes = indexes.map { i in
             var i = i
             i.columns = i.columns.map { c in
-                SQLIndexedColumn(name: c.name, collation: (c.collation ?? columnCollation[c.name.lowercased()] ?? "BINARY").uppercased(),
-                                 order: c.order == .desc ? .desc : nil)
+                SQLIndexedColumn(name: c.expression == nil ? c.name : "",
+                                 collation: (c.collation ?? (c.expression == nil ? columnCollation[c.name.lowercased()] : nil) ?? "BINARY").uppercased(),
+                                 order: c.order == .desc ? .desc : nil, expression: c.expression.map(SQLNormalForm.normalized))
             }
             return i
         }.sorted { $0.name.lowercased() < $1.name.lowercased() }
@@ -46,7 +47,8 @@ extension SQLSchema {
     public var canonical: SQLSchema {
         SQLSchema(tables: tables.map(\.canonical).sorted { $0.name.lowercased() < $1.name.lowercased() },
                   views: views.sorted { $0.name.lowercased() < $1.name.lowercased() },
-                  triggers: triggers.sorted { $0.name.lowercased() < $1.name.lowercased() })
+                  triggers: triggers.sorted { $0.name.lowercased() < $1.name.lowercased() },
+                  virtualTables: virtualTables.sorted { $0.name.lowercased() < $1.name.lowercased() })
     }
 }
 
@@ -83,11 +85,17 @@ public enum SQLDifference {
         }
         for v in e.views {
             guard let other = a.views.first(where: { $0.name.lowercased() == v.name.lowercased() }) else { out.append("the database has no view \(v.name)"); continue }
-            if other.sql != v.sql { out.append("view \(v.name): \(v.sql) ≠ \(other.sql)") }
+            if SQLNormalForm.normalized(other.sql) != SQLNormalForm.normalized(v.sql) { out.append("view \(v.name): \(v.sql) ≠ \(other.sql)") }
         }
         for tr in e.triggers {
             guard let other = a.triggers.first(where: { $0.name.lowercased() == tr.name.lowercased() }) else { out.append("the database has no trigger \(tr.name)"); continue }
-            if other.sql != tr.sql { out.append("trigger \(tr.name): \(tr.sql) ≠ \(other.sql)") }
+            if SQLNormalForm.normalized(other.sql) != SQLNormalForm.normalized(tr.sql) { out.append("trigger \(tr.name): \(tr.sql) ≠ \(other.sql)") }
+        }
+        for v in e.virtualTables {
+            guard let other = a.virtualTables.first(where: { $0.name.lowercased() == v.name.lowercased() }) else { out.append("the database has no virtual table \(v.name)"); continue }
+            if v.module.lowercased() != other.module.lowercased() || v.arguments.map(SQLNormalForm.normalized) != other.arguments.map(SQLNormalForm.normalized) {
+                out.append("virtual table \(v.name): \(SQLRenderer.createVirtualTable(v)) ≠ \(SQLRenderer.createVirtualTable(other))")
+            }
         }
         return out
     }

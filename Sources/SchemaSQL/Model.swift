@@ -10,10 +10,13 @@ public struct SQLSchema: Sendable, Hashable {
     public var tables: [SQLTable]
     public var views: [SQLView]
     public var triggers: [SQLTrigger]
-    public init(tables: [SQLTable] = [], views: [SQLView] = [], triggers: [SQLTrigger] = []) {
+    /// `CREATE VIRTUAL TABLE` (FTS5 and other modules); their shadow tables are not listed.
+    public var virtualTables: [SQLVirtualTable]
+    public init(tables: [SQLTable] = [], views: [SQLView] = [], triggers: [SQLTrigger] = [], virtualTables: [SQLVirtualTable] = []) {
         self.tables = tables
         self.views = views
         self.triggers = triggers
+        self.virtualTables = virtualTables
     }
 
     public func table(named name: String) -> SQLTable? { tables.first { $0.name.lowercased() == name.lowercased() } }
@@ -121,13 +124,17 @@ public struct SQLForeignKey: Sendable, Hashable {
 }
 
 public struct SQLIndexedColumn: Sendable, Hashable {
+    /// The column's name; empty for an expression term.
     public var name: String
     public var collation: String?
     public var order: SQLOrder?
-    public init(name: String, collation: String? = nil, order: SQLOrder? = nil) {
+    /// An expression term (`lower(email)`, `(a + b)`), verbatim as SQLite stores it.
+    public var expression: String?
+    public init(name: String, collation: String? = nil, order: SQLOrder? = nil, expression: String? = nil) {
         self.name = name
         self.collation = collation
         self.order = order
+        self.expression = expression
     }
 }
 
@@ -225,5 +232,19 @@ public struct SQLTrigger: Sendable, Hashable {
         self.name = name
         self.table = table
         self.sql = sql
+    }
+}
+
+/// A virtual table: `CREATE VIRTUAL TABLE name USING module(arguments)`; the arguments are kept
+/// verbatim (FTS5's columns and options, or any other module's).
+public struct SQLVirtualTable: Sendable, Hashable {
+    public var name: String
+    public var module: String
+    /// The text between the parentheses after the module name, verbatim; nil without parentheses.
+    public var arguments: String?
+    public init(name: String, module: String, arguments: String?) {
+        self.name = name
+        self.module = module
+        self.arguments = arguments
     }
 }

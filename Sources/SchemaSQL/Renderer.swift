@@ -57,7 +57,7 @@ public enum SQLRenderer {
 
     public static func createIndex(_ index: SQLIndex) -> String {
         let cols = index.columns.map { c -> String in
-            var s = q(c.name)
+            var s = c.expression ?? q(c.name)
             if let coll = c.collation { s += " COLLATE \(q(coll))" }
             if let order = c.order { s += " " + order.rawValue }
             return s
@@ -67,6 +67,10 @@ public enum SQLRenderer {
         return s
     }
 
+    public static func createVirtualTable(_ v: SQLVirtualTable) -> String {
+        "CREATE VIRTUAL TABLE \(q(v.name)) USING \(v.module)" + (v.arguments.map { "(\($0))" } ?? "")
+    }
+
     /// The statements creating a table and its indexes.
     public static func statements(for table: SQLTable) -> [String] {
         [createTable(table)] + table.indexes.map(createIndex)
@@ -74,7 +78,7 @@ public enum SQLRenderer {
 
     /// Every statement of a schema: tables (each followed by its indexes), views, triggers.
     public static func statements(for schema: SQLSchema) -> [String] {
-        schema.tables.flatMap(statements(for:)) + schema.views.map(\.sql) + schema.triggers.map(\.sql)
+        schema.tables.flatMap(statements(for:)) + schema.virtualTables.map(createVirtualTable) + schema.views.map(\.sql) + schema.triggers.map(\.sql)
     }
 
     public static func dropTable(_ name: String) -> String { "DROP TABLE \(q(name))" }

@@ -229,3 +229,66 @@ public enum StoredIndexSQL {
         return String(decoding: bytes[tokens[w + 1].start..<tokens[last].end], as: UTF8.self)
     }
 }
+
+extension StoredIndexSQL {
+    /// One term of a stored CREATE INDEX's column list: the expression text verbatim (without its
+    /// COLLATE and ASC/DESC), or nil when the term is a plain column name.
+    public static func terms(createIndex sql: String) -> [String?] {
+        let tokens = SQLTokenizer.tokens(sql)
+        let bytes = Array(sql.utf8)
+        guard let on = tokens.firstIndex(where: { $0.depth == 0 && $0.isWord("ON") }),
+              let open = tokens[on...].firstIndex(where: { $0.depth == 0 && $0.text == "(" && $0.kind == .punctuation }) else { return [] }
+        var out: [String?] = []
+        var termStart = open + 1
+        var j = open + 1
+        func finish(_ end: Int) {
+            // Drop a trailing ASC/DESC and COLLATE name.
+            var last = end - 1
+            if last >= termStart, tokens[last].depth == 1, tokens[last].isWord("ASC") || tokens[last].isWord("DESC") { last -= 1 }
+            if last - 1 >= termStart, tokens[last - 1].depth == 1, tokens[last - 1].isWord("COLLATE") { last -= 2 }
+            guard last >= termStart else { out.append(nil); return }
+            if last == termStart, tokens[last].kind == .word || tokens[last].kind == .quoted || tokens[last].kind == .string { out.append(nil); return }
+            out.append(String(decoding: bytes[tokens[termStart].start..<tokens[last].end], as: UTF8.self))
+        }
+        while j < tokens.count {
+            let t = tokens[j]
+            if t.depth == 1 && t.text == "," && t.kind == .punctuation { finish(j); termStart = j + 1 }
+            if t.depth == 0 && t.text == ")" && t.kind == .punctuation { finish(j); break }
+            j += 1
+        }
+        return out
+    }
+}
+
+public enum StoredVirtualTableSQL {
+    /// `CREATE VIRTUAL TABLE [IF NOT EXISTS] name USING module[(arguments)]`: the module and the
+    /// arguments' text verbatim.
+    public static func parse(_ sql: String) -> (module: String, arguments: String?)? {
+        let tokens = SQLTokenizer.tokens(sql)
+        guard let using = tokens.firstIndex(where: { $0.depth == 0 && $0.isWord("USING") }), using + 1 < tokens.count else { return nil }
+        let module = tokens[using + 1].name
+        let bytes = Array(sql.utf8)
+        if using + 2 < tokens.count, tokens[using + 2].text == "(", let (args, _) = SQLTokenizer.parenthesized(bytes, tokens, open: using + 2) {
+            return (module, args)
+        }
+        return (module, nil)
+    }
+}
+
+public enum SQLNormalForm {
+    /// SQL text as a comparison key: comments dropped, tokens joined by one space, words and
+    /// quoted names case-folded (SQLite's identifiers and keywords are case-insensitive), string
+    /// literals kept exactly, a trailing `;` dropped. Two statements with equal keys are the same
+    /// statement to SQLite, whatever their layout.
+    public static func normalized(_ sql: String) -> String {
+        var tokens = SQLTokenizer.tokens(sql)
+        if tokens.last?.text == ";" { tokens.removeLast() }
+        return tokens.map { t -> String in
+            switch t.kind {
+            case .word: return t.text.lowercased()
+            case .quoted: return "\"" + t.name.lowercased() + "\""
+            default: return t.text
+            }
+        }.joined(separator: " ")
+    }
+}
