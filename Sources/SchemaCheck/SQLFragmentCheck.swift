@@ -469,7 +469,7 @@ struct Checker {
             let sql = DDLEmitter.triggerSQL(t)
             let result = target.prepare(sql)
             if let message = result.error {
-                var at = t.nameRange
+                var at = message.hasPrefix("no such table") ? t.tableRange : t.nameRange
                 if let o = result.errorOffset {
                     let headBytes = head.utf8.count
                     if o >= headBytes && o - headBytes <= t.body.utf8.count {

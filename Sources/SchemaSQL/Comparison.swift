@@ -25,7 +25,7 @@ extension SQLTable {
             i.columns = i.columns.map { c in
                 SQLIndexedColumn(name: c.expression == nil ? c.name : "",
                                  collation: (c.collation ?? (c.expression == nil ? columnCollation[c.name.lowercased()] : nil) ?? "BINARY").uppercased(),
-                                 order: c.order == .desc ? .desc : nil, expression: c.expression.map(SQLNormalForm.normalized))
+                                 order: c.order == .desc ? .desc : nil, expression: c.expression)
             }
             return i
         }.sorted { $0.name.lowercased() < $1.name.lowercased() }
@@ -145,6 +145,8 @@ public enum SQLDifference {
             guard let j = a.indexes.first(where: { $0.name.lowercased() == i.name.lowercased() }) else { note("index \(i.name) is missing"); continue }
             var ii = i, jj = j
             ii.table = e.name; jj.table = e.name
+            for k in ii.columns.indices { ii.columns[k].expression = ii.columns[k].expression.map(SQLNormalForm.normalized) }
+            for k in jj.columns.indices { jj.columns[k].expression = jj.columns[k].expression.map(SQLNormalForm.normalized) }
             if ii != jj { note("index \(i.name): \(SQLRenderer.createIndex(i)) ≠ \(SQLRenderer.createIndex(j))") }
         }
         for j in a.indexes where !e.indexes.contains(where: { $0.name.lowercased() == j.name.lowercased() }) {
