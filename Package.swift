@@ -47,6 +47,8 @@ let package = Package(
         .target(name: "SchemaEvolve", dependencies: ["SchemaModel", "SchemaEmit", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime"], swiftSettings: strict),
         // Queries and views checked by SQLite against the schema: parameters, result types, nullability.
         .target(name: "SchemaQuery", dependencies: ["SchemaModel", "SchemaSyntax", "CSQLite"], swiftSettings: strict),
+        // `schemagen import`: a database or .sql script → a .victor file that reproduces it exactly.
+        .target(name: "SchemaImport", dependencies: ["SchemaSyntax", "SchemaSQL", "SchemaDatabase", "SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "CSQLite"], swiftSettings: strict),
         // The thin CLI.
         .executableTarget(name: "schemagen", dependencies: [
             "SchemagenDriver",
@@ -54,6 +56,7 @@ let package = Package(
             "SchemaEvolve",
             "SchemaDatabase",
             "SchemaFormat",
+            "SchemaImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Build-time Swift generation for the .victor files of the target it is applied to.

@@ -101,6 +101,7 @@ public enum Introspector {
         }
         let list = try rows(db, "SELECT CAST(wr AS TEXT), CAST(strict AS TEXT) FROM pragma_table_list WHERE schema = 'main' AND name = ?1", name).first
         var t = SQLTable(name: name, columns: columns, checks: facts.tableChecks, withoutRowid: list?[0] == "1", strict: list?[1] == "1")
+        t.constraintNames = facts.constraintNames
         if facts.hasTablePrimaryKey { t.primaryKey = pkPositions.sorted { $0.0 < $1.0 }.map(\.1) }
 
         // Foreign keys: SQLite numbers them last-declared first.

@@ -107,7 +107,8 @@ public enum DDLEmitter {
                  checks: table.checks,
                  foreignKeys: table.foreignKeys.filter { !$0.isColumnLevel }.map { SQLForeignKey(columns: $0.columns, reference: reference($0)) },
                  withoutRowid: table.isWithoutRowid, strict: table.isStrict,
-                 indexes: table.indexes.map { sqlIndex($0, on: table) })
+                 indexes: table.indexes.map { sqlIndex($0, on: table) },
+                 constraintNames: table.constraintNames)
     }
 
     public static func sqlColumn(_ c: Column, in table: Table) -> SQLColumn {

@@ -1,4 +1,5 @@
 import SchemaSyntax
+import SchemaSQL
 
 /// A logical column type: what the value means, mapped both to an SQLite declared type and to a Swift type.
 public enum LogicalType: Sendable, Hashable {
@@ -312,6 +313,8 @@ public struct Table: Sendable, Hashable {
     public var isStrict: Bool = false
     /// `table t without rowid { … }`.
     public var isWithoutRowid: Bool = false
+    /// `constraint NAME …` on table-level constraints (indexes count table-level ones of each kind).
+    public var constraintNames: [SQLConstraintName] = []
     /// `@renamed(from: old_name)`: the table's name in the previous version (the planner renames it).
     public var renamedFrom: String? = nil
     public var renamedFromRange: SourceRange? = nil

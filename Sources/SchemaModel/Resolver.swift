@@ -1,4 +1,5 @@
 import SchemaSyntax
+import SchemaSQL
 
 /// Turns a syntax tree into a `Schema`: maps types, checks values against them, and reports
 /// what makes a declaration meaningless (an unknown type, a default that does not fit, a
@@ -145,7 +146,7 @@ public struct Resolver {
 
     // MARK: Naming rules
 
-    static let namingKeys = ["case", "singular_tables", "max_words", "forbidden_suffixes", "require_domain"]
+    static let namingKeys = ["case", "singular_tables", "max_words", "forbidden_suffixes", "require_domain", "preset"]
 
     private mutating func resolveNaming(_ block: ConfigBlockSyntax) -> NamingRules {
         var rules = NamingRules()
@@ -170,6 +171,14 @@ public struct Resolver {
                 else { error(.invalidSetting, "'max_words' must be a positive integer", e.value.range) }
             case "forbidden_suffixes":
                 if let words = stringList(e.value) { rules.forbiddenSuffixes = words }
+            case "preset":
+                // `preset: legacy`: an imported schema's style, declared once. Keys after it still apply.
+                if case .word("legacy", _) = e.value {
+                    rules.singularTables = false
+                    rules.maxWords = Int.max
+                    rules.forbiddenSuffixes = []
+                    rules.requireDomain = false
+                } else { error(.invalidSetting, "'preset' must be legacy", e.value.range) }
             default:
                 var fixIts: [FixIt] = []
                 var message = "unknown naming rule '\(e.key.text)'; expected one of \(Self.namingKeys.joined(separator: ", "))"
@@ -273,8 +282,29 @@ public struct Resolver {
         var tableFKs: [ForeignKey] = []
         var legacy: [LegacySourceSyntax] = []
         resolveTableOptions(t, into: &table)
-        for m in t.members {
+        var members = t.members
+        var names: [Int: Name] = [:]
+        for (k, m) in members.enumerated() {
+            if case .namedConstraint(let n, let c) = m { members[k] = .constraint(c); names[k] = n }
+        }
+        for (k, m) in members.enumerated() {
+            if let n = names[k], case .constraint(let c) = m {
+                let kind: SQLConstraintName.Kind
+                let index: Int
+                switch c {
+                case .primaryKey: kind = .primaryKey; index = 0
+                case .unique: kind = .unique; index = table.uniqueConstraints.count
+                case .check: kind = .check; index = table.checks.count
+                case .foreignKey: kind = .foreignKey; index = tableFKs.count
+                }
+                if table.constraintNames.contains(where: { $0.name.lowercased() == n.text.lowercased() }) {
+                    error(.duplicateModifier, "constraint name '\(n.text)' is used twice in table '\(t.name.text)'", n.range)
+                }
+                table.constraintNames.append(SQLConstraintName(name: n.text, kind: kind, index: index))
+            }
             switch m {
+            case .namedConstraint:
+                break
             case .column(let c):
                 let (column, fk) = resolveColumn(c, table: t.name.text)
                 table.columns.append(column)
@@ -495,7 +525,10 @@ public struct Resolver {
             error(.conflictingPrimaryKey, "table '\(table.name)' declares a primary key on column '\(pkColumns[0].name)' and a 'primary key (…)' constraint", pk.range)
         }
         // Constraint and index columns must exist.
-        for m in syntax.members {
+        let plainMembers = syntax.members.map { m -> TableMemberSyntax in
+            if case .namedConstraint(_, let c) = m { return .constraint(c) } else { return m }
+        }
+        for m in plainMembers {
             switch m {
             case .index(let i):
                 for c in i.columns where c.expression == nil && !names.contains(c.name.text) {
@@ -513,18 +546,12 @@ public struct Resolver {
                 for c in cols where !names.contains(c.text) {
                     unknownColumn(c.text, in: table, range: c.range, context: "the foreign key")
                 }
-            case .constraint(.check), .column, .legacySource, .query:
+            case .constraint(.check), .column, .legacySource, .query, .namedConstraint:
                 break
             }
         }
-        if let pk = table.primaryKeyConstraint {
-            // Columns of a table-level key that are optional are a likely mistake in SQLite (NULLs allowed).
-            for name in pk.columns {
-                if let c = table.column(named: name), c.isNullable {
-                    error(.optionalPrimaryKey, "primary key column '\(name)' is optional; remove '?'", c.typeRange)
-                }
-            }
-        }
+        // An optional column in a table-level key is what SQLite's legacy rule admits (NULLs in the
+        // key of a rowid table) and what imported schemas hold: lint's `nullable-unique-key` reports it.
     }
 
     /// The range of exactly `sql.text` (the parser trims the whitespace inside parentheses).

@@ -154,6 +154,20 @@ public struct SQLIndex: Sendable, Hashable {
     }
 }
 
+/// `CONSTRAINT name` before a table-level constraint: its kind and its position in the table's
+/// list of that kind (`uniques`, `checks`, `foreignKeys`; 0 for the primary key).
+public struct SQLConstraintName: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case primaryKey = "PRIMARY KEY", unique = "UNIQUE", check = "CHECK", foreignKey = "FOREIGN KEY" }
+    public var name: String
+    public var kind: Kind
+    public var index: Int
+    public init(name: String, kind: Kind, index: Int) {
+        self.name = name
+        self.kind = kind
+        self.index = index
+    }
+}
+
 public struct SQLTable: Sendable, Hashable {
     public var name: String
     public var columns: [SQLColumn]
@@ -169,8 +183,12 @@ public struct SQLTable: Sendable, Hashable {
     /// A STRICT table (SQLite 3.37+).
     public var strict: Bool
     public var indexes: [SQLIndex]
+    /// Names of table-level constraints (`CONSTRAINT pk_t PRIMARY KEY (…)`).
+    public var constraintNames: [SQLConstraintName] = []
     public init(name: String, columns: [SQLColumn], primaryKey: [String]? = nil, uniques: [[String]] = [], checks: [String] = [],
-                foreignKeys: [SQLForeignKey] = [], withoutRowid: Bool = false, strict: Bool = false, indexes: [SQLIndex] = []) {
+                foreignKeys: [SQLForeignKey] = [], withoutRowid: Bool = false, strict: Bool = false, indexes: [SQLIndex] = [],
+                constraintNames: [SQLConstraintName] = []) {
+        self.constraintNames = constraintNames
         self.name = name
         self.columns = columns
         self.primaryKey = primaryKey
@@ -211,6 +229,11 @@ public struct SQLTable: Sendable, Hashable {
 
     /// Every UNIQUE in declaration order: column-level ones in column order, then table-level ones.
     public var allUniques: [[String]] { columns.filter(\.unique).map { [$0.name] } + uniques }
+
+    /// The name of a table-level constraint, if it has one.
+    public func constraintName(_ kind: SQLConstraintName.Kind, _ index: Int = 0) -> String? {
+        constraintNames.first { $0.kind == kind && $0.index == index }?.name
+    }
 }
 
 /// A view, kept as the statement SQLite stores (`sqlite_schema.sql`).

@@ -6,11 +6,12 @@ public enum SQLRenderer {
     /// `CREATE TABLE name (\n    column,\n    constraint\n)`, one definition per line.
     public static func createTable(_ table: SQLTable) -> String {
         var parts = table.columns.map(columnDefinition)
-        if let pk = table.primaryKey { parts.append("PRIMARY KEY (\(pk.map(q).joined(separator: ", ")))") }
-        for u in table.uniques { parts.append("UNIQUE (\(u.map(q).joined(separator: ", ")))") }
-        for check in table.checks { parts.append("CHECK (\(check))") }
-        for fk in table.foreignKeys {
-            parts.append("FOREIGN KEY (\(fk.columns.map(q).joined(separator: ", "))) " + references(fk.reference))
+        func named(_ kind: SQLConstraintName.Kind, _ i: Int) -> String { table.constraintName(kind, i).map { "CONSTRAINT \(q($0)) " } ?? "" }
+        if let pk = table.primaryKey { parts.append(named(.primaryKey, 0) + "PRIMARY KEY (\(pk.map(q).joined(separator: ", ")))") }
+        for (i, u) in table.uniques.enumerated() { parts.append(named(.unique, i) + "UNIQUE (\(u.map(q).joined(separator: ", ")))") }
+        for (i, check) in table.checks.enumerated() { parts.append(named(.check, i) + "CHECK (\(check))") }
+        for (i, fk) in table.foreignKeys.enumerated() {
+            parts.append(named(.foreignKey, i) + "FOREIGN KEY (\(fk.columns.map(q).joined(separator: ", "))) " + references(fk.reference))
         }
         var out = "CREATE TABLE \(q(table.name)) (\n"
         out += parts.map { "    " + $0 }.joined(separator: ",\n")

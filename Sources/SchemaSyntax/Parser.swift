@@ -478,6 +478,8 @@ public struct Parser {
                 return .constraint(.foreignKey(columns: cols, ref, SourceRange(start: start, end: previousEnd)))
             case "from":
                 return parseLegacySource(comments, start: start).map { .legacySource($0) }
+            case "constraint" where peek().kind == .identifier && !peek().startsLine:
+                return parseNamedConstraint(table: table)
             case "query" where peek().kind == .identifier:
                 return parseSQLDeclaration(attributes, comments).map { .query($0) }
             case "view" where peek().kind == .identifier && peek(2).isSymbol("{"):
@@ -959,6 +961,18 @@ extension Parser {
         if tok.isWord("trigger") { return (true, parseTrigger(attributes, comments).map { .trigger($0) }) }
         if tok.isWord("virtual") && peek().isWord("table") { return (true, parseVirtualTable(attributes, comments).map { .virtualTable($0) }) }
         return (false, nil)
+    }
+
+    /// `constraint NAME <table constraint>`.
+    mutating func parseNamedConstraint(table: String) -> TableMemberSyntax? {
+        _ = advance()
+        guard let name = expectName("a constraint name after 'constraint'") else { skipLine(); return nil }
+        guard tok.kind == .identifier, ["primary", "unique", "check", "foreign"].contains(tok.text), !peek().isWord("index") else {
+            unexpected("'primary key', 'unique', 'check' or 'foreign key' after the constraint's name", keywords: ["primary", "unique", "check", "foreign"])
+            skipLine(); return nil
+        }
+        guard case .constraint(let c)? = parseMember(table: table) else { return nil }
+        return .namedConstraint(name, c)
     }
 
     /// `strict`, `without rowid`, in any order, optionally separated by commas, before a table's `{`.

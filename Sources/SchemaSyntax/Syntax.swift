@@ -240,6 +240,8 @@ public enum TableMemberSyntax: Sendable, Hashable {
     case legacySource(LegacySourceSyntax)
     /// `query NAME { … }`: a method on the table's DAO.
     case query(SQLDeclarationSyntax)
+    /// `constraint NAME primary key (…)` / `unique (…)` / `check (…)` / `foreign key …`.
+    case namedConstraint(Name, TableConstraintSyntax)
 }
 
 public struct TableSyntax: Sendable, Hashable {
