@@ -90,6 +90,9 @@ let package = Package(
         // The SQL model round-tripped through SQLite: render → execute → introspect → equal.
         .testTarget(name: "SchemaFormatTests", dependencies: ["SchemaFormat", "SchemaSyntax", "SchemagenDriver", "SchemaEmit", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemaDatabaseTests", dependencies: ["SchemaDatabase", "SchemaSQL", "SchemagenRuntime"], swiftSettings: strict),
+        // `schemagen import` over a corpus of real-world-style schemas, from .sql and from live databases.
+        .testTarget(name: "SchemaImportTests", dependencies: ["SchemaImport", "SchemagenDriver", "SchemaEmit", "SchemaSQL", "SchemaDatabase", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"],
+                    exclude: ["ImportCorpus"], swiftSettings: strict),
         // Launch migrations: frozen history, the chain in generated code, the runtime migrator, crash and concurrency.
         .testTarget(name: "LaunchMigrationTests", dependencies: ["SchemagenDriver", "SchemaEvolve", "SchemaModel", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),

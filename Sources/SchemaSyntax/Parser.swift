@@ -422,7 +422,7 @@ public struct Parser {
         failedColumns = []
         defer { failedColumns = [] }
         while !atEnd && !tok.isSymbol("}") {
-            if tok.isWord("table") || tok.isWord("domain") {
+            if (tok.isWord("table") || tok.isWord("domain")) && !peek().isSymbol(":") {
                 error(.misplacedDeclaration, "'\(tok.text)' cannot appear inside table '\(name.text)'; is a '}' missing?", tok.range,
                       fixIts: [FixIt(message: "insert '}'", range: SourceRange(start: tok.range.start, end: tok.range.start), replacement: "}\n")])
                 var t = TableSyntax(name: name, members: members, attributes: attributes, leadingComments: comments, trailingComments: [], range: SourceRange(start: start, end: previousEnd))
@@ -978,7 +978,7 @@ extension Parser {
     /// `strict`, `without rowid`, in any order, optionally separated by commas, before a table's `{`.
     mutating func parseTableOptions() -> [Name] {
         var options: [Name] = []
-        while tok.kind == .identifier {
+        while tok.kind == .identifier && !tok.startsLine {
             if tok.isWord("strict") {
                 let t = advance()
                 options.append(Name("strict", t.range))
@@ -986,10 +986,12 @@ extension Parser {
                 let t = advance()
                 guard expectWord("rowid", "after 'without'") else { return options }
                 options.append(Name("without rowid", SourceRange(start: t.range.start, end: previousEnd)))
-            } else {
+            } else if let m = closestMatch(tok.text, in: ["strict", "without"]), m != tok.text {
                 unexpected("'strict', 'without rowid' or '{'", keywords: ["strict", "without"])
                 _ = advance()
                 continue
+            } else {
+                break // not an option: the missing '{' is reported there
             }
             if tok.isSymbol(",") { _ = advance() }
         }

@@ -41,6 +41,7 @@ struct LanguageConstructTests {
     table tag strict {
         id: integer primary key
         label: text
+        constraint tag_label_len check (length(label) > 0)
     }
 
     virtual table book_fts using fts5(title, content='book', content_rowid='rowid', tokenize='porter unicode61', prefix='2 3')
@@ -82,7 +83,7 @@ struct LanguageConstructTests {
             "    code TEXT PRIMARY KEY NOT NULL,\n",
             "    author_id INTEGER NOT NULL REFERENCES author(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n",
             ") WITHOUT ROWID, STRICT;\n",
-            ") STRICT;\n",
+            "    CONSTRAINT tag_label_len CHECK (length(label) > 0)\n) STRICT;\n",
             "CREATE VIRTUAL TABLE book_fts USING fts5(title, content='book', content_rowid='rowid', tokenize='porter unicode61', prefix='2 3');\n",
             "-- Keeps the author's name trimmed.\nCREATE TRIGGER author_trim AFTER UPDATE OF name ON author FOR EACH ROW WHEN new.name <> trim(new.name) BEGIN\n    UPDATE author SET name = trim(new.name) WHERE id = new.id;\n    SELECT RAISE(IGNORE) WHERE new.status = 'zzz';\nEND;\n",
             "CREATE TRIGGER book_guard BEFORE DELETE ON book BEGIN\n    SELECT RAISE(ABORT, 'books are forever');\nEND;\n",
@@ -108,6 +109,7 @@ struct LanguageConstructTests {
         #expect(live.table(named: "book")?.withoutRowid == true)
         #expect(live.table(named: "book")?.strict == true)
         #expect(live.table(named: "book")?.foreignKeys.first?.reference.deferrable == .initiallyDeferred)
+        #expect(live.table(named: "tag")?.constraintNames == [SQLConstraintName(name: "tag_label_len", kind: .check, index: 0)])
         // The triggers run: RAISE and the UPSERT body.
         try db.execute("INSERT INTO author (id, email, price, name) VALUES (1, 'a@b', 1.5, 'Ann')")
         try db.execute("UPDATE author SET name = '  Ann ' WHERE id = 1")
@@ -133,6 +135,7 @@ struct LanguageConstructTests {
         ("table a { id: integer primary key\n g: integer as (lenght(id)) }", "lenght", "no such function: lenght"),
         ("table a strict { id: integer primary key\n p: real sql \"NUMERIC(10,2)\" }", "a", "unknown datatype"),
         ("table a { id: integer primary key\n p: real sql \"NUMERIC(10\" }", "\"NUMERIC(10\"", "is not an SQL type name"),
+        ("table a strick { id: integer primary key }", "strick", "did you mean 'strict'"),
         ("table a { id: integer primary key\n p: text\n index i (lower(p)) }\ntrigger t after insert on b {\n SELECT 1;\n}", "b", "no such table"),
     ])
     func badInputIsALocatedError(body: String, at: String, message: String) throws {
