@@ -1080,31 +1080,33 @@ extension Parser {
         return SQLText(file.text(r), r)
     }
 
-    /// `{ statements }` verbatim; the range is exactly the trimmed text.
+    /// `{ statements }` verbatim (the lexer made them one `.sqlBody` token, lexed by SQL's rules);
+    /// the range is exactly the trimmed text.
     mutating func parseSQLBlock(_ context: String) -> SQLText? {
         guard expect("{", context) else { return nil }
         let open = previousToken
-        var depth = 1
-        while !atEnd {
-            if tok.isSymbol("{") { depth += 1 }
-            if tok.isSymbol("}") {
-                depth -= 1
-                if depth == 0 {
-                    let close = advance()
-                    var a = open.range.end, b = close.range.start
-                    let bytes = file.bytes
-                    func ws(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
-                    while a < b && ws(bytes[a]) { a += 1 }
-                    while b > a && ws(bytes[b - 1]) { b -= 1 }
-                    let r = SourceRange(start: a, end: b)
-                    if a == b { error(.emptySQL, "the trigger's body is empty: write its statements between the braces", SourceRange(start: open.range.start, end: close.range.end)); return nil }
-                    return SQLText(file.text(r), r)
-                }
-            }
-            _ = advance()
+        guard tok.kind == .sqlBody else {
+            error(.unclosedDelimiter, "'{' is not closed: expected '}' \(context)", open.range)
+            return nil
         }
-        error(.unclosedDelimiter, "'{' is not closed: expected '}' \(context)", open.range)
-        return nil
+        let body = advance()
+        guard tok.isSymbol("}") else {
+            error(.unclosedDelimiter, "'{' is not closed: no '}' after the SQL \(context) (outside strings and comments)", open.range,
+                  fixIts: [FixIt(message: "insert '}'", range: SourceRange(start: body.range.end, end: body.range.end), replacement: "}")])
+            return nil
+        }
+        let close = advance()
+        var a = body.range.start, b = body.range.end
+        let bytes = file.bytes
+        func ws(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        while a < b && ws(bytes[a]) { a += 1 }
+        while b > a && ws(bytes[b - 1]) { b -= 1 }
+        if a == b {
+            error(.emptySQL, "the trigger's body is empty: write its statements between the braces", SourceRange(start: open.range.start, end: close.range.end))
+            return nil
+        }
+        let r = SourceRange(start: a, end: b)
+        return SQLText(file.text(r), r)
     }
 
     mutating func parseTrigger(_ attributes: [Attribute], _ comments: [Comment]) -> TriggerSyntax? {

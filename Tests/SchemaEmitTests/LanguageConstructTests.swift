@@ -125,6 +125,34 @@ struct LanguageConstructTests {
         #expect(throws: DatabaseError.self) { try db.execute("INSERT INTO author (id, email, price, name, status) VALUES (2, 'c', 1, 'C', 'gone')") }
     }
 
+    /// A trigger's body is lexed by SQL's rules (like a query's): quotes in `--` comments, `}` in
+    /// strings, `||` and `%` reach SQLite verbatim, and the body ends at the first `}` outside them.
+    @Test func aTriggerBodyIsSQLNotThisLanguage() throws {
+        let text = """
+        schema demo version 1
+        naming { require_domain: false }
+        table note { id: integer primary key
+         title: text }
+        trigger note_title after insert on note {
+            -- it's the title's {braces} that matter
+            UPDATE note SET title = '{' || new.title || '}' || (new.id % 10) WHERE id = new.id;
+        }
+        """
+        let loaded = Self.run(text)
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+        let checked = try #require(loaded.checked)
+        let ddl = DDLEmitter.emit(checked.schema)
+        #expect(ddl.contains("BEGIN\n    -- it's the title's {braces} that matter\n    UPDATE note SET title = '{' || new.title || '}' || (new.id % 10) WHERE id = new.id;\nEND;\n"), "\(ddl)")
+        let db = try database(from: ddl)
+        try db.execute("INSERT INTO note (id, title) VALUES (13, 'x')")
+        let title = try db.withStatement(sql: "SELECT title FROM note") { (s: borrowing Statement) throws(DatabaseError) -> String? in
+            try s.step() ? try s.optionalText(0) : nil
+        }
+        #expect(title == "{x}3")
+        // A column named `trigger` is still a column.
+        #expect(Self.run("schema demo version 1\nnaming { require_domain: false }\ntable t {\n    id: integer primary key\n    trigger: text\n}\n").checked != nil)
+    }
+
     /// Each error is located at what is wrong, with SQLite's message where SQLite decides.
     @Test(arguments: [
         ("table a { id: integer primary key\n name: text }\ntrigger a_t after insert on a when new.nme is null {\n    UPDATE a SET name = 'x';\n}", "nme", "no such column: new.nme"),
