@@ -118,7 +118,7 @@ struct ImportBadInputTests {
 
     @Test func whatTheLanguageCannotSayIsNamed() throws {
         let cases: [(String, String)] = [
-            ("CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE VIEW v AS SELECT id FROM t;", "view 'v' cannot be imported yet"),
+            ("CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE VIEW v(a) AS SELECT id FROM t;", "view 'v' names its columns"),
             ("CREATE TABLE t (id INTEGER CONSTRAINT nn NOT NULL);", "a named column constraint (id: nn) cannot be expressed yet"),
             ("CREATE TABLE t (id INTEGER, n TEXT COLLATE myco);", ""),
         ]
@@ -153,5 +153,32 @@ struct ImportBadInputTests {
         #expect(failed.status == 1)
         #expect(failed.stderr.split(separator: "\n").count == 1)
         #expect(try Data(contentsOf: out) == before)
+    }
+
+    /// A locked, corrupt or not-SQLite database: one line on stderr, exit 1, no output file.
+    @Test func aDatabaseThatCannotBeReadIsOneLineAndWritesNothing() throws {
+        let dir = try SchemagenCLI.temporaryDirectory("import-bad-db")
+        let locked = dir.appendingPathComponent("locked.sqlite")
+        var options = Database.Options()
+        options.walMode = false   // a rollback journal: an EXCLUSIVE lock keeps every reader out
+        let holder = try Database(path: locked.path, options: options)
+        try holder.execute("CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1)")
+        try holder.execute("BEGIN EXCLUSIVE; UPDATE t SET id = 2")
+        defer { try? holder.execute("ROLLBACK") }
+        var corruptBytes = Data("SQLite format 3\u{0}".utf8)
+        corruptBytes.append(Data(repeating: 0x5A, count: 8192))
+        let corrupt = dir.appendingPathComponent("corrupt.sqlite")
+        try corruptBytes.write(to: corrupt)
+        let notSQLite = dir.appendingPathComponent("photo.jpg")
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00]).write(to: notSQLite)
+        for input in [locked, corrupt, notSQLite] {
+            let out = dir.appendingPathComponent(input.lastPathComponent + ".victor")
+            let r = try SchemagenCLI.run(["import", input.path, "--output", out.path])
+            #expect(r.status == 1, "\(input.lastPathComponent): \(r.stderr)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(input.lastPathComponent): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("error: cannot import '\(input.path)': "), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out.path))
+        }
     }
 }
