@@ -12,6 +12,8 @@ public enum SwiftDiagnosticID: String, Sendable, Hashable, CaseIterable {
     case propertyNameCollision = "swift-property-name-collision"
     /// A `json<T>` argument is not a Swift type name.
     case invalidJSONType = "swift-invalid-json-type"
+    /// A value set's enum: a value with no case name, two values with one, or an enum name taken.
+    case valueSetName = "swift-value-set-name"
 }
 
 extension SwiftEmitter {
@@ -109,6 +111,10 @@ extension SwiftEmitter {
                           notes: [Diagnostic.Note(message: "column '\(other.name)' is declared here", range: other.nameRange)])
                 } else {
                     owners[name] = column
+                }
+                if let r = column.allowedValuesRange, case let problems = ValueSetTranslator.problems(in: table, typeName: typeName),
+                   let p = problems.first(where: { $0.column.name == column.name }) {
+                    error(.valueSetName, p.message, r)
                 }
                 if case .json(let t?) = column.type, !SwiftNaming.isTypeReference(t) {
                     error(.invalidJSONType, "'json<\(t)>' of column '\(column.name)' does not name a Swift type; write json<TypeName>",
