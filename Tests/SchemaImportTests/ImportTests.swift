@@ -182,3 +182,52 @@ struct ImportBadInputTests {
         }
     }
 }
+
+/// The adoption path (issue 14 item 4, README "Adopting schemagen for an existing database"):
+/// `import`, then `migrations freeze` makes the database's present shape version 1, and the launch
+/// migration (`migrations apply`, the generated `migrate(db)`'s code path) takes the existing
+/// database over without rebuilding anything: every table and index keeps its root page and its
+/// statement (so its rows are untouched), `user_version` becomes 1, and the next launch does nothing.
+struct AdoptionTests {
+    static func objects(_ db: Database) throws -> [String] {
+        try db.withStatement(sql: "SELECT type || '|' || name || '|' || rootpage || '|' || coalesce(sql, '') FROM sqlite_schema ORDER BY type, name") {
+            (s: borrowing Statement) throws(DatabaseError) -> [String] in
+            var out: [String] = []
+            while try s.step() { out.append(try s.text(0)) }
+            return out
+        }
+    }
+
+    static func scalar(_ db: Database, _ sql: String) throws -> Int64 {
+        try db.withStatement(sql: sql) { (s: borrowing Statement) throws(DatabaseError) -> Int64 in try s.step() ? try s.int64(0) : -1 }
+    }
+
+    @Test(arguments: corpusFiles())
+    func anImportedDatabaseIsTakenOverWithoutARebuild(_ file: String) throws {
+        let dir = try SchemagenCLI.temporaryDirectory("adopt")
+        let dbPath = dir.appendingPathComponent("app.sqlite").path
+        do {
+            let db = try Database(path: dbPath)
+            try db.execute(String(contentsOf: corpusDirectory.appendingPathComponent(file), encoding: .utf8))
+            db.close()
+        }
+        let schema = dir.appendingPathComponent("app.victor").path
+        let imported = try SchemagenCLI.run(["import", dbPath, "--output", schema])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let frozen = try SchemagenCLI.run(["migrations", "freeze", schema])
+        #expect(frozen.status == 0, "\(frozen.stderr)")
+
+        let before: [String]
+        do { let db = try Database(path: dbPath); before = try Self.objects(db); db.close() }
+        let first = try SchemagenCLI.run(["migrations", "apply", schema, "--database", dbPath])
+        #expect(first.status == 0, "\(file): \(first.stdout)\(first.stderr)")
+        let db = try Database(path: dbPath)
+        defer { db.close() }
+        #expect(try Self.scalar(db, "PRAGMA user_version") == 1)
+        #expect(try Self.objects(db) == before, "\(file): a table was rebuilt or an object changed")
+        #expect(try Self.scalar(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0)
+        let again = try SchemagenCLI.run(["migrations", "apply", schema, "--database", dbPath])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("is at version 1"), "\(again.stdout)")
+    }
+}
