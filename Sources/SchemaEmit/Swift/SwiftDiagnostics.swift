@@ -122,6 +122,27 @@ extension SwiftEmitter {
                 }
             }
         }
+        // FTS5 tables: their row struct, search type and `db.` accessor share the tables' namespace.
+        for v in schema.virtualTables {
+            guard let f = SwiftFTSTable(v) else { continue }
+            if !SwiftNaming.isUsableIdentifier(f.typeName) {
+                error(.invalidTypeName, "virtual table '\(v.name)' gets the Swift type name '\(f.typeName)', which is not a Swift identifier; rename it", v.nameRange)
+                continue
+            }
+            var collided = false
+            for name in [f.typeName, f.searchName] {
+                if let owner = typeOwners[name] {
+                    error(.typeNameCollision, "virtual table '\(v.name)' gets the Swift type name '\(name)', already used by \(owner); rename it", v.nameRange)
+                    collided = true
+                    break
+                }
+                typeOwners[name] = "virtual table '\(v.name)'"
+            }
+            if !collided, let other = accessors[f.propertyName] {
+                error(.typeNameCollision, "virtual table '\(v.name)' gets the accessor 'db.\(f.propertyName)', already used by table '\(other.table)'; rename it", v.nameRange)
+            }
+            accessors[f.propertyName] = (v.name, v.nameRange)
+        }
         return found
     }
 }
