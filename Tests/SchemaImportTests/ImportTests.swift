@@ -202,6 +202,22 @@ struct AdoptionTests {
         try db.withStatement(sql: sql) { (s: borrowing Statement) throws(DatabaseError) -> Int64 in try s.step() ? try s.int64(0) : -1 }
     }
 
+    /// `migrations verify` fills every table with rows and runs the launch chain: generated columns
+    /// are left to SQLite and value-set columns get their own values (Tests/LanguageCodegenTests's
+    /// schema: value sets, generated columns, STRICT, WITHOUT ROWID, quoted names, FTS5 and triggers).
+    @Test func migrationsVerifyHandlesTheNewConstructs() throws {
+        let dir = try SchemagenCLI.temporaryDirectory("verify-lang")
+        let schema = dir.appendingPathComponent("Language.victor")
+        let source = corpusDirectory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("LanguageCodegenTests").appendingPathComponent("Language.victor")
+        try FileManager.default.copyItem(at: source, to: schema)
+        let frozen = try SchemagenCLI.run(["migrations", "freeze", schema.path])
+        #expect(frozen.status == 0, "\(frozen.stderr)")
+        let verified = try SchemagenCLI.run(["migrations", "verify", schema.path])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("ok: version 1 → 1: 3 tables, 12 rows kept"), "\(verified.stdout)")
+    }
+
     @Test(arguments: corpusFiles())
     func anImportedDatabaseIsTakenOverWithoutARebuild(_ file: String) throws {
         let dir = try SchemagenCLI.temporaryDirectory("adopt")
