@@ -29,6 +29,8 @@ swift run schemagen generate schema.victor --output Generated --check
 
 echo "== docs/schema/ is fresh"
 swift run schemagen docs schema.victor --output docs/schema --check
+# The same through the command plugin (docs/PLUGIN.md): every *.victor at the root into docs/schema.
+swift package --allow-writing-to-package-directory schemagen docs --check
 
 echo "== the editor grammar (editors/victor.tmLanguage.json) on schema.victor"
 python3 editors/test/test_grammar.py
