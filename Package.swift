@@ -65,8 +65,8 @@ let package = Package(
         .plugin(
             name: "SchemagenCommand",
             capability: .command(
-                intent: .custom(verb: "schemagen", description: "Regenerate Generated/ from the package's .victor files and lint them."),
-                permissions: [.writeToPackageDirectory(reason: "Writes the generated SQL and Swift into Generated/.")]
+                intent: .custom(verb: "schemagen", description: "Regenerate Generated/ from the package's .victor files and lint them; `format` or `docs` them."),
+                permissions: [.writeToPackageDirectory(reason: "Writes the generated SQL and Swift into Generated/ (docs: Markdown into docs/schema/; format: the .victor files).")]
             ),
             dependencies: ["schemagen"]
         ),

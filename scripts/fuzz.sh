@@ -12,14 +12,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+#
+# Environment: FUZZ_TIMEOUT (seconds per input, default 10); FUZZ_ASAN=0 builds without
+# AddressSanitizer (into Fuzz/.build-fuzzonly: several times the executions per second, same Swift
+# traps, no leak or memory-error reports; for long runs); FUZZ_MAX_LEN (bytes per input, default
+# 2048); FUZZ_LOG=FILE keeps libFuzzer's whole output there. Extra arguments go to libFuzzer, e.g.
+# `-fork=2` (two fuzzing processes; the summary then shows the totals of both).
 seconds=${1:?usage: scripts/fuzz.sh SECONDS [libFuzzer flags…]}
 shift
 timeout_s=${FUZZ_TIMEOUT:-10}
+max_len=${FUZZ_MAX_LEN:-2048}
+if [[ "${FUZZ_ASAN:-1}" == 0 ]]; then
+    sanitizers=fuzzer
+    scratch=(--scratch-path Fuzz/.build-fuzzonly)
+else
+    sanitizers=fuzzer,address
+    scratch=()
+fi
 
-echo "== building the fuzzer (Fuzz/, -sanitize=fuzzer,address)"
+echo "== building the fuzzer (Fuzz/, -sanitize=$sanitizers)"
 log=$(mktemp)
 # ld.gold prints a warning per ASan symbol it cannot export; keep them out of the way.
-if ! swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+if ! swift build --package-path Fuzz -c release "${scratch[@]}" -Xswiftc -sanitize=$sanitizers -Xswiftc -parse-as-library \
     --product SchemaFuzz > "$log" 2>&1; then
     grep -v "Cannot export local symbol" "$log" >&2
     rm -f "$log"
@@ -27,7 +41,7 @@ if ! swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,addres
 fi
 grep -v "Cannot export local symbol" "$log" | tail -1
 rm -f "$log"
-bin=$(swift build --package-path Fuzz -c release --show-bin-path)/SchemaFuzz
+bin=$(swift build --package-path Fuzz -c release "${scratch[@]}" --show-bin-path)/SchemaFuzz
 
 corpus=Fuzz/.corpus
 mkdir -p "$corpus" Fuzz/crashers
@@ -40,9 +54,13 @@ echo "== fuzzing for ${seconds}s (corpus: $corpus)"
 status=0
 # The outer timeout is a guard against a hang libFuzzer's own -timeout does not catch.
 timeout --kill-after=30 $((seconds + timeout_s + 120)) "$bin" \
-    -max_total_time="$seconds" -timeout="$timeout_s" -rss_limit_mb=2048 -max_len=4096 \
+    -max_total_time="$seconds" -timeout="$timeout_s" -rss_limit_mb=2048 -max_len="$max_len" \
     -dict=Fuzz/victor.dict -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "$corpus" > "$artifacts/log" 2>&1 || status=$?
+if [[ -n "${FUZZ_LOG:-}" ]]; then cp "$artifacts/log" "$FUZZ_LOG"; fi
+# The summary: the first and last status lines (in -fork mode: the last `#N: cov: …` line, totals
+# of every job), executions, peak memory.
 grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::number_of_executed_units|^stat::peak_rss_mb" "$artifacts/log" || true
+grep -E "^#[0-9]+: cov: " "$artifacts/log" | tail -1 || true
 
 if ((status == 0)); then
     echo "ok: no crash, leak or hang"

@@ -16,8 +16,9 @@ swift test --sanitize=thread --scratch-path .build-tsan --filter SchemagenRuntim
 echo "== schemagen lint schema.victor"
 swift run schemagen lint schema.victor
 
-echo "== every .victor is formatted (the parser corpus, broken on purpose, and the frozen histories excepted)"
-find . -name '*.victor' -not -path './.build*' -not -path '*/.build*' -not -path './Tests/SchemaSyntaxTests/Corpus/*' -not -path '*.history/*' -print0 \
+echo "== every .victor is formatted (the parser corpus, broken on purpose, the fuzzer's inputs and the frozen histories excepted)"
+find . -name '*.victor' -not -path './.build*' -not -path '*/.build*' -not -path './Tests/SchemaSyntaxTests/Corpus/*' -not -path '*.history/*' \
+    -not -path './Fuzz/.corpus/*' -not -path './Fuzz/crashers/*' -print0 \
     | xargs -0 swift run schemagen format --check
 
 echo "== schemagen migrations verify: the launch chains from every frozen version lose nothing"
@@ -33,6 +34,8 @@ swift run schemagen generate Tests/LanguageCodegenTests/Language.victor --output
 
 echo "== docs/schema/ is fresh"
 swift run schemagen docs schema.victor --output docs/schema --check
+# The same through the command plugin (docs/PLUGIN.md): every *.victor at the root into docs/schema.
+swift package --allow-writing-to-package-directory schemagen docs --check
 
 echo "== the editor grammar (editors/victor.tmLanguage.json) on schema.victor"
 python3 editors/test/test_grammar.py

@@ -1480,6 +1480,63 @@ extension Database {
     public var rlQValue: RlQValueDAO { RlQValueDAO(db: self) }
 }
 
+extension RlQValueReads {
+    /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
+    ///
+    /// ```sql
+    /// SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key
+    /// ```
+    ///
+    /// Returns every row. `getQValueFirst` returns the first; `getQValue(…, forEach:)` reads them one at a time.
+    public func getQValue(learnerId: String, stateKey: String, actionKey: String) throws(DatabaseError) -> [RlQValueDAO.GetQValueRow] {
+        return try db.withStatement("\n            SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key\n        ") { s throws(DatabaseError) -> [RlQValueDAO.GetQValueRow] in
+            s.bind(learnerId, at: 1)
+            s.bind(stateKey, at: 2)
+            s.bind(actionKey, at: 3)
+            var rows: [RlQValueDAO.GetQValueRow] = []
+            while try s.step() { rows.append(try RlQValueDAO.GetQValueRow(s)) }
+            return rows
+        }
+    }
+
+    /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
+    ///
+    /// ```sql
+    /// SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func getQValueFirst(learnerId: String, stateKey: String, actionKey: String) throws(DatabaseError) -> RlQValueDAO.GetQValueRow? {
+        return try db.withStatement("\n            SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key\n        ") { s throws(DatabaseError) -> RlQValueDAO.GetQValueRow? in
+            s.bind(learnerId, at: 1)
+            s.bind(stateKey, at: 2)
+            s.bind(actionKey, at: 3)
+            return try s.step() ? try RlQValueDAO.GetQValueRow(s) : nil
+        }
+    }
+
+    /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
+    ///
+    /// ```sql
+    /// SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func getQValue(
+        learnerId: String,
+        stateKey: String,
+        actionKey: String,
+        forEach body: (RlQValueDAO.GetQValueRow) throws(DatabaseError) -> Void
+    ) throws(DatabaseError) {
+        try db.withStatement("\n            SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key\n        ") { s throws(DatabaseError) in
+            s.bind(learnerId, at: 1)
+            s.bind(stateKey, at: 2)
+            s.bind(actionKey, at: 3)
+            while try s.step() { try body(try RlQValueDAO.GetQValueRow(s)) }
+        }
+    }
+}
+
 extension RlQValueDAO {
     /// A row of query `get_q_value` on `rl_q_value`.
     public struct GetQValueRow: Sendable, Hashable {
@@ -1506,14 +1563,7 @@ extension RlQValueDAO {
     ///
     /// Returns every row. `getQValueFirst` returns the first; `getQValue(…, forEach:)` reads them one at a time.
     public func getQValue(learnerId: String, stateKey: String, actionKey: String) throws(DatabaseError) -> [GetQValueRow] {
-        return try db.withStatement("\n            SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key\n        ") { s throws(DatabaseError) -> [GetQValueRow] in
-            s.bind(learnerId, at: 1)
-            s.bind(stateKey, at: 2)
-            s.bind(actionKey, at: 3)
-            var rows: [GetQValueRow] = []
-            while try s.step() { rows.append(try GetQValueRow(s)) }
-            return rows
-        }
+        return try RlQValueReads(db: db).getQValue(learnerId: learnerId, stateKey: stateKey, actionKey: actionKey)
     }
 
     /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
@@ -1524,12 +1574,7 @@ extension RlQValueDAO {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func getQValueFirst(learnerId: String, stateKey: String, actionKey: String) throws(DatabaseError) -> GetQValueRow? {
-        return try db.withStatement("\n            SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key\n        ") { s throws(DatabaseError) -> GetQValueRow? in
-            s.bind(learnerId, at: 1)
-            s.bind(stateKey, at: 2)
-            s.bind(actionKey, at: 3)
-            return try s.step() ? try GetQValueRow(s) : nil
-        }
+        return try RlQValueReads(db: db).getQValueFirst(learnerId: learnerId, stateKey: stateKey, actionKey: actionKey)
     }
 
     /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
@@ -1545,12 +1590,7 @@ extension RlQValueDAO {
         actionKey: String,
         forEach body: (GetQValueRow) throws(DatabaseError) -> Void
     ) throws(DatabaseError) {
-        try db.withStatement("\n            SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key\n        ") { s throws(DatabaseError) in
-            s.bind(learnerId, at: 1)
-            s.bind(stateKey, at: 2)
-            s.bind(actionKey, at: 3)
-            while try s.step() { try body(try GetQValueRow(s)) }
-        }
+        try RlQValueReads(db: db).getQValue(learnerId: learnerId, stateKey: stateKey, actionKey: actionKey, forEach: body)
     }
 
     /// `BaseLearner.update_q_value`: the proposal's upsert, counting every visit.
@@ -1849,36 +1889,7 @@ extension Database {
     public var rlTransition: RlTransitionDAO { RlTransitionDAO(db: self) }
 }
 
-extension RlTransitionDAO {
-    /// `BaseLearner.record_transition`: the proposal's INSERT (`created_at` is filled in by the database).
-    ///
-    /// ```sql
-    /// INSERT INTO rl_transition (learner_id, from_state, to_state, action, reward, metadata)
-    /// VALUES (:learner_id, :from_state, :to_state, :action, :reward, :metadata)
-    /// ```
-    ///
-    /// Returns the number of rows changed.
-    @discardableResult
-    public func recordTransition(
-        learnerId: String,
-        fromState: String?,
-        toState: String?,
-        action: String?,
-        reward: Double?,
-        metadata: JSONValue?
-    ) throws(DatabaseError) -> Int {
-        return try db.withStatement("\n            INSERT INTO rl_transition (learner_id, from_state, to_state, action, reward, metadata)\n            VALUES (:learner_id, :from_state, :to_state, :action, :reward, :metadata)\n        ") { s throws(DatabaseError) -> Int in
-            s.bind(learnerId, at: 1)
-            s.bind(fromState, at: 2)
-            s.bind(toState, at: 3)
-            s.bind(action, at: 4)
-            s.bind(reward, at: 5)
-            s.bindJSON(metadata, at: 6)
-            try s.run()
-            return s.changes
-        }
-    }
-
+extension RlTransitionReads {
     /// One learner's transitions, oldest first.
     ///
     /// ```sql
@@ -1921,6 +1932,70 @@ extension RlTransitionDAO {
             s.bind(learnerId, at: 1)
             while try s.step() { try body(try RlTransition(s)) }
         }
+    }
+}
+
+extension RlTransitionDAO {
+    /// `BaseLearner.record_transition`: the proposal's INSERT (`created_at` is filled in by the database).
+    ///
+    /// ```sql
+    /// INSERT INTO rl_transition (learner_id, from_state, to_state, action, reward, metadata)
+    /// VALUES (:learner_id, :from_state, :to_state, :action, :reward, :metadata)
+    /// ```
+    ///
+    /// Returns the number of rows changed.
+    @discardableResult
+    public func recordTransition(
+        learnerId: String,
+        fromState: String?,
+        toState: String?,
+        action: String?,
+        reward: Double?,
+        metadata: JSONValue?
+    ) throws(DatabaseError) -> Int {
+        return try db.withStatement("\n            INSERT INTO rl_transition (learner_id, from_state, to_state, action, reward, metadata)\n            VALUES (:learner_id, :from_state, :to_state, :action, :reward, :metadata)\n        ") { s throws(DatabaseError) -> Int in
+            s.bind(learnerId, at: 1)
+            s.bind(fromState, at: 2)
+            s.bind(toState, at: 3)
+            s.bind(action, at: 4)
+            s.bind(reward, at: 5)
+            s.bindJSON(metadata, at: 6)
+            try s.run()
+            return s.changes
+        }
+    }
+
+    /// One learner's transitions, oldest first.
+    ///
+    /// ```sql
+    /// SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id
+    /// ```
+    ///
+    /// Returns every row. `learnerTransitionsFirst` returns the first; `learnerTransitions(…, forEach:)` reads them one at a time.
+    public func learnerTransitions(learnerId: String) throws(DatabaseError) -> [RlTransition] {
+        return try RlTransitionReads(db: db).learnerTransitions(learnerId: learnerId)
+    }
+
+    /// One learner's transitions, oldest first.
+    ///
+    /// ```sql
+    /// SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func learnerTransitionsFirst(learnerId: String) throws(DatabaseError) -> RlTransition? {
+        return try RlTransitionReads(db: db).learnerTransitionsFirst(learnerId: learnerId)
+    }
+
+    /// One learner's transitions, oldest first.
+    ///
+    /// ```sql
+    /// SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func learnerTransitions(learnerId: String, forEach body: (RlTransition) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try RlTransitionReads(db: db).learnerTransitions(learnerId: learnerId, forEach: body)
     }
 }
 

@@ -60,7 +60,7 @@ public enum SwiftEmitter {
 
     static func tableDeclarations(_ t: SwiftTable, _ queries: QueryAnalysis, tables: [String: SwiftTable]) -> [SwiftDeclaration] {
         var out = tableDeclarations(t)
-        if let e = QueryTranslator.tableExtension(t, queries.queries(ofTable: t.table.name), tables: tables) { out.append(e) }
+        out += QueryTranslator.tableExtensions(t, queries.queries(ofTable: t.table.name), tables: tables)
         return out
     }
 

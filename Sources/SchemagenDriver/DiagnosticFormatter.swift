@@ -117,6 +117,9 @@ extension String {
     /// The string with line breaks replaced by `lineBreaks` and every other control character
     /// (C0 but tab, DEL, C1, U+2028, U+2029) by `�`.
     func sanitizedForTerminal(lineBreaks: String) -> String {
+        // Most messages and source lines are printable ASCII (and tabs): nothing to replace.
+        // (Measured in the fuzzer's profile: this copy scalar by scalar was a tenth of each run.)
+        if utf8.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 < 0x7F) }) { return self }
         var out = ""
         out.reserveCapacity(utf8.count)
         for u in unicodeScalars {

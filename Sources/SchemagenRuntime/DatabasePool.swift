@@ -104,13 +104,16 @@ public final class DatabasePool: Sendable {
     /// then throws `SQLITE_INTERRUPT` and the transaction rolls back, unless the body catches it).
     ///
     /// This overload throws only `DatabaseError`: annotate the closure `{ db throws(DatabaseError) in … }`
-    /// (an unannotated closure that throws picks the untyped overload).
+    /// (an unannotated closure that throws picks the untyped overload). The result may be ignored
+    /// (`try await pool.write { db in try db.table.insert(row) }`).
+    @discardableResult
     public func write<R: Sendable>(_ body: @escaping @Sendable (Database) throws(DatabaseError) -> R) async throws(DatabaseError) -> R {
         try await core.write(body, wrap: { $0 })
     }
 
     /// Same as the typed `write(_:)` for a body that may throw any error (rethrown unchanged).
     @_disfavoredOverload
+    @discardableResult
     public func write<R: Sendable>(_ body: @escaping @Sendable (Database) throws -> R) async throws -> R {
         try await core.write(body, wrap: { $0 })
     }

@@ -93,3 +93,111 @@ import SchemagenDriver
         #expect(errors.count == Self.refused.count, "\(errors)")
     }
 }
+
+/// Issue 16 item 1 for queries and views: a `query` that only reads (SELECT) is callable in
+/// `pool.read` and `pool.observe` bodies (on the table's read DAO, on `<Schema>QueriesReads` for a
+/// schema-wide one), views too; a query that writes (INSERT/UPDATE/DELETE, also with RETURNING)
+/// exists only where `db` is a `Database`, so calling it from a read body is a compile error.
+@Suite struct ReadQueryCompileTests {
+    static let schema = """
+        schema pool_probe version 1
+        naming { require_domain: false }
+        table tag {
+            id: text primary key
+            label: text
+
+            query tags_like { SELECT * FROM tag WHERE label LIKE :pattern ORDER BY id }
+            query labels_of { SELECT label FROM tag WHERE id IN (:ids) ORDER BY label }
+            query relabel { UPDATE tag SET label = :label WHERE id = :id }
+            query add_tag { INSERT INTO tag (id, label) VALUES (:id, :label) RETURNING id }
+        }
+        view tag_label { SELECT id, label FROM tag }
+        query tag_count { SELECT count(*) AS n FROM tag }
+        query tagged { SELECT id FROM tag WHERE id IN (:ids) }
+        query clear_tags { DELETE FROM tag WHERE id IN (:ids) }
+        """
+
+    static let allowed = """
+        import SchemagenRuntime
+
+        func counted(_ db: some DatabaseReading & Sendable) throws(DatabaseError) -> Int64 {
+            try db.queries.tagCountFirst()?.n ?? 0
+        }
+
+        func allowed(_ pool: DatabasePool) async throws {
+            let like: [Tag] = try await pool.read { db throws(DatabaseError) in try db.tag.tagsLike(pattern: "a%") }
+            let first = try await pool.read { db throws(DatabaseError) in try db.tag.tagsLikeFirst(pattern: "a%") }
+            let labels: [TagDAO.LabelsOfRow] = try await pool.read { db throws(DatabaseError) in try db.tag.labelsOf(ids: ["a"]) }
+            let n: [PoolProbeQueries.TagCountRow] = try await pool.read { db throws(DatabaseError) in try db.queries.tagCount() }
+            let tagged = try await pool.read { db throws(DatabaseError) in try db.queries.tagged(ids: ["a", "b"]) }
+            let view: [TagLabel] = try await pool.read { db throws(DatabaseError) in try db.tagLabel.fetchAll() }
+            let generic = try await pool.read { db throws(DatabaseError) in try counted(db) }
+            let each = try await pool.read { db throws(DatabaseError) -> Int in
+                var k = 0
+                try db.tag.tagsLike(pattern: "%") { _ in k += 1 }
+                return k
+            }
+            try await pool.write { db throws(DatabaseError) in
+                _ = try db.tag.addTag(id: "a", label: "x")
+                try db.tag.relabel(label: "y", id: "a")
+                try db.queries.clearTags(ids: ["b"])
+                _ = try db.tag.tagsLike(pattern: "%")
+                _ = try db.queries.tagCount()
+                _ = try db.tagLabel.fetchAll()
+                _ = try counted(db)
+            }
+            for try await rows in pool.observe({ db in try db.queries.tagCount() }) { print(rows.count) }
+            for try await rows in pool.observe({ db in try db.tag.tagsLike(pattern: "%") }) { print(rows.count) }
+            print(like, first as Any, labels, n, tagged, view, generic, each)
+        }
+
+        """
+
+    /// Each line runs a writing query from a read (or observation) body, with the type the error names.
+    static let refused: [(type: String, member: String, line: String)] = [
+        ("TagReads<ReadOnlyDatabase>", "relabel", #"    _ = try await pool.read { db throws(DatabaseError) in try db.tag.relabel(label: "z", id: "a") }"#),
+        ("TagReads<ReadOnlyDatabase>", "addTag", #"    _ = try await pool.read { db throws(DatabaseError) in try db.tag.addTag(id: "b", label: "z") }"#),
+        ("TagReads<ReadOnlyDatabase>", "addTagFirst", #"    _ = try await pool.read { db throws(DatabaseError) in try db.tag.addTagFirst(id: "b", label: "z") }"#),
+        ("PoolProbeQueriesReads<ReadOnlyDatabase>", "clearTags", #"    _ = try await pool.read { db throws(DatabaseError) in try db.queries.clearTags(ids: ["a"]) }"#),
+        ("TagReads<ReadOnlyDatabase>", "relabel", #"    _ = pool.observe { db in try db.tag.relabel(label: "z", id: "a") }"#),
+        ("PoolProbeQueriesReads<ReadOnlyDatabase>", "clearTags", #"    _ = pool.observe { db in try db.queries.clearTags(ids: []) }"#),
+    ]
+
+    @Test func writingQueriesFromAReadBodyDoNotCompile() throws {
+        let file = SourceFile(path: "pool_probe.victor", bytes: Array(Self.schema.utf8))
+        let pipeline = SchemaPipeline().adding([SchemaPipeline.swiftNames])
+        let loaded = pipeline.run(file)
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+        let checked = try #require(loaded.checked)
+        let swift = try #require(pipeline.emit(checked).first { $0.path.hasSuffix(".swift") })
+        let dir = try SchemagenTemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let compile = GeneratedCodeCompileTests()
+        let (lib, csqlite) = try compile.buildRuntime(in: dir, libraryToo: false)
+        let generated = dir.appendingPathComponent("pool_probe.swift")
+        try swift.contents.write(to: generated, atomically: true, encoding: .utf8)
+        func typecheck(_ source: String, name: String) throws -> (status: Int32, output: String) {
+            let file = dir.appendingPathComponent(name)
+            try source.write(to: file, atomically: true, encoding: .utf8)
+            return try compile.run("swiftc", ["-typecheck", "-swift-version", "6", "-warnings-as-errors", "-I", lib.path, "-I", csqlite,
+                                              generated.path, file.path], in: dir)
+        }
+
+        let good = try typecheck(Self.allowed, name: "allowed.swift")
+        #expect(good.status == 0, "the allowed uses did not compile:\n\(good.output)")
+        #expect(good.output.isEmpty, "the compiler printed: \(good.output)")
+
+        let header = Self.allowed + "func refused(_ pool: DatabasePool) async throws {\n"
+        let firstLine = header.split(separator: "\n", omittingEmptySubsequences: false).count
+        let bad = try typecheck(header + Self.refused.map(\.line).joined(separator: "\n") + "\n}\n", name: "refused.swift")
+        #expect(bad.status != 0, "writing queries from read bodies compiled")
+        for (i, (type, member, _)) in Self.refused.enumerated() {
+            let expected = "refused.swift:\(firstLine + i):"
+            let error = bad.output.split(separator: "\n").first { $0.contains(expected) && $0.contains(": error: ") }
+            #expect(error?.contains("value of type '\(type)' has no member '\(member)'") == true,
+                    "line \(firstLine + i): \(error.map(String.init) ?? "no error")\n\(bad.output)")
+        }
+        let errors = bad.output.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == Self.refused.count, "\(errors)")
+    }
+}

@@ -19,14 +19,16 @@ private func outputs(_ text: String, path: String) -> [String]? {
 
 private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Every `.victor` of the repository outside the (deliberately broken) parser corpus, `.build` and
+/// Every `.victor` of the repository outside the (deliberately broken) parser corpus, `.build`, the
+/// fuzzer's working corpus and saved crashers (`Fuzz/.corpus/`, `Fuzz/crashers/`: mutated inputs) and
 /// the frozen histories (`*.history/`: sealed copies of released versions, never rewritten).
 private func repoSchemaFiles() -> [URL] {
     guard let e = FileManager.default.enumerator(at: repoRoot, includingPropertiesForKeys: nil) else { return [] }
     var files: [URL] = []
     for case let url as URL in e {
         let p = url.path
-        if p.contains("/.build") || p.contains("/Corpus/") || p.contains("/.git/") || p.contains(".history/") { continue }
+        if p.contains("/.build") || p.contains("/Corpus/") || p.contains("/.git/") || p.contains(".history/")
+            || p.contains("/Fuzz/.corpus/") || p.contains("/Fuzz/crashers/") { continue }
         if url.pathExtension == "victor" { files.append(url) }
     }
     return files.sorted { $0.path < $1.path }

@@ -11,13 +11,16 @@ import SchemagenDriver
 /// a finding.
 func runPipeline(_ bytes: [UInt8]) -> Int {
     let file = SourceFile(path: "fuzz.victor", bytes: bytes)
-    // The pipeline as the CLI runs it: every check stage and every lint rule.
+    // The pipeline as `generate` runs it: every check stage (integrity lint rules included).
     let pipeline = SchemaPipeline().adding([SchemaPipeline.swiftNames])
     let loaded = pipeline.run(file)
     let formatter = TextFormatter(color: false)
     var produced = 0
     for d in loaded.diagnostics { produced &+= formatter.format(d, file: file).utf8.count }
     if let checked = loaded.checked {
+        // Every lint rule, as `schemagen lint` runs them on a clean schema (apart, so that a style
+        // error does not keep the emitters below from running).
+        for d in Linter().lint(checked.schema, file: file) { produced &+= formatter.format(d, file: file).utf8.count }
         for f in pipeline.emit(checked) { produced &+= f.contents.utf8.count }
         for f in DocsEmitter.emit(checked.schema) { produced &+= f.contents.utf8.count }
     }

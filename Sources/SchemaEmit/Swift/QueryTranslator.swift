@@ -47,6 +47,7 @@ enum QueryTranslator {
         return name
     }
     static func viewDAOName(_ v: View) -> String { viewTypeName(v) + "DAO" }
+    static func viewReadsName(_ v: View) -> String { viewTypeName(v) + "Reads" }
     static func viewPropertyName(_ v: View) -> String {
         let type = viewTypeName(v)
         var name = type.hasPrefix("_") ? type : (type.first.map { $0.lowercased() } ?? "") + type.dropFirst()
@@ -115,10 +116,15 @@ enum QueryTranslator {
                 error("table '\(t.name)' has the Swift accessor 'db.\(namespaceProperty)', which the schema-wide queries use; rename the table or give it @swift(\"…\")", t.nameRange)
             }
         }
-        var types: Set<String> = [SwiftEmitter.ddlTypeName(for: schema), namespaceName(schema)]
+        var types: Set<String> = [SwiftEmitter.ddlTypeName(for: schema), namespaceName(schema), readNamespaceName(schema)]
         var accessors: Set<String> = [namespaceProperty]
         for t in schema.tables {
-            types.insert(SwiftNaming.typeName(for: t)); types.insert(SwiftNaming.typeName(for: t) + "DAO")
+            let tableTypes = ["", "DAO", "Reads"].map { SwiftNaming.typeName(for: t) + $0 }
+            if !analysis.schemaQueries.isEmpty,
+               let clash = tableTypes.first(where: { $0 == namespaceName(schema) || $0 == readNamespaceName(schema) }) {
+                error("table '\(t.name)' gets the Swift type name '\(clash)', which the schema-wide queries use; rename the table or give it @swift(\"…\")", t.nameRange)
+            }
+            types.formUnion(tableTypes)
             accessors.insert(SwiftNaming.daoPropertyName(for: t))
         }
         for v in analysis.views {
@@ -127,11 +133,11 @@ enum QueryTranslator {
                 error("view '\(v.view.name)' gets the Swift type name '\(type)', which is not a Swift identifier; rename the view", v.view.nameRange)
                 continue
             }
-            if types.contains(type) || types.contains(type + "DAO") || accessors.contains(viewPropertyName(v.view)) {
+            if types.contains(type) || types.contains(type + "DAO") || types.contains(type + "Reads") || accessors.contains(viewPropertyName(v.view)) {
                 error("view '\(v.view.name)' gets the Swift type name '\(type)' (and 'db.\(viewPropertyName(v.view))'), which another declaration already has; rename the view", v.view.nameRange)
                 continue
             }
-            types.insert(type); types.insert(type + "DAO"); accessors.insert(viewPropertyName(v.view))
+            types.insert(type); types.insert(type + "DAO"); types.insert(type + "Reads"); accessors.insert(viewPropertyName(v.view))
             out += columnDiagnostics(v.analysis.columns, owner: "view '\(v.view.name)'", range: v.view.nameRange,
                                      sqlStart: v.view.sqlRange.start + v.view.statementOffset, file: schema.file)
         }
@@ -161,41 +167,124 @@ enum QueryTranslator {
 
     // MARK: Declarations
 
-    /// The extension of a table's DAO holding its queries (nil when it has none).
-    static func tableExtension(_ t: SwiftTable, _ queries: [AnalyzedDeclaration], tables: [String: SwiftTable]) -> SwiftDeclaration? {
-        guard !queries.isEmpty else { return nil }
-        var members: [SwiftDeclaration] = []
-        for q in queries { members += declarations(q, tables: tables) }
-        if queries.contains(where: { $0.analysis.parameters.contains(where: \.isList) }) { members.append(placeholders) }
-        return SwiftDeclaration(.extension(SwiftExtension(extendedType: t.daoName, members: members)))
+    /// A table's queries: the read-only ones (SELECT) in an extension of its read DAO
+    /// `<Type>Reads`, so they run in `DatabasePool.read` and `observe` bodies too; and an extension
+    /// of its DAO with every query's row struct, a forwarder to the read DAO for each read-only
+    /// query, and the queries that write (callable only where `db` is a `Database`: a
+    /// `pool.write` body). Empty when the table has no query.
+    static func tableExtensions(_ t: SwiftTable, _ queries: [AnalyzedDeclaration], tables: [String: SwiftTable]) -> [SwiftDeclaration] {
+        guard !queries.isEmpty else { return [] }
+        let reads = queries.filter(\.analysis.isReadOnly), writes = queries.filter { !$0.analysis.isReadOnly }
+        var out: [SwiftDeclaration] = []
+        if !reads.isEmpty {
+            var members: [SwiftDeclaration] = []
+            for q in reads { members += methods(q, tables: tables, rowOwner: t.daoName) }
+            if hasLists(reads) { members.append(placeholders) }
+            out.append(SwiftDeclaration(.extension(SwiftExtension(extendedType: t.readDAOName, members: members))))
+        }
+        out.append(SwiftDeclaration(.extension(SwiftExtension(
+            extendedType: t.daoName, members: writingFace(queries, reads: reads, writes: writes, readType: t.readDAOName, tables: tables)))))
+        return out
     }
 
-    /// `<Schema>Queries` and `db.queries` (empty when the schema has no schema-wide query).
+    /// `<Schema>QueriesReads<DB>` (the read-only schema-wide queries, on every reader as
+    /// `db.queries`), `<Schema>Queries` (row structs, forwarders, the writing queries; on a
+    /// `Database` as `db.queries`). Empty when the schema has no schema-wide query.
     static func namespace(_ schema: Schema, _ queries: [AnalyzedDeclaration], tables: [String: SwiftTable]) -> [SwiftDeclaration] {
         guard !queries.isEmpty else { return [] }
-        let name = namespaceName(schema)
-        var members: [SwiftDeclaration] = [
+        let name = namespaceName(schema), readName = readNamespaceName(schema)
+        let reads = queries.filter(\.analysis.isReadOnly), writes = queries.filter { !$0.analysis.isReadOnly }
+        let reader = SwiftType.named(ReadDAOTranslator.readerParameter)
+        var readMembers: [SwiftDeclaration] = [
+            SwiftDeclaration(.variable(SwiftVariable(access: .public, name: "db", type: reader))),
+            SwiftDeclaration(.function(SwiftFunction(
+                access: .public, .initializer, parameters: [SwiftParameter("db", reader)],
+                body: [.assignment(SwiftExpression.selfReference.dot("db"), db)]))),
+        ]
+        for q in reads { readMembers += methods(q, tables: tables, rowOwner: name) }
+        if hasLists(reads) { readMembers.append(placeholders) }
+        let readNamespace = SwiftDeclaration(
+            doc: "The read-only schema-wide queries of `\(schema.name)` over any reader: a `DatabasePool.read` body's\n"
+                + "`ReadOnlyDatabase`, or a `Database` (whose `\(name)` forwards them here). Reached as `db.\(namespaceProperty)`.",
+            .struct(SwiftTypeDeclaration(
+                access: .public, name: readName,
+                genericParameters: [SwiftTypeConstraint(ReadDAOTranslator.readerParameter, conformsTo: [RuntimeAPI.databaseReading, "Sendable"])],
+                conformances: ["Sendable"], members: readMembers)))
+        let readAccessor = SwiftDeclaration(.extension(SwiftExtension(
+            extendedType: RuntimeAPI.databaseReading, whereClause: [SwiftTypeConstraint("Self", conformsTo: ["Sendable"])],
+            members: [
+                SwiftDeclaration(doc: "The read-only schema-wide queries of `\(schema.name)` (a `Database` has every query, `\(name)`).",
+                                 .variable(SwiftVariable(
+                                    access: .public, isMutable: true, name: namespaceProperty, type: .generic(readName, [.named("Self")]),
+                                    getter: [.expression(.call(.type(.named(readName)), [SwiftArgument("db", .selfReference)]))]))),
+            ])))
+        let members: [SwiftDeclaration] = [
             SwiftDeclaration(.variable(SwiftVariable(access: .public, name: "db", type: .named(RuntimeAPI.database)))),
             SwiftDeclaration(.function(SwiftFunction(
                 access: .public, .initializer, parameters: [SwiftParameter("db", .named(RuntimeAPI.database))],
                 body: [.assignment(SwiftExpression.selfReference.dot("db"), db)]))),
-        ]
-        for q in queries { members += declarations(q, tables: tables) }
-        if queries.contains(where: { $0.analysis.parameters.contains(where: \.isList) }) { members.append(placeholders) }
+        ] + writingFace(queries, reads: reads, writes: writes, readType: readName, tables: tables)
         let ns = SwiftDeclaration(
             doc: "The schema-wide queries of `\(schema.name)` (declared at top level or in a domain), each checked by SQLite\n"
-                + "when the code was generated. Reached as `db.\(namespaceProperty)`.",
+                + "when the code was generated. Reached as `db.\(namespaceProperty)` on a `Database`; its read-only queries are\n"
+                + "`\(readName)`'s, which a `DatabasePool.read` body gets.",
             .struct(SwiftTypeDeclaration(access: .public, name: name, conformances: ["Sendable"], members: members)))
         let accessor = SwiftDeclaration(.extension(SwiftExtension(extendedType: RuntimeAPI.database, members: [
             SwiftDeclaration(doc: "The schema-wide queries of `\(schema.name)`.", .variable(SwiftVariable(
                 access: .public, isMutable: true, name: namespaceProperty, type: .named(name),
                 getter: [.expression(.call(.type(.named(name)), [SwiftArgument("db", .selfReference)]))]))),
         ])))
-        return [ns, accessor]
+        return [readNamespace, readAccessor, ns, accessor]
     }
 
-    /// The row struct (unless the table's own is used) and the methods of one query.
-    static func declarations(_ d: AnalyzedDeclaration, tables: [String: SwiftTable]) -> [SwiftDeclaration] {
+    /// `<Schema>QueriesReads`: the read face of `<Schema>Queries`.
+    static func readNamespaceName(_ schema: Schema) -> String { namespaceName(schema) + "Reads" }
+
+    static func hasLists(_ queries: [AnalyzedDeclaration]) -> Bool {
+        queries.contains(where: { $0.analysis.parameters.contains(where: \.isList) })
+    }
+
+    /// The members over a `Database`, in declaration order: each query's row struct, then its
+    /// methods — forwarders to `readType` for a read-only query, the statement itself for one that writes.
+    static func writingFace(_ queries: [AnalyzedDeclaration], reads: [AnalyzedDeclaration], writes: [AnalyzedDeclaration],
+                            readType: String, tables: [String: SwiftTable]) -> [SwiftDeclaration] {
+        var members: [SwiftDeclaration] = []
+        for q in queries {
+            if let row = rowStructDeclaration(q, tables: tables) { members.append(row) }
+            let own = methods(q, tables: tables, rowOwner: nil)
+            members += q.analysis.isReadOnly ? forwarders(own, to: readType) : own
+        }
+        if hasLists(writes) { members.append(placeholders) }
+        return members
+    }
+
+    /// Each method with the same signature and doc, its body `try <readType>(db: db).method(…)`.
+    static func forwarders(_ methods: [SwiftDeclaration], to readType: String) -> [SwiftDeclaration] {
+        methods.map { declaration in
+            guard case .function(var f) = declaration.kind, case .function(let name) = f.kind else { return declaration }
+            let reads = SwiftExpression.call(.type(.named(readType)), [SwiftArgument("db", db)])
+            let call = SwiftExpression.try(reads.call(name, f.parameters.map { SwiftArgument($0.label, .identifier($0.name)) }))
+            f.body = [f.returnType == nil ? .expression(call) : .return(call)]
+            return SwiftDeclaration(doc: declaration.doc, attributes: declaration.attributes, .function(f))
+        }
+    }
+
+    /// The row struct of a query returning rows that are not a table's own (nil otherwise).
+    static func rowStructDeclaration(_ d: AnalyzedDeclaration, tables: [String: SwiftTable]) -> SwiftDeclaration? {
+        let q = d.query, a = d.analysis
+        guard a.returnsRows, tableRow(a, tables: tables) == nil else { return nil }
+        return rowStruct(name: rowTypeName(q), columns: a.columns,
+                         doc: "A row of query `\(q.name)`\(q.table.map { " on `\($0)`" } ?? "").", readOnly: false)
+    }
+
+    static func tableRow(_ a: AnalyzedQuery, tables: [String: SwiftTable]) -> SwiftType? {
+        guard let table = a.rowTable, let t = tables[table.lowercased()] else { return nil }
+        return t.type
+    }
+
+    /// The methods of one query. `rowOwner` qualifies its row struct's name when the methods live
+    /// outside the type declaring it (the read face).
+    static func methods(_ d: AnalyzedDeclaration, tables: [String: SwiftTable], rowOwner: String?) -> [SwiftDeclaration] {
         let q = d.query, a = d.analysis
         let name = methodName(q)
         let parameters = a.parameters.map { p in SwiftParameter(label: label(p), name: internalName(p), type: swiftType(p)) }
@@ -207,14 +296,7 @@ enum QueryTranslator {
                 body: statement(a, returns: .named("Int"), binds: binds(a), [.try(s.call(RuntimeAPI.run)), .return(s.dot(RuntimeAPI.changes))]))))]
         }
         var out: [SwiftDeclaration] = []
-        let rowType: SwiftType
-        if let table = a.rowTable, let t = tables[table.lowercased()] {
-            rowType = t.type
-        } else {
-            rowType = .named(rowTypeName(q))
-            out.append(rowStruct(name: rowTypeName(q), columns: a.columns,
-                                 doc: "A row of query `\(q.name)`\(q.table.map { " on `\($0)`" } ?? "").", readOnly: false))
-        }
+        let rowType = tableRow(a, tables: tables) ?? .named((rowOwner.map { "\($0)." } ?? "") + rowTypeName(q))
         let read = SwiftExpression.try(.call(.type(rowType), [SwiftArgument(nil, s)]))
         let rows = SwiftExpression.identifier("rows")
         out.append(SwiftDeclaration(doc: doc + "\n\nReturns every row. `\(name)First` returns the first; `\(name)(…, forEach:)` reads them one at a time.",
@@ -398,9 +480,11 @@ enum QueryTranslator {
 
     // MARK: Views
 
-    /// `<View>` (read-only row), `<View>DAO` with `fetchAll()`, and `db.<view>`.
+    /// `<View>` (read-only row); `<View>Reads<DB>` with `fetchAll()` over any reader, as
+    /// `db.<view>` on every `DatabaseReading` (so a `DatabasePool.read` body reads views too); and
+    /// `<View>DAO` over a `Database` (`db.<view>` there), whose `fetchAll()` forwards to the read face.
     static func viewDeclarations(_ v: AnalyzedView) -> [SwiftDeclaration] {
-        let type = viewTypeName(v.view), dao = viewDAOName(v.view)
+        let type = viewTypeName(v.view), dao = viewDAOName(v.view), reads = viewReadsName(v.view)
         let columns = v.analysis.columns
         var rowDoc = v.view.doc.map { $0 + "\n\n" } ?? ""
         rowDoc += "A row of view `\(v.view.name)` (read-only). Read through `\(dao)` (`db.\(viewPropertyName(v.view))`)."
@@ -416,21 +500,40 @@ enum QueryTranslator {
                     .while(.try(s.call(RuntimeAPI.step)), [.expression(rows.call("append", [SwiftArgument(nil, .try(.call(.type(.named(type)), [SwiftArgument(nil, s)])))]))]),
                     .return(rows),
                 ]))))])))
+        let reader = SwiftType.named(ReadDAOTranslator.readerParameter)
+        let readsDecl = SwiftDeclaration(
+            doc: "Read-only access to view `\(v.view.name)` over any reader (a `DatabasePool.read` body's `ReadOnlyDatabase`, or a `Database`).",
+            .struct(SwiftTypeDeclaration(
+                access: .public, name: reads,
+                genericParameters: [SwiftTypeConstraint(ReadDAOTranslator.readerParameter, conformsTo: [RuntimeAPI.databaseReading, "Sendable"])],
+                conformances: ["Sendable"], members: [
+                    SwiftDeclaration(.variable(SwiftVariable(access: .public, name: "db", type: reader))),
+                    SwiftDeclaration(.function(SwiftFunction(
+                        access: .public, .initializer, parameters: [SwiftParameter("db", reader)],
+                        body: [.assignment(SwiftExpression.selfReference.dot("db"), db)]))),
+                    fetchAll,
+                ])))
+        let readsAccessor = SwiftDeclaration(.extension(SwiftExtension(
+            extendedType: RuntimeAPI.databaseReading, whereClause: [SwiftTypeConstraint("Self", conformsTo: ["Sendable"])],
+            members: [
+                SwiftDeclaration(doc: "Read-only access to view `\(v.view.name)`.", .variable(SwiftVariable(
+                    access: .public, isMutable: true, name: viewPropertyName(v.view), type: .generic(reads, [.named("Self")]),
+                    getter: [.expression(.call(.type(.named(reads)), [SwiftArgument("db", .selfReference)]))]))),
+            ])))
         let daoDecl = SwiftDeclaration(
-            doc: "Read-only access to view `\(v.view.name)`.",
+            doc: "Read-only access to view `\(v.view.name)` over a `Database`; its `fetchAll()` is `\(reads)`'s.",
             .struct(SwiftTypeDeclaration(access: .public, name: dao, conformances: ["Sendable"], members: [
                 SwiftDeclaration(.variable(SwiftVariable(access: .public, name: "db", type: .named(RuntimeAPI.database)))),
                 SwiftDeclaration(.function(SwiftFunction(
                     access: .public, .initializer, parameters: [SwiftParameter("db", .named(RuntimeAPI.database))],
                     body: [.assignment(SwiftExpression.selfReference.dot("db"), db)]))),
-                fetchAll,
-            ])))
+            ] + forwarders([fetchAll], to: reads))))
         let accessor = SwiftDeclaration(.extension(SwiftExtension(extendedType: RuntimeAPI.database, members: [
             SwiftDeclaration(doc: "Read-only access to view `\(v.view.name)`.", .variable(SwiftVariable(
                 access: .public, isMutable: true, name: viewPropertyName(v.view), type: .named(dao),
                 getter: [.expression(.call(.type(.named(dao)), [SwiftArgument("db", .selfReference)]))]))),
         ])))
-        return [row, daoDecl, accessor]
+        return [row, readsDecl, readsAccessor, daoDecl, accessor]
     }
 }
 

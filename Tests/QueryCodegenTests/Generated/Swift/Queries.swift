@@ -311,32 +311,7 @@ extension Database {
     public var appAuthor: AppAuthorDAO { AppAuthorDAO(db: self) }
 }
 
-extension AppAuthorDAO {
-    /// A row of query `authors_with_titles` on `app_author`.
-    public struct AuthorsWithTitlesRow: Sendable, Hashable {
-        /// `id`: `app_author.id`
-        public var id: Int64
-        /// `name`: `app_author.name`
-        public var name: String
-        /// `title`: `app_post.title`
-        public var title: String?
-
-        /// Creates a row.
-        public init(id: Int64, name: String, title: String?) {
-            self.id = id
-            self.name = name
-            self.title = title
-        }
-
-        /// Reads the current row of `statement` by column index.
-        /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
-        public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.id = try statement.int64(0)
-            self.name = try statement.text(1)
-            self.title = try statement.optionalText(2)
-        }
-    }
-
+extension AppAuthorReads {
     /// Authors with their posts' titles: the LEFT JOIN makes the NOT NULL title optional.
     ///
     /// ```sql
@@ -346,10 +321,10 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Returns every row. `authorsWithTitlesFirst` returns the first; `authorsWithTitles(…, forEach:)` reads them one at a time.
-    public func authorsWithTitles() throws(DatabaseError) -> [AuthorsWithTitlesRow] {
-        return try db.withStatement("\n            SELECT a.id, a.name, p.title\n            FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) -> [AuthorsWithTitlesRow] in
-            var rows: [AuthorsWithTitlesRow] = []
-            while try s.step() { rows.append(try AuthorsWithTitlesRow(s)) }
+    public func authorsWithTitles() throws(DatabaseError) -> [AppAuthorDAO.AuthorsWithTitlesRow] {
+        return try db.withStatement("\n            SELECT a.id, a.name, p.title\n            FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) -> [AppAuthorDAO.AuthorsWithTitlesRow] in
+            var rows: [AppAuthorDAO.AuthorsWithTitlesRow] = []
+            while try s.step() { rows.append(try AppAuthorDAO.AuthorsWithTitlesRow(s)) }
             return rows
         }
     }
@@ -363,9 +338,9 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func authorsWithTitlesFirst() throws(DatabaseError) -> AuthorsWithTitlesRow? {
-        return try db.withStatement("\n            SELECT a.id, a.name, p.title\n            FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) -> AuthorsWithTitlesRow? in
-            return try s.step() ? try AuthorsWithTitlesRow(s) : nil
+    public func authorsWithTitlesFirst() throws(DatabaseError) -> AppAuthorDAO.AuthorsWithTitlesRow? {
+        return try db.withStatement("\n            SELECT a.id, a.name, p.title\n            FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) -> AppAuthorDAO.AuthorsWithTitlesRow? in
+            return try s.step() ? try AppAuthorDAO.AuthorsWithTitlesRow(s) : nil
         }
     }
 
@@ -378,30 +353,9 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func authorsWithTitles(forEach body: (AuthorsWithTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+    public func authorsWithTitles(forEach body: (AppAuthorDAO.AuthorsWithTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
         try db.withStatement("\n            SELECT a.id, a.name, p.title\n            FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) in
-            while try s.step() { try body(try AuthorsWithTitlesRow(s)) }
-        }
-    }
-
-    /// A row of query `authors_with_scored_titles` on `app_author`.
-    public struct AuthorsWithScoredTitlesRow: Sendable, Hashable {
-        /// `name`: `app_author.name`
-        public var name: String
-        /// `title`: `app_post.title`
-        public var title: String?
-
-        /// Creates a row.
-        public init(name: String, title: String?) {
-            self.name = name
-            self.title = title
-        }
-
-        /// Reads the current row of `statement` by column index.
-        /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
-        public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.name = try statement.text(0)
-            self.title = try statement.optionalText(1)
+            while try s.step() { try body(try AppAuthorDAO.AuthorsWithTitlesRow(s)) }
         }
     }
 
@@ -414,11 +368,11 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Returns every row. `authorsWithScoredTitlesFirst` returns the first; `authorsWithScoredTitles(…, forEach:)` reads them one at a time.
-    public func authorsWithScoredTitles(minScore: Double) throws(DatabaseError) -> [AuthorsWithScoredTitlesRow] {
-        return try db.withStatement("\n            SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            WHERE p.score IS NULL OR p.score > :min_score\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) -> [AuthorsWithScoredTitlesRow] in
+    public func authorsWithScoredTitles(minScore: Double) throws(DatabaseError) -> [AppAuthorDAO.AuthorsWithScoredTitlesRow] {
+        return try db.withStatement("\n            SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            WHERE p.score IS NULL OR p.score > :min_score\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) -> [AppAuthorDAO.AuthorsWithScoredTitlesRow] in
             s.bind(minScore, at: 1)
-            var rows: [AuthorsWithScoredTitlesRow] = []
-            while try s.step() { rows.append(try AuthorsWithScoredTitlesRow(s)) }
+            var rows: [AppAuthorDAO.AuthorsWithScoredTitlesRow] = []
+            while try s.step() { rows.append(try AppAuthorDAO.AuthorsWithScoredTitlesRow(s)) }
             return rows
         }
     }
@@ -432,10 +386,10 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func authorsWithScoredTitlesFirst(minScore: Double) throws(DatabaseError) -> AuthorsWithScoredTitlesRow? {
-        return try db.withStatement("\n            SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            WHERE p.score IS NULL OR p.score > :min_score\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) -> AuthorsWithScoredTitlesRow? in
+    public func authorsWithScoredTitlesFirst(minScore: Double) throws(DatabaseError) -> AppAuthorDAO.AuthorsWithScoredTitlesRow? {
+        return try db.withStatement("\n            SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            WHERE p.score IS NULL OR p.score > :min_score\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) -> AppAuthorDAO.AuthorsWithScoredTitlesRow? in
             s.bind(minScore, at: 1)
-            return try s.step() ? try AuthorsWithScoredTitlesRow(s) : nil
+            return try s.step() ? try AppAuthorDAO.AuthorsWithScoredTitlesRow(s) : nil
         }
     }
 
@@ -448,31 +402,10 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func authorsWithScoredTitles(minScore: Double, forEach body: (AuthorsWithScoredTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+    public func authorsWithScoredTitles(minScore: Double, forEach body: (AppAuthorDAO.AuthorsWithScoredTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
         try db.withStatement("\n            SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id\n            WHERE p.score IS NULL OR p.score > :min_score\n            ORDER BY a.id, p.id\n        ") { s throws(DatabaseError) in
             s.bind(minScore, at: 1)
-            while try s.step() { try body(try AuthorsWithScoredTitlesRow(s)) }
-        }
-    }
-
-    /// A row of query `authors_cte` on `app_author`.
-    public struct AuthorsCteRow: Sendable, Hashable {
-        /// `author_id`: `app_author.id`
-        public var authorId: Int64
-        /// `title`: `app_post.title`
-        public var title: String?
-
-        /// Creates a row.
-        public init(authorId: Int64, title: String?) {
-            self.authorId = authorId
-            self.title = title
-        }
-
-        /// Reads the current row of `statement` by column index.
-        /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
-        public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.authorId = try statement.int64(0)
-            self.title = try statement.optionalText(1)
+            while try s.step() { try body(try AppAuthorDAO.AuthorsWithScoredTitlesRow(s)) }
         }
     }
 
@@ -484,10 +417,10 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Returns every row. `authorsCteFirst` returns the first; `authorsCte(…, forEach:)` reads them one at a time.
-    public func authorsCte() throws(DatabaseError) -> [AuthorsCteRow] {
-        return try db.withStatement("\n            WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)\n            SELECT author_id, title FROM joined ORDER BY author_id, title\n        ") { s throws(DatabaseError) -> [AuthorsCteRow] in
-            var rows: [AuthorsCteRow] = []
-            while try s.step() { rows.append(try AuthorsCteRow(s)) }
+    public func authorsCte() throws(DatabaseError) -> [AppAuthorDAO.AuthorsCteRow] {
+        return try db.withStatement("\n            WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)\n            SELECT author_id, title FROM joined ORDER BY author_id, title\n        ") { s throws(DatabaseError) -> [AppAuthorDAO.AuthorsCteRow] in
+            var rows: [AppAuthorDAO.AuthorsCteRow] = []
+            while try s.step() { rows.append(try AppAuthorDAO.AuthorsCteRow(s)) }
             return rows
         }
     }
@@ -500,9 +433,9 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func authorsCteFirst() throws(DatabaseError) -> AuthorsCteRow? {
-        return try db.withStatement("\n            WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)\n            SELECT author_id, title FROM joined ORDER BY author_id, title\n        ") { s throws(DatabaseError) -> AuthorsCteRow? in
-            return try s.step() ? try AuthorsCteRow(s) : nil
+    public func authorsCteFirst() throws(DatabaseError) -> AppAuthorDAO.AuthorsCteRow? {
+        return try db.withStatement("\n            WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)\n            SELECT author_id, title FROM joined ORDER BY author_id, title\n        ") { s throws(DatabaseError) -> AppAuthorDAO.AuthorsCteRow? in
+            return try s.step() ? try AppAuthorDAO.AuthorsCteRow(s) : nil
         }
     }
 
@@ -514,30 +447,9 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func authorsCte(forEach body: (AuthorsCteRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+    public func authorsCte(forEach body: (AppAuthorDAO.AuthorsCteRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
         try db.withStatement("\n            WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)\n            SELECT author_id, title FROM joined ORDER BY author_id, title\n        ") { s throws(DatabaseError) in
-            while try s.step() { try body(try AuthorsCteRow(s)) }
-        }
-    }
-
-    /// A row of query `authors_subquery` on `app_author`.
-    public struct AuthorsSubqueryRow: Sendable, Hashable {
-        /// `author_id`: `app_author.id`
-        public var authorId: Int64
-        /// `title`: `app_post.title`
-        public var title: String?
-
-        /// Creates a row.
-        public init(authorId: Int64, title: String?) {
-            self.authorId = authorId
-            self.title = title
-        }
-
-        /// Reads the current row of `statement` by column index.
-        /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
-        public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.authorId = try statement.int64(0)
-            self.title = try statement.optionalText(1)
+            while try s.step() { try body(try AppAuthorDAO.AuthorsCteRow(s)) }
         }
     }
 
@@ -549,10 +461,10 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Returns every row. `authorsSubqueryFirst` returns the first; `authorsSubquery(…, forEach:)` reads them one at a time.
-    public func authorsSubquery() throws(DatabaseError) -> [AuthorsSubqueryRow] {
-        return try db.withStatement("\n            SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x\n            ORDER BY x.author_id, x.title\n        ") { s throws(DatabaseError) -> [AuthorsSubqueryRow] in
-            var rows: [AuthorsSubqueryRow] = []
-            while try s.step() { rows.append(try AuthorsSubqueryRow(s)) }
+    public func authorsSubquery() throws(DatabaseError) -> [AppAuthorDAO.AuthorsSubqueryRow] {
+        return try db.withStatement("\n            SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x\n            ORDER BY x.author_id, x.title\n        ") { s throws(DatabaseError) -> [AppAuthorDAO.AuthorsSubqueryRow] in
+            var rows: [AppAuthorDAO.AuthorsSubqueryRow] = []
+            while try s.step() { rows.append(try AppAuthorDAO.AuthorsSubqueryRow(s)) }
             return rows
         }
     }
@@ -565,9 +477,9 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func authorsSubqueryFirst() throws(DatabaseError) -> AuthorsSubqueryRow? {
-        return try db.withStatement("\n            SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x\n            ORDER BY x.author_id, x.title\n        ") { s throws(DatabaseError) -> AuthorsSubqueryRow? in
-            return try s.step() ? try AuthorsSubqueryRow(s) : nil
+    public func authorsSubqueryFirst() throws(DatabaseError) -> AppAuthorDAO.AuthorsSubqueryRow? {
+        return try db.withStatement("\n            SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x\n            ORDER BY x.author_id, x.title\n        ") { s throws(DatabaseError) -> AppAuthorDAO.AuthorsSubqueryRow? in
+            return try s.step() ? try AppAuthorDAO.AuthorsSubqueryRow(s) : nil
         }
     }
 
@@ -579,9 +491,9 @@ extension AppAuthorDAO {
     /// ```
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func authorsSubquery(forEach body: (AuthorsSubqueryRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+    public func authorsSubquery(forEach body: (AppAuthorDAO.AuthorsSubqueryRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
         try db.withStatement("\n            SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x\n            ORDER BY x.author_id, x.title\n        ") { s throws(DatabaseError) in
-            while try s.step() { try body(try AuthorsSubqueryRow(s)) }
+            while try s.step() { try body(try AppAuthorDAO.AuthorsSubqueryRow(s)) }
         }
     }
 
@@ -627,6 +539,279 @@ extension AppAuthorDAO {
             s.bind(email, at: 1)
             while try s.step() { try body(try AppAuthor(s)) }
         }
+    }
+}
+
+extension AppAuthorDAO {
+    /// A row of query `authors_with_titles` on `app_author`.
+    public struct AuthorsWithTitlesRow: Sendable, Hashable {
+        /// `id`: `app_author.id`
+        public var id: Int64
+        /// `name`: `app_author.name`
+        public var name: String
+        /// `title`: `app_post.title`
+        public var title: String?
+
+        /// Creates a row.
+        public init(id: Int64, name: String, title: String?) {
+            self.id = id
+            self.name = name
+            self.title = title
+        }
+
+        /// Reads the current row of `statement` by column index.
+        /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
+        public init(_ statement: borrowing Statement) throws(DatabaseError) {
+            self.id = try statement.int64(0)
+            self.name = try statement.text(1)
+            self.title = try statement.optionalText(2)
+        }
+    }
+
+    /// Authors with their posts' titles: the LEFT JOIN makes the NOT NULL title optional.
+    ///
+    /// ```sql
+    /// SELECT a.id, a.name, p.title
+    /// FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
+    /// ORDER BY a.id, p.id
+    /// ```
+    ///
+    /// Returns every row. `authorsWithTitlesFirst` returns the first; `authorsWithTitles(…, forEach:)` reads them one at a time.
+    public func authorsWithTitles() throws(DatabaseError) -> [AuthorsWithTitlesRow] {
+        return try AppAuthorReads(db: db).authorsWithTitles()
+    }
+
+    /// Authors with their posts' titles: the LEFT JOIN makes the NOT NULL title optional.
+    ///
+    /// ```sql
+    /// SELECT a.id, a.name, p.title
+    /// FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
+    /// ORDER BY a.id, p.id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func authorsWithTitlesFirst() throws(DatabaseError) -> AuthorsWithTitlesRow? {
+        return try AppAuthorReads(db: db).authorsWithTitlesFirst()
+    }
+
+    /// Authors with their posts' titles: the LEFT JOIN makes the NOT NULL title optional.
+    ///
+    /// ```sql
+    /// SELECT a.id, a.name, p.title
+    /// FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
+    /// ORDER BY a.id, p.id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func authorsWithTitles(forEach body: (AuthorsWithTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try AppAuthorReads(db: db).authorsWithTitles(forEach: body)
+    }
+
+    /// A row of query `authors_with_scored_titles` on `app_author`.
+    public struct AuthorsWithScoredTitlesRow: Sendable, Hashable {
+        /// `name`: `app_author.name`
+        public var name: String
+        /// `title`: `app_post.title`
+        public var title: String?
+
+        /// Creates a row.
+        public init(name: String, title: String?) {
+            self.name = name
+            self.title = title
+        }
+
+        /// Reads the current row of `statement` by column index.
+        /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
+        public init(_ statement: borrowing Statement) throws(DatabaseError) {
+            self.name = try statement.text(0)
+            self.title = try statement.optionalText(1)
+        }
+    }
+
+    /// The WHERE after the outer join does not make the title non-optional.
+    ///
+    /// ```sql
+    /// SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
+    /// WHERE p.score IS NULL OR p.score > :min_score
+    /// ORDER BY a.id, p.id
+    /// ```
+    ///
+    /// Returns every row. `authorsWithScoredTitlesFirst` returns the first; `authorsWithScoredTitles(…, forEach:)` reads them one at a time.
+    public func authorsWithScoredTitles(minScore: Double) throws(DatabaseError) -> [AuthorsWithScoredTitlesRow] {
+        return try AppAuthorReads(db: db).authorsWithScoredTitles(minScore: minScore)
+    }
+
+    /// The WHERE after the outer join does not make the title non-optional.
+    ///
+    /// ```sql
+    /// SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
+    /// WHERE p.score IS NULL OR p.score > :min_score
+    /// ORDER BY a.id, p.id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func authorsWithScoredTitlesFirst(minScore: Double) throws(DatabaseError) -> AuthorsWithScoredTitlesRow? {
+        return try AppAuthorReads(db: db).authorsWithScoredTitlesFirst(minScore: minScore)
+    }
+
+    /// The WHERE after the outer join does not make the title non-optional.
+    ///
+    /// ```sql
+    /// SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
+    /// WHERE p.score IS NULL OR p.score > :min_score
+    /// ORDER BY a.id, p.id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func authorsWithScoredTitles(minScore: Double, forEach body: (AuthorsWithScoredTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try AppAuthorReads(db: db).authorsWithScoredTitles(minScore: minScore, forEach: body)
+    }
+
+    /// A row of query `authors_cte` on `app_author`.
+    public struct AuthorsCteRow: Sendable, Hashable {
+        /// `author_id`: `app_author.id`
+        public var authorId: Int64
+        /// `title`: `app_post.title`
+        public var title: String?
+
+        /// Creates a row.
+        public init(authorId: Int64, title: String?) {
+            self.authorId = authorId
+            self.title = title
+        }
+
+        /// Reads the current row of `statement` by column index.
+        /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
+        public init(_ statement: borrowing Statement) throws(DatabaseError) {
+            self.authorId = try statement.int64(0)
+            self.title = try statement.optionalText(1)
+        }
+    }
+
+    /// The outer join inside a CTE.
+    ///
+    /// ```sql
+    /// WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)
+    /// SELECT author_id, title FROM joined ORDER BY author_id, title
+    /// ```
+    ///
+    /// Returns every row. `authorsCteFirst` returns the first; `authorsCte(…, forEach:)` reads them one at a time.
+    public func authorsCte() throws(DatabaseError) -> [AuthorsCteRow] {
+        return try AppAuthorReads(db: db).authorsCte()
+    }
+
+    /// The outer join inside a CTE.
+    ///
+    /// ```sql
+    /// WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)
+    /// SELECT author_id, title FROM joined ORDER BY author_id, title
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func authorsCteFirst() throws(DatabaseError) -> AuthorsCteRow? {
+        return try AppAuthorReads(db: db).authorsCteFirst()
+    }
+
+    /// The outer join inside a CTE.
+    ///
+    /// ```sql
+    /// WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)
+    /// SELECT author_id, title FROM joined ORDER BY author_id, title
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func authorsCte(forEach body: (AuthorsCteRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try AppAuthorReads(db: db).authorsCte(forEach: body)
+    }
+
+    /// A row of query `authors_subquery` on `app_author`.
+    public struct AuthorsSubqueryRow: Sendable, Hashable {
+        /// `author_id`: `app_author.id`
+        public var authorId: Int64
+        /// `title`: `app_post.title`
+        public var title: String?
+
+        /// Creates a row.
+        public init(authorId: Int64, title: String?) {
+            self.authorId = authorId
+            self.title = title
+        }
+
+        /// Reads the current row of `statement` by column index.
+        /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
+        public init(_ statement: borrowing Statement) throws(DatabaseError) {
+            self.authorId = try statement.int64(0)
+            self.title = try statement.optionalText(1)
+        }
+    }
+
+    /// The outer join inside a subquery in FROM.
+    ///
+    /// ```sql
+    /// SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x
+    /// ORDER BY x.author_id, x.title
+    /// ```
+    ///
+    /// Returns every row. `authorsSubqueryFirst` returns the first; `authorsSubquery(…, forEach:)` reads them one at a time.
+    public func authorsSubquery() throws(DatabaseError) -> [AuthorsSubqueryRow] {
+        return try AppAuthorReads(db: db).authorsSubquery()
+    }
+
+    /// The outer join inside a subquery in FROM.
+    ///
+    /// ```sql
+    /// SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x
+    /// ORDER BY x.author_id, x.title
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func authorsSubqueryFirst() throws(DatabaseError) -> AuthorsSubqueryRow? {
+        return try AppAuthorReads(db: db).authorsSubqueryFirst()
+    }
+
+    /// The outer join inside a subquery in FROM.
+    ///
+    /// ```sql
+    /// SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x
+    /// ORDER BY x.author_id, x.title
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func authorsSubquery(forEach body: (AuthorsSubqueryRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try AppAuthorReads(db: db).authorsSubquery(forEach: body)
+    }
+
+    /// `IS :email` takes an optional.
+    ///
+    /// ```sql
+    /// SELECT * FROM app_author WHERE email IS :email ORDER BY id
+    /// ```
+    ///
+    /// Returns every row. `authorsByEmailFirst` returns the first; `authorsByEmail(…, forEach:)` reads them one at a time.
+    public func authorsByEmail(email: String?) throws(DatabaseError) -> [AppAuthor] {
+        return try AppAuthorReads(db: db).authorsByEmail(email: email)
+    }
+
+    /// `IS :email` takes an optional.
+    ///
+    /// ```sql
+    /// SELECT * FROM app_author WHERE email IS :email ORDER BY id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func authorsByEmailFirst(email: String?) throws(DatabaseError) -> AppAuthor? {
+        return try AppAuthorReads(db: db).authorsByEmailFirst(email: email)
+    }
+
+    /// `IS :email` takes an optional.
+    ///
+    /// ```sql
+    /// SELECT * FROM app_author WHERE email IS :email ORDER BY id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func authorsByEmail(email: String?, forEach body: (AppAuthor) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try AppAuthorReads(db: db).authorsByEmail(email: email, forEach: body)
     }
 }
 
@@ -944,7 +1129,7 @@ extension Database {
     public var appPost: AppPostDAO { AppPostDAO(db: self) }
 }
 
-extension AppPostDAO {
+extension AppPostReads {
     /// The table's own row struct: every column in order.
     ///
     /// ```sql
@@ -987,6 +1172,241 @@ extension AppPostDAO {
             s.bind(authorId, at: 1)
             while try s.step() { try body(try AppPost(s)) }
         }
+    }
+
+    /// A join with a parameter compared with a bool column and a LIMIT.
+    ///
+    /// ```sql
+    /// SELECT p.id, p.title, a.name AS author_name, p.created_at
+    /// FROM app_post p JOIN app_author a ON a.id = p.author_id
+    /// WHERE p.published = :published
+    /// ORDER BY p.id LIMIT :limit
+    /// ```
+    ///
+    /// Returns every row. `publishedTitlesFirst` returns the first; `publishedTitles(…, forEach:)` reads them one at a time.
+    public func publishedTitles(published: Bool, limit: Int) throws(DatabaseError) -> [AppPostDAO.PublishedTitlesRow] {
+        return try db.withStatement("\n            SELECT p.id, p.title, a.name AS author_name, p.created_at\n            FROM app_post p JOIN app_author a ON a.id = p.author_id\n            WHERE p.published = :published\n            ORDER BY p.id LIMIT :limit\n        ") { s throws(DatabaseError) -> [AppPostDAO.PublishedTitlesRow] in
+            s.bind(published, at: 1)
+            s.bind(limit, at: 2)
+            var rows: [AppPostDAO.PublishedTitlesRow] = []
+            while try s.step() { rows.append(try AppPostDAO.PublishedTitlesRow(s)) }
+            return rows
+        }
+    }
+
+    /// A join with a parameter compared with a bool column and a LIMIT.
+    ///
+    /// ```sql
+    /// SELECT p.id, p.title, a.name AS author_name, p.created_at
+    /// FROM app_post p JOIN app_author a ON a.id = p.author_id
+    /// WHERE p.published = :published
+    /// ORDER BY p.id LIMIT :limit
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func publishedTitlesFirst(published: Bool, limit: Int) throws(DatabaseError) -> AppPostDAO.PublishedTitlesRow? {
+        return try db.withStatement("\n            SELECT p.id, p.title, a.name AS author_name, p.created_at\n            FROM app_post p JOIN app_author a ON a.id = p.author_id\n            WHERE p.published = :published\n            ORDER BY p.id LIMIT :limit\n        ") { s throws(DatabaseError) -> AppPostDAO.PublishedTitlesRow? in
+            s.bind(published, at: 1)
+            s.bind(limit, at: 2)
+            return try s.step() ? try AppPostDAO.PublishedTitlesRow(s) : nil
+        }
+    }
+
+    /// A join with a parameter compared with a bool column and a LIMIT.
+    ///
+    /// ```sql
+    /// SELECT p.id, p.title, a.name AS author_name, p.created_at
+    /// FROM app_post p JOIN app_author a ON a.id = p.author_id
+    /// WHERE p.published = :published
+    /// ORDER BY p.id LIMIT :limit
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func publishedTitles(published: Bool, limit: Int, forEach body: (AppPostDAO.PublishedTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.withStatement("\n            SELECT p.id, p.title, a.name AS author_name, p.created_at\n            FROM app_post p JOIN app_author a ON a.id = p.author_id\n            WHERE p.published = :published\n            ORDER BY p.id LIMIT :limit\n        ") { s throws(DatabaseError) in
+            s.bind(published, at: 1)
+            s.bind(limit, at: 2)
+            while try s.step() { try body(try AppPostDAO.PublishedTitlesRow(s)) }
+        }
+    }
+
+    /// A list parameter.
+    ///
+    /// ```sql
+    /// SELECT id, title FROM app_post WHERE id IN (:ids) AND score >= :min_score ORDER BY id
+    /// ```
+    ///
+    /// Returns every row. `postsWithIdsFirst` returns the first; `postsWithIds(…, forEach:)` reads them one at a time.
+    public func postsWithIds(ids: [Int64], minScore: Double) throws(DatabaseError) -> [AppPostDAO.PostsWithIdsRow] {
+        let first_ids: Int32 = 2
+        var sql = "\n            SELECT id, title FROM app_post WHERE id IN ("
+        sql += _placeholders(first_ids, ids.count)
+        sql += ") AND score >= ?1 ORDER BY id\n        "
+        return try db.withStatement(sql: sql) { s throws(DatabaseError) -> [AppPostDAO.PostsWithIdsRow] in
+            var index_ids = first_ids
+            for element in ids {
+                s.bind(element, at: index_ids)
+                index_ids += 1
+            }
+            s.bind(minScore, at: 1)
+            var rows: [AppPostDAO.PostsWithIdsRow] = []
+            while try s.step() { rows.append(try AppPostDAO.PostsWithIdsRow(s)) }
+            return rows
+        }
+    }
+
+    /// A list parameter.
+    ///
+    /// ```sql
+    /// SELECT id, title FROM app_post WHERE id IN (:ids) AND score >= :min_score ORDER BY id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func postsWithIdsFirst(ids: [Int64], minScore: Double) throws(DatabaseError) -> AppPostDAO.PostsWithIdsRow? {
+        let first_ids: Int32 = 2
+        var sql = "\n            SELECT id, title FROM app_post WHERE id IN ("
+        sql += _placeholders(first_ids, ids.count)
+        sql += ") AND score >= ?1 ORDER BY id\n        "
+        return try db.withStatement(sql: sql) { s throws(DatabaseError) -> AppPostDAO.PostsWithIdsRow? in
+            var index_ids = first_ids
+            for element in ids {
+                s.bind(element, at: index_ids)
+                index_ids += 1
+            }
+            s.bind(minScore, at: 1)
+            return try s.step() ? try AppPostDAO.PostsWithIdsRow(s) : nil
+        }
+    }
+
+    /// A list parameter.
+    ///
+    /// ```sql
+    /// SELECT id, title FROM app_post WHERE id IN (:ids) AND score >= :min_score ORDER BY id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func postsWithIds(ids: [Int64], minScore: Double, forEach body: (AppPostDAO.PostsWithIdsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        let first_ids: Int32 = 2
+        var sql = "\n            SELECT id, title FROM app_post WHERE id IN ("
+        sql += _placeholders(first_ids, ids.count)
+        sql += ") AND score >= ?1 ORDER BY id\n        "
+        try db.withStatement(sql: sql) { s throws(DatabaseError) in
+            var index_ids = first_ids
+            for element in ids {
+                s.bind(element, at: index_ids)
+                index_ids += 1
+            }
+            s.bind(minScore, at: 1)
+            while try s.step() { try body(try AppPostDAO.PostsWithIdsRow(s)) }
+        }
+    }
+
+    /// Expressions: CAST, functions, an annotation, a window function, JSON.
+    ///
+    /// ```sql
+    /// SELECT id,
+    ///        CAST(score * 2 AS REAL) AS doubled,
+    ///        length(title) AS title_length,
+    ///        body IS NOT NULL AS has_body,
+    ///        (score > 1) + 0 AS big /* as bool * /,
+    ///        row_number() OVER (ORDER BY score DESC, id) AS rank,
+    ///        meta
+    /// FROM app_post ORDER BY id
+    /// ```
+    ///
+    /// Returns every row. `postFactsFirst` returns the first; `postFacts(…, forEach:)` reads them one at a time.
+    public func postFacts() throws(DatabaseError) -> [AppPostDAO.PostFactsRow] {
+        return try db.withStatement("\n            SELECT id,\n                   CAST(score * 2 AS REAL) AS doubled,\n                   length(title) AS title_length,\n                   body IS NOT NULL AS has_body,\n                   (score > 1) + 0 AS big /* as bool */,\n                   row_number() OVER (ORDER BY score DESC, id) AS rank,\n                   meta\n            FROM app_post ORDER BY id\n        ") { s throws(DatabaseError) -> [AppPostDAO.PostFactsRow] in
+            var rows: [AppPostDAO.PostFactsRow] = []
+            while try s.step() { rows.append(try AppPostDAO.PostFactsRow(s)) }
+            return rows
+        }
+    }
+
+    /// Expressions: CAST, functions, an annotation, a window function, JSON.
+    ///
+    /// ```sql
+    /// SELECT id,
+    ///        CAST(score * 2 AS REAL) AS doubled,
+    ///        length(title) AS title_length,
+    ///        body IS NOT NULL AS has_body,
+    ///        (score > 1) + 0 AS big /* as bool * /,
+    ///        row_number() OVER (ORDER BY score DESC, id) AS rank,
+    ///        meta
+    /// FROM app_post ORDER BY id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func postFactsFirst() throws(DatabaseError) -> AppPostDAO.PostFactsRow? {
+        return try db.withStatement("\n            SELECT id,\n                   CAST(score * 2 AS REAL) AS doubled,\n                   length(title) AS title_length,\n                   body IS NOT NULL AS has_body,\n                   (score > 1) + 0 AS big /* as bool */,\n                   row_number() OVER (ORDER BY score DESC, id) AS rank,\n                   meta\n            FROM app_post ORDER BY id\n        ") { s throws(DatabaseError) -> AppPostDAO.PostFactsRow? in
+            return try s.step() ? try AppPostDAO.PostFactsRow(s) : nil
+        }
+    }
+
+    /// Expressions: CAST, functions, an annotation, a window function, JSON.
+    ///
+    /// ```sql
+    /// SELECT id,
+    ///        CAST(score * 2 AS REAL) AS doubled,
+    ///        length(title) AS title_length,
+    ///        body IS NOT NULL AS has_body,
+    ///        (score > 1) + 0 AS big /* as bool * /,
+    ///        row_number() OVER (ORDER BY score DESC, id) AS rank,
+    ///        meta
+    /// FROM app_post ORDER BY id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func postFacts(forEach body: (AppPostDAO.PostFactsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.withStatement("\n            SELECT id,\n                   CAST(score * 2 AS REAL) AS doubled,\n                   length(title) AS title_length,\n                   body IS NOT NULL AS has_body,\n                   (score > 1) + 0 AS big /* as bool */,\n                   row_number() OVER (ORDER BY score DESC, id) AS rank,\n                   meta\n            FROM app_post ORDER BY id\n        ") { s throws(DatabaseError) in
+            while try s.step() { try body(try AppPostDAO.PostFactsRow(s)) }
+        }
+    }
+
+    /// `?first, ?(first + 1), …`: one bound parameter per element of a list (none for an empty list: `IN ()`).
+    func _placeholders(_ first: Int32, _ count: Int) -> String {
+        var out = ""
+        for k in 0 ..< count {
+            if k > 0 { out += ", " }
+            out += "?"
+            out += String(Int(first) + k)
+        }
+        return out
+    }
+}
+
+extension AppPostDAO {
+    /// The table's own row struct: every column in order.
+    ///
+    /// ```sql
+    /// SELECT * FROM app_post WHERE author_id = :author_id ORDER BY id
+    /// ```
+    ///
+    /// Returns every row. `postsByAuthorFirst` returns the first; `postsByAuthor(…, forEach:)` reads them one at a time.
+    public func postsByAuthor(authorId: Int64) throws(DatabaseError) -> [AppPost] {
+        return try AppPostReads(db: db).postsByAuthor(authorId: authorId)
+    }
+
+    /// The table's own row struct: every column in order.
+    ///
+    /// ```sql
+    /// SELECT * FROM app_post WHERE author_id = :author_id ORDER BY id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func postsByAuthorFirst(authorId: Int64) throws(DatabaseError) -> AppPost? {
+        return try AppPostReads(db: db).postsByAuthorFirst(authorId: authorId)
+    }
+
+    /// The table's own row struct: every column in order.
+    ///
+    /// ```sql
+    /// SELECT * FROM app_post WHERE author_id = :author_id ORDER BY id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func postsByAuthor(authorId: Int64, forEach body: (AppPost) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try AppPostReads(db: db).postsByAuthor(authorId: authorId, forEach: body)
     }
 
     /// A row of query `published_titles` on `app_post`.
@@ -1034,13 +1454,7 @@ extension AppPostDAO {
     ///
     /// Returns every row. `publishedTitlesFirst` returns the first; `publishedTitles(…, forEach:)` reads them one at a time.
     public func publishedTitles(published: Bool, limit: Int) throws(DatabaseError) -> [PublishedTitlesRow] {
-        return try db.withStatement("\n            SELECT p.id, p.title, a.name AS author_name, p.created_at\n            FROM app_post p JOIN app_author a ON a.id = p.author_id\n            WHERE p.published = :published\n            ORDER BY p.id LIMIT :limit\n        ") { s throws(DatabaseError) -> [PublishedTitlesRow] in
-            s.bind(published, at: 1)
-            s.bind(limit, at: 2)
-            var rows: [PublishedTitlesRow] = []
-            while try s.step() { rows.append(try PublishedTitlesRow(s)) }
-            return rows
-        }
+        return try AppPostReads(db: db).publishedTitles(published: published, limit: limit)
     }
 
     /// A join with a parameter compared with a bool column and a LIMIT.
@@ -1054,11 +1468,7 @@ extension AppPostDAO {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func publishedTitlesFirst(published: Bool, limit: Int) throws(DatabaseError) -> PublishedTitlesRow? {
-        return try db.withStatement("\n            SELECT p.id, p.title, a.name AS author_name, p.created_at\n            FROM app_post p JOIN app_author a ON a.id = p.author_id\n            WHERE p.published = :published\n            ORDER BY p.id LIMIT :limit\n        ") { s throws(DatabaseError) -> PublishedTitlesRow? in
-            s.bind(published, at: 1)
-            s.bind(limit, at: 2)
-            return try s.step() ? try PublishedTitlesRow(s) : nil
-        }
+        return try AppPostReads(db: db).publishedTitlesFirst(published: published, limit: limit)
     }
 
     /// A join with a parameter compared with a bool column and a LIMIT.
@@ -1072,11 +1482,7 @@ extension AppPostDAO {
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
     public func publishedTitles(published: Bool, limit: Int, forEach body: (PublishedTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try db.withStatement("\n            SELECT p.id, p.title, a.name AS author_name, p.created_at\n            FROM app_post p JOIN app_author a ON a.id = p.author_id\n            WHERE p.published = :published\n            ORDER BY p.id LIMIT :limit\n        ") { s throws(DatabaseError) in
-            s.bind(published, at: 1)
-            s.bind(limit, at: 2)
-            while try s.step() { try body(try PublishedTitlesRow(s)) }
-        }
+        try AppPostReads(db: db).publishedTitles(published: published, limit: limit, forEach: body)
     }
 
     /// A row of query `posts_with_ids` on `app_post`.
@@ -1108,21 +1514,7 @@ extension AppPostDAO {
     ///
     /// Returns every row. `postsWithIdsFirst` returns the first; `postsWithIds(…, forEach:)` reads them one at a time.
     public func postsWithIds(ids: [Int64], minScore: Double) throws(DatabaseError) -> [PostsWithIdsRow] {
-        let first_ids: Int32 = 2
-        var sql = "\n            SELECT id, title FROM app_post WHERE id IN ("
-        sql += _placeholders(first_ids, ids.count)
-        sql += ") AND score >= ?1 ORDER BY id\n        "
-        return try db.withStatement(sql: sql) { s throws(DatabaseError) -> [PostsWithIdsRow] in
-            var index_ids = first_ids
-            for element in ids {
-                s.bind(element, at: index_ids)
-                index_ids += 1
-            }
-            s.bind(minScore, at: 1)
-            var rows: [PostsWithIdsRow] = []
-            while try s.step() { rows.append(try PostsWithIdsRow(s)) }
-            return rows
-        }
+        return try AppPostReads(db: db).postsWithIds(ids: ids, minScore: minScore)
     }
 
     /// A list parameter.
@@ -1133,19 +1525,7 @@ extension AppPostDAO {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func postsWithIdsFirst(ids: [Int64], minScore: Double) throws(DatabaseError) -> PostsWithIdsRow? {
-        let first_ids: Int32 = 2
-        var sql = "\n            SELECT id, title FROM app_post WHERE id IN ("
-        sql += _placeholders(first_ids, ids.count)
-        sql += ") AND score >= ?1 ORDER BY id\n        "
-        return try db.withStatement(sql: sql) { s throws(DatabaseError) -> PostsWithIdsRow? in
-            var index_ids = first_ids
-            for element in ids {
-                s.bind(element, at: index_ids)
-                index_ids += 1
-            }
-            s.bind(minScore, at: 1)
-            return try s.step() ? try PostsWithIdsRow(s) : nil
-        }
+        return try AppPostReads(db: db).postsWithIdsFirst(ids: ids, minScore: minScore)
     }
 
     /// A list parameter.
@@ -1156,19 +1536,7 @@ extension AppPostDAO {
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
     public func postsWithIds(ids: [Int64], minScore: Double, forEach body: (PostsWithIdsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        let first_ids: Int32 = 2
-        var sql = "\n            SELECT id, title FROM app_post WHERE id IN ("
-        sql += _placeholders(first_ids, ids.count)
-        sql += ") AND score >= ?1 ORDER BY id\n        "
-        try db.withStatement(sql: sql) { s throws(DatabaseError) in
-            var index_ids = first_ids
-            for element in ids {
-                s.bind(element, at: index_ids)
-                index_ids += 1
-            }
-            s.bind(minScore, at: 1)
-            while try s.step() { try body(try PostsWithIdsRow(s)) }
-        }
+        try AppPostReads(db: db).postsWithIds(ids: ids, minScore: minScore, forEach: body)
     }
 
     /// A row of query `post_facts` on `app_post`.
@@ -1235,11 +1603,7 @@ extension AppPostDAO {
     ///
     /// Returns every row. `postFactsFirst` returns the first; `postFacts(…, forEach:)` reads them one at a time.
     public func postFacts() throws(DatabaseError) -> [PostFactsRow] {
-        return try db.withStatement("\n            SELECT id,\n                   CAST(score * 2 AS REAL) AS doubled,\n                   length(title) AS title_length,\n                   body IS NOT NULL AS has_body,\n                   (score > 1) + 0 AS big /* as bool */,\n                   row_number() OVER (ORDER BY score DESC, id) AS rank,\n                   meta\n            FROM app_post ORDER BY id\n        ") { s throws(DatabaseError) -> [PostFactsRow] in
-            var rows: [PostFactsRow] = []
-            while try s.step() { rows.append(try PostFactsRow(s)) }
-            return rows
-        }
+        return try AppPostReads(db: db).postFacts()
     }
 
     /// Expressions: CAST, functions, an annotation, a window function, JSON.
@@ -1257,9 +1621,7 @@ extension AppPostDAO {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func postFactsFirst() throws(DatabaseError) -> PostFactsRow? {
-        return try db.withStatement("\n            SELECT id,\n                   CAST(score * 2 AS REAL) AS doubled,\n                   length(title) AS title_length,\n                   body IS NOT NULL AS has_body,\n                   (score > 1) + 0 AS big /* as bool */,\n                   row_number() OVER (ORDER BY score DESC, id) AS rank,\n                   meta\n            FROM app_post ORDER BY id\n        ") { s throws(DatabaseError) -> PostFactsRow? in
-            return try s.step() ? try PostFactsRow(s) : nil
-        }
+        return try AppPostReads(db: db).postFactsFirst()
     }
 
     /// Expressions: CAST, functions, an annotation, a window function, JSON.
@@ -1277,9 +1639,7 @@ extension AppPostDAO {
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
     public func postFacts(forEach body: (PostFactsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try db.withStatement("\n            SELECT id,\n                   CAST(score * 2 AS REAL) AS doubled,\n                   length(title) AS title_length,\n                   body IS NOT NULL AS has_body,\n                   (score > 1) + 0 AS big /* as bool */,\n                   row_number() OVER (ORDER BY score DESC, id) AS rank,\n                   meta\n            FROM app_post ORDER BY id\n        ") { s throws(DatabaseError) in
-            while try s.step() { try body(try PostFactsRow(s)) }
-        }
+        try AppPostReads(db: db).postFacts(forEach: body)
     }
 
     /// A row of query `add_post` on `app_post`.
@@ -1406,17 +1766,6 @@ extension AppPostDAO {
             try s.run()
             return s.changes
         }
-    }
-
-    /// `?first, ?(first + 1), …`: one bound parameter per element of a list (none for an empty list: `IN ()`).
-    func _placeholders(_ first: Int32, _ count: Int) -> String {
-        var out = ""
-        for k in 0 ..< count {
-            if k > 0 { out += ", " }
-            out += "?"
-            out += String(Int(first) + k)
-        }
-        return out
     }
 }
 
@@ -1617,6 +1966,52 @@ extension Database {
     public var appCounter: AppCounterDAO { AppCounterDAO(db: self) }
 }
 
+extension AppCounterReads {
+    /// Query `hits`.
+    ///
+    /// ```sql
+    /// SELECT hits FROM app_counter WHERE name = :name
+    /// ```
+    ///
+    /// Returns every row. `hitsFirst` returns the first; `hits(…, forEach:)` reads them one at a time.
+    public func hits(name: String) throws(DatabaseError) -> [AppCounterDAO.HitsRow] {
+        return try db.withStatement("\n            SELECT hits FROM app_counter WHERE name = :name\n        ") { s throws(DatabaseError) -> [AppCounterDAO.HitsRow] in
+            s.bind(name, at: 1)
+            var rows: [AppCounterDAO.HitsRow] = []
+            while try s.step() { rows.append(try AppCounterDAO.HitsRow(s)) }
+            return rows
+        }
+    }
+
+    /// Query `hits`.
+    ///
+    /// ```sql
+    /// SELECT hits FROM app_counter WHERE name = :name
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func hitsFirst(name: String) throws(DatabaseError) -> AppCounterDAO.HitsRow? {
+        return try db.withStatement("\n            SELECT hits FROM app_counter WHERE name = :name\n        ") { s throws(DatabaseError) -> AppCounterDAO.HitsRow? in
+            s.bind(name, at: 1)
+            return try s.step() ? try AppCounterDAO.HitsRow(s) : nil
+        }
+    }
+
+    /// Query `hits`.
+    ///
+    /// ```sql
+    /// SELECT hits FROM app_counter WHERE name = :name
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func hits(name: String, forEach body: (AppCounterDAO.HitsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.withStatement("\n            SELECT hits FROM app_counter WHERE name = :name\n        ") { s throws(DatabaseError) in
+            s.bind(name, at: 1)
+            while try s.step() { try body(try AppCounterDAO.HitsRow(s)) }
+        }
+    }
+}
+
 extension AppCounterDAO {
     /// UPSERT with a custom DO UPDATE SET.
     ///
@@ -1660,12 +2055,7 @@ extension AppCounterDAO {
     ///
     /// Returns every row. `hitsFirst` returns the first; `hits(…, forEach:)` reads them one at a time.
     public func hits(name: String) throws(DatabaseError) -> [HitsRow] {
-        return try db.withStatement("\n            SELECT hits FROM app_counter WHERE name = :name\n        ") { s throws(DatabaseError) -> [HitsRow] in
-            s.bind(name, at: 1)
-            var rows: [HitsRow] = []
-            while try s.step() { rows.append(try HitsRow(s)) }
-            return rows
-        }
+        return try AppCounterReads(db: db).hits(name: name)
     }
 
     /// Query `hits`.
@@ -1676,10 +2066,7 @@ extension AppCounterDAO {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func hitsFirst(name: String) throws(DatabaseError) -> HitsRow? {
-        return try db.withStatement("\n            SELECT hits FROM app_counter WHERE name = :name\n        ") { s throws(DatabaseError) -> HitsRow? in
-            s.bind(name, at: 1)
-            return try s.step() ? try HitsRow(s) : nil
-        }
+        return try AppCounterReads(db: db).hitsFirst(name: name)
     }
 
     /// Query `hits`.
@@ -1690,10 +2077,7 @@ extension AppCounterDAO {
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
     public func hits(name: String, forEach body: (HitsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try db.withStatement("\n            SELECT hits FROM app_counter WHERE name = :name\n        ") { s throws(DatabaseError) in
-            s.bind(name, at: 1)
-            while try s.step() { try body(try HitsRow(s)) }
-        }
+        try AppCounterReads(db: db).hits(name: name, forEach: body)
     }
 }
 
@@ -1733,11 +2117,11 @@ public struct AppAuthorStats: Sendable, Hashable {
     }
 }
 
-/// Read-only access to view `app_author_stats`.
-public struct AppAuthorStatsDAO: Sendable {
-    public let db: Database
+/// Read-only access to view `app_author_stats` over any reader (a `DatabasePool.read` body's `ReadOnlyDatabase`, or a `Database`).
+public struct AppAuthorStatsReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
     }
 
@@ -1748,6 +2132,25 @@ public struct AppAuthorStatsDAO: Sendable {
             while try s.step() { rows.append(try AppAuthorStats(s)) }
             return rows
         }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// Read-only access to view `app_author_stats`.
+    public var appAuthorStats: AppAuthorStatsReads<Self> { AppAuthorStatsReads(db: self) }
+}
+
+/// Read-only access to view `app_author_stats` over a `Database`; its `fetchAll()` is `AppAuthorStatsReads`'s.
+public struct AppAuthorStatsDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Every row of the view, in the order SQLite returns them (`SELECT id, name, posts, latest FROM app_author_stats`).
+    public func fetchAll() throws(DatabaseError) -> [AppAuthorStats] {
+        return try AppAuthorStatsReads(db: db).fetchAll()
     }
 }
 
@@ -1783,11 +2186,11 @@ public struct AppPostWithAuthor: Sendable, Hashable {
     }
 }
 
-/// Read-only access to view `app_post_with_author`.
-public struct AppPostWithAuthorDAO: Sendable {
-    public let db: Database
+/// Read-only access to view `app_post_with_author` over any reader (a `DatabasePool.read` body's `ReadOnlyDatabase`, or a `Database`).
+public struct AppPostWithAuthorReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
 
-    public init(db: Database) {
+    public init(db: DB) {
         self.db = db
     }
 
@@ -1801,13 +2204,262 @@ public struct AppPostWithAuthorDAO: Sendable {
     }
 }
 
+extension DatabaseReading where Self: Sendable {
+    /// Read-only access to view `app_post_with_author`.
+    public var appPostWithAuthor: AppPostWithAuthorReads<Self> { AppPostWithAuthorReads(db: self) }
+}
+
+/// Read-only access to view `app_post_with_author` over a `Database`; its `fetchAll()` is `AppPostWithAuthorReads`'s.
+public struct AppPostWithAuthorDAO: Sendable {
+    public let db: Database
+
+    public init(db: Database) {
+        self.db = db
+    }
+
+    /// Every row of the view, in the order SQLite returns them (`SELECT id, title, author_name FROM app_post_with_author`).
+    public func fetchAll() throws(DatabaseError) -> [AppPostWithAuthor] {
+        return try AppPostWithAuthorReads(db: db).fetchAll()
+    }
+}
+
 extension Database {
     /// Read-only access to view `app_post_with_author`.
     public var appPostWithAuthor: AppPostWithAuthorDAO { AppPostWithAuthorDAO(db: self) }
 }
 
+/// The read-only schema-wide queries of `blog` over any reader: a `DatabasePool.read` body's
+/// `ReadOnlyDatabase`, or a `Database` (whose `BlogQueries` forwards them here). Reached as `db.queries`.
+public struct BlogQueriesReads<DB: DatabaseReading & Sendable>: Sendable {
+    public let db: DB
+
+    public init(db: DB) {
+        self.db = db
+    }
+
+    /// Aggregates: count is Int64, sum/avg/max optional; a schema-wide query in a domain.
+    ///
+    /// ```sql
+    /// SELECT author_id, count(*) AS posts, sum(score) AS total, avg(score) AS mean, max(created_at) AS latest
+    /// FROM app_post GROUP BY author_id ORDER BY author_id
+    /// ```
+    ///
+    /// Returns every row. `postTotalsFirst` returns the first; `postTotals(…, forEach:)` reads them one at a time.
+    public func postTotals() throws(DatabaseError) -> [BlogQueries.PostTotalsRow] {
+        return try db.withStatement("\n        SELECT author_id, count(*) AS posts, sum(score) AS total, avg(score) AS mean, max(created_at) AS latest\n        FROM app_post GROUP BY author_id ORDER BY author_id\n    ") { s throws(DatabaseError) -> [BlogQueries.PostTotalsRow] in
+            var rows: [BlogQueries.PostTotalsRow] = []
+            while try s.step() { rows.append(try BlogQueries.PostTotalsRow(s)) }
+            return rows
+        }
+    }
+
+    /// Aggregates: count is Int64, sum/avg/max optional; a schema-wide query in a domain.
+    ///
+    /// ```sql
+    /// SELECT author_id, count(*) AS posts, sum(score) AS total, avg(score) AS mean, max(created_at) AS latest
+    /// FROM app_post GROUP BY author_id ORDER BY author_id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func postTotalsFirst() throws(DatabaseError) -> BlogQueries.PostTotalsRow? {
+        return try db.withStatement("\n        SELECT author_id, count(*) AS posts, sum(score) AS total, avg(score) AS mean, max(created_at) AS latest\n        FROM app_post GROUP BY author_id ORDER BY author_id\n    ") { s throws(DatabaseError) -> BlogQueries.PostTotalsRow? in
+            return try s.step() ? try BlogQueries.PostTotalsRow(s) : nil
+        }
+    }
+
+    /// Aggregates: count is Int64, sum/avg/max optional; a schema-wide query in a domain.
+    ///
+    /// ```sql
+    /// SELECT author_id, count(*) AS posts, sum(score) AS total, avg(score) AS mean, max(created_at) AS latest
+    /// FROM app_post GROUP BY author_id ORDER BY author_id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func postTotals(forEach body: (BlogQueries.PostTotalsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.withStatement("\n        SELECT author_id, count(*) AS posts, sum(score) AS total, avg(score) AS mean, max(created_at) AS latest\n        FROM app_post GROUP BY author_id ORDER BY author_id\n    ") { s throws(DatabaseError) in
+            while try s.step() { try body(try BlogQueries.PostTotalsRow(s)) }
+        }
+    }
+
+    /// Types flow through views.
+    ///
+    /// ```sql
+    /// SELECT name, posts, latest FROM app_author_stats WHERE posts >= :min_posts ORDER BY name
+    /// ```
+    ///
+    /// Returns every row. `prolificAuthorsFirst` returns the first; `prolificAuthors(…, forEach:)` reads them one at a time.
+    public func prolificAuthors(minPosts: Int64) throws(DatabaseError) -> [BlogQueries.ProlificAuthorsRow] {
+        return try db.withStatement("\n    SELECT name, posts, latest FROM app_author_stats WHERE posts >= :min_posts ORDER BY name\n") { s throws(DatabaseError) -> [BlogQueries.ProlificAuthorsRow] in
+            s.bind(minPosts, at: 1)
+            var rows: [BlogQueries.ProlificAuthorsRow] = []
+            while try s.step() { rows.append(try BlogQueries.ProlificAuthorsRow(s)) }
+            return rows
+        }
+    }
+
+    /// Types flow through views.
+    ///
+    /// ```sql
+    /// SELECT name, posts, latest FROM app_author_stats WHERE posts >= :min_posts ORDER BY name
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func prolificAuthorsFirst(minPosts: Int64) throws(DatabaseError) -> BlogQueries.ProlificAuthorsRow? {
+        return try db.withStatement("\n    SELECT name, posts, latest FROM app_author_stats WHERE posts >= :min_posts ORDER BY name\n") { s throws(DatabaseError) -> BlogQueries.ProlificAuthorsRow? in
+            s.bind(minPosts, at: 1)
+            return try s.step() ? try BlogQueries.ProlificAuthorsRow(s) : nil
+        }
+    }
+
+    /// Types flow through views.
+    ///
+    /// ```sql
+    /// SELECT name, posts, latest FROM app_author_stats WHERE posts >= :min_posts ORDER BY name
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func prolificAuthors(minPosts: Int64, forEach body: (BlogQueries.ProlificAuthorsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.withStatement("\n    SELECT name, posts, latest FROM app_author_stats WHERE posts >= :min_posts ORDER BY name\n") { s throws(DatabaseError) in
+            s.bind(minPosts, at: 1)
+            while try s.step() { try body(try BlogQueries.ProlificAuthorsRow(s)) }
+        }
+    }
+
+    /// Query `post_authors`.
+    ///
+    /// ```sql
+    /// SELECT id, title, author_name FROM app_post_with_author ORDER BY id
+    /// ```
+    ///
+    /// Returns every row. `postAuthorsFirst` returns the first; `postAuthors(…, forEach:)` reads them one at a time.
+    public func postAuthors() throws(DatabaseError) -> [BlogQueries.PostAuthorsRow] {
+        return try db.withStatement("\n    SELECT id, title, author_name FROM app_post_with_author ORDER BY id\n") { s throws(DatabaseError) -> [BlogQueries.PostAuthorsRow] in
+            var rows: [BlogQueries.PostAuthorsRow] = []
+            while try s.step() { rows.append(try BlogQueries.PostAuthorsRow(s)) }
+            return rows
+        }
+    }
+
+    /// Query `post_authors`.
+    ///
+    /// ```sql
+    /// SELECT id, title, author_name FROM app_post_with_author ORDER BY id
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func postAuthorsFirst() throws(DatabaseError) -> BlogQueries.PostAuthorsRow? {
+        return try db.withStatement("\n    SELECT id, title, author_name FROM app_post_with_author ORDER BY id\n") { s throws(DatabaseError) -> BlogQueries.PostAuthorsRow? in
+            return try s.step() ? try BlogQueries.PostAuthorsRow(s) : nil
+        }
+    }
+
+    /// Query `post_authors`.
+    ///
+    /// ```sql
+    /// SELECT id, title, author_name FROM app_post_with_author ORDER BY id
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func postAuthors(forEach body: (BlogQueries.PostAuthorsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.withStatement("\n    SELECT id, title, author_name FROM app_post_with_author ORDER BY id\n") { s throws(DatabaseError) in
+            while try s.step() { try body(try BlogQueries.PostAuthorsRow(s)) }
+        }
+    }
+
+    /// A recursive CTE and a compound select.
+    ///
+    /// ```sql
+    /// WITH RECURSIVE n(x) AS (SELECT 3 UNION ALL SELECT x - 1 FROM n WHERE x > 1)
+    /// SELECT x FROM n
+    /// ```
+    ///
+    /// Returns every row. `countdownFirst` returns the first; `countdown(…, forEach:)` reads them one at a time.
+    public func countdown() throws(DatabaseError) -> [BlogQueries.CountdownRow] {
+        return try db.withStatement("\n    WITH RECURSIVE n(x) AS (SELECT 3 UNION ALL SELECT x - 1 FROM n WHERE x > 1)\n    SELECT x FROM n\n") { s throws(DatabaseError) -> [BlogQueries.CountdownRow] in
+            var rows: [BlogQueries.CountdownRow] = []
+            while try s.step() { rows.append(try BlogQueries.CountdownRow(s)) }
+            return rows
+        }
+    }
+
+    /// A recursive CTE and a compound select.
+    ///
+    /// ```sql
+    /// WITH RECURSIVE n(x) AS (SELECT 3 UNION ALL SELECT x - 1 FROM n WHERE x > 1)
+    /// SELECT x FROM n
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func countdownFirst() throws(DatabaseError) -> BlogQueries.CountdownRow? {
+        return try db.withStatement("\n    WITH RECURSIVE n(x) AS (SELECT 3 UNION ALL SELECT x - 1 FROM n WHERE x > 1)\n    SELECT x FROM n\n") { s throws(DatabaseError) -> BlogQueries.CountdownRow? in
+            return try s.step() ? try BlogQueries.CountdownRow(s) : nil
+        }
+    }
+
+    /// A recursive CTE and a compound select.
+    ///
+    /// ```sql
+    /// WITH RECURSIVE n(x) AS (SELECT 3 UNION ALL SELECT x - 1 FROM n WHERE x > 1)
+    /// SELECT x FROM n
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func countdown(forEach body: (BlogQueries.CountdownRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.withStatement("\n    WITH RECURSIVE n(x) AS (SELECT 3 UNION ALL SELECT x - 1 FROM n WHERE x > 1)\n    SELECT x FROM n\n") { s throws(DatabaseError) in
+            while try s.step() { try body(try BlogQueries.CountdownRow(s)) }
+        }
+    }
+
+    /// Query `number_of_posts`.
+    ///
+    /// ```sql
+    /// SELECT count(*) AS n FROM app_post
+    /// ```
+    ///
+    /// Returns every row. `numberOfPostsFirst` returns the first; `numberOfPosts(…, forEach:)` reads them one at a time.
+    public func numberOfPosts() throws(DatabaseError) -> [BlogQueries.NumberOfPostsRow] {
+        return try db.withStatement("\n    SELECT count(*) AS n FROM app_post\n") { s throws(DatabaseError) -> [BlogQueries.NumberOfPostsRow] in
+            var rows: [BlogQueries.NumberOfPostsRow] = []
+            while try s.step() { rows.append(try BlogQueries.NumberOfPostsRow(s)) }
+            return rows
+        }
+    }
+
+    /// Query `number_of_posts`.
+    ///
+    /// ```sql
+    /// SELECT count(*) AS n FROM app_post
+    /// ```
+    ///
+    /// Returns the first row, or nil when there is none (the statement is stepped once).
+    public func numberOfPostsFirst() throws(DatabaseError) -> BlogQueries.NumberOfPostsRow? {
+        return try db.withStatement("\n    SELECT count(*) AS n FROM app_post\n") { s throws(DatabaseError) -> BlogQueries.NumberOfPostsRow? in
+            return try s.step() ? try BlogQueries.NumberOfPostsRow(s) : nil
+        }
+    }
+
+    /// Query `number_of_posts`.
+    ///
+    /// ```sql
+    /// SELECT count(*) AS n FROM app_post
+    /// ```
+    ///
+    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
+    public func numberOfPosts(forEach body: (BlogQueries.NumberOfPostsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try db.withStatement("\n    SELECT count(*) AS n FROM app_post\n") { s throws(DatabaseError) in
+            while try s.step() { try body(try BlogQueries.NumberOfPostsRow(s)) }
+        }
+    }
+}
+
+extension DatabaseReading where Self: Sendable {
+    /// The read-only schema-wide queries of `blog` (a `Database` has every query, `BlogQueries`).
+    public var queries: BlogQueriesReads<Self> { BlogQueriesReads(db: self) }
+}
+
 /// The schema-wide queries of `blog` (declared at top level or in a domain), each checked by SQLite
-/// when the code was generated. Reached as `db.queries`.
+/// when the code was generated. Reached as `db.queries` on a `Database`; its read-only queries are
+/// `BlogQueriesReads`'s, which a `DatabasePool.read` body gets.
 public struct BlogQueries: Sendable {
     public let db: Database
 
@@ -1863,11 +2515,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns every row. `postTotalsFirst` returns the first; `postTotals(…, forEach:)` reads them one at a time.
     public func postTotals() throws(DatabaseError) -> [PostTotalsRow] {
-        return try db.withStatement("\n        SELECT author_id, count(*) AS posts, sum(score) AS total, avg(score) AS mean, max(created_at) AS latest\n        FROM app_post GROUP BY author_id ORDER BY author_id\n    ") { s throws(DatabaseError) -> [PostTotalsRow] in
-            var rows: [PostTotalsRow] = []
-            while try s.step() { rows.append(try PostTotalsRow(s)) }
-            return rows
-        }
+        return try BlogQueriesReads(db: db).postTotals()
     }
 
     /// Aggregates: count is Int64, sum/avg/max optional; a schema-wide query in a domain.
@@ -1879,9 +2527,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func postTotalsFirst() throws(DatabaseError) -> PostTotalsRow? {
-        return try db.withStatement("\n        SELECT author_id, count(*) AS posts, sum(score) AS total, avg(score) AS mean, max(created_at) AS latest\n        FROM app_post GROUP BY author_id ORDER BY author_id\n    ") { s throws(DatabaseError) -> PostTotalsRow? in
-            return try s.step() ? try PostTotalsRow(s) : nil
-        }
+        return try BlogQueriesReads(db: db).postTotalsFirst()
     }
 
     /// Aggregates: count is Int64, sum/avg/max optional; a schema-wide query in a domain.
@@ -1893,9 +2539,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
     public func postTotals(forEach body: (PostTotalsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try db.withStatement("\n        SELECT author_id, count(*) AS posts, sum(score) AS total, avg(score) AS mean, max(created_at) AS latest\n        FROM app_post GROUP BY author_id ORDER BY author_id\n    ") { s throws(DatabaseError) in
-            while try s.step() { try body(try PostTotalsRow(s)) }
-        }
+        try BlogQueriesReads(db: db).postTotals(forEach: body)
     }
 
     /// A row of query `prolific_authors`.
@@ -1931,12 +2575,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns every row. `prolificAuthorsFirst` returns the first; `prolificAuthors(…, forEach:)` reads them one at a time.
     public func prolificAuthors(minPosts: Int64) throws(DatabaseError) -> [ProlificAuthorsRow] {
-        return try db.withStatement("\n    SELECT name, posts, latest FROM app_author_stats WHERE posts >= :min_posts ORDER BY name\n") { s throws(DatabaseError) -> [ProlificAuthorsRow] in
-            s.bind(minPosts, at: 1)
-            var rows: [ProlificAuthorsRow] = []
-            while try s.step() { rows.append(try ProlificAuthorsRow(s)) }
-            return rows
-        }
+        return try BlogQueriesReads(db: db).prolificAuthors(minPosts: minPosts)
     }
 
     /// Types flow through views.
@@ -1947,10 +2586,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func prolificAuthorsFirst(minPosts: Int64) throws(DatabaseError) -> ProlificAuthorsRow? {
-        return try db.withStatement("\n    SELECT name, posts, latest FROM app_author_stats WHERE posts >= :min_posts ORDER BY name\n") { s throws(DatabaseError) -> ProlificAuthorsRow? in
-            s.bind(minPosts, at: 1)
-            return try s.step() ? try ProlificAuthorsRow(s) : nil
-        }
+        return try BlogQueriesReads(db: db).prolificAuthorsFirst(minPosts: minPosts)
     }
 
     /// Types flow through views.
@@ -1961,10 +2597,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
     public func prolificAuthors(minPosts: Int64, forEach body: (ProlificAuthorsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try db.withStatement("\n    SELECT name, posts, latest FROM app_author_stats WHERE posts >= :min_posts ORDER BY name\n") { s throws(DatabaseError) in
-            s.bind(minPosts, at: 1)
-            while try s.step() { try body(try ProlificAuthorsRow(s)) }
-        }
+        try BlogQueriesReads(db: db).prolificAuthors(minPosts: minPosts, forEach: body)
     }
 
     /// A row of query `post_authors`.
@@ -2000,11 +2633,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns every row. `postAuthorsFirst` returns the first; `postAuthors(…, forEach:)` reads them one at a time.
     public func postAuthors() throws(DatabaseError) -> [PostAuthorsRow] {
-        return try db.withStatement("\n    SELECT id, title, author_name FROM app_post_with_author ORDER BY id\n") { s throws(DatabaseError) -> [PostAuthorsRow] in
-            var rows: [PostAuthorsRow] = []
-            while try s.step() { rows.append(try PostAuthorsRow(s)) }
-            return rows
-        }
+        return try BlogQueriesReads(db: db).postAuthors()
     }
 
     /// Query `post_authors`.
@@ -2015,9 +2644,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func postAuthorsFirst() throws(DatabaseError) -> PostAuthorsRow? {
-        return try db.withStatement("\n    SELECT id, title, author_name FROM app_post_with_author ORDER BY id\n") { s throws(DatabaseError) -> PostAuthorsRow? in
-            return try s.step() ? try PostAuthorsRow(s) : nil
-        }
+        return try BlogQueriesReads(db: db).postAuthorsFirst()
     }
 
     /// Query `post_authors`.
@@ -2028,9 +2655,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
     public func postAuthors(forEach body: (PostAuthorsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try db.withStatement("\n    SELECT id, title, author_name FROM app_post_with_author ORDER BY id\n") { s throws(DatabaseError) in
-            while try s.step() { try body(try PostAuthorsRow(s)) }
-        }
+        try BlogQueriesReads(db: db).postAuthors(forEach: body)
     }
 
     /// A row of query `countdown`.
@@ -2059,11 +2684,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns every row. `countdownFirst` returns the first; `countdown(…, forEach:)` reads them one at a time.
     public func countdown() throws(DatabaseError) -> [CountdownRow] {
-        return try db.withStatement("\n    WITH RECURSIVE n(x) AS (SELECT 3 UNION ALL SELECT x - 1 FROM n WHERE x > 1)\n    SELECT x FROM n\n") { s throws(DatabaseError) -> [CountdownRow] in
-            var rows: [CountdownRow] = []
-            while try s.step() { rows.append(try CountdownRow(s)) }
-            return rows
-        }
+        return try BlogQueriesReads(db: db).countdown()
     }
 
     /// A recursive CTE and a compound select.
@@ -2075,9 +2696,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func countdownFirst() throws(DatabaseError) -> CountdownRow? {
-        return try db.withStatement("\n    WITH RECURSIVE n(x) AS (SELECT 3 UNION ALL SELECT x - 1 FROM n WHERE x > 1)\n    SELECT x FROM n\n") { s throws(DatabaseError) -> CountdownRow? in
-            return try s.step() ? try CountdownRow(s) : nil
-        }
+        return try BlogQueriesReads(db: db).countdownFirst()
     }
 
     /// A recursive CTE and a compound select.
@@ -2089,9 +2708,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
     public func countdown(forEach body: (CountdownRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try db.withStatement("\n    WITH RECURSIVE n(x) AS (SELECT 3 UNION ALL SELECT x - 1 FROM n WHERE x > 1)\n    SELECT x FROM n\n") { s throws(DatabaseError) in
-            while try s.step() { try body(try CountdownRow(s)) }
-        }
+        try BlogQueriesReads(db: db).countdown(forEach: body)
     }
 
     /// A row of query `number_of_posts`.
@@ -2119,11 +2736,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns every row. `numberOfPostsFirst` returns the first; `numberOfPosts(…, forEach:)` reads them one at a time.
     public func numberOfPosts() throws(DatabaseError) -> [NumberOfPostsRow] {
-        return try db.withStatement("\n    SELECT count(*) AS n FROM app_post\n") { s throws(DatabaseError) -> [NumberOfPostsRow] in
-            var rows: [NumberOfPostsRow] = []
-            while try s.step() { rows.append(try NumberOfPostsRow(s)) }
-            return rows
-        }
+        return try BlogQueriesReads(db: db).numberOfPosts()
     }
 
     /// Query `number_of_posts`.
@@ -2134,9 +2747,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Returns the first row, or nil when there is none (the statement is stepped once).
     public func numberOfPostsFirst() throws(DatabaseError) -> NumberOfPostsRow? {
-        return try db.withStatement("\n    SELECT count(*) AS n FROM app_post\n") { s throws(DatabaseError) -> NumberOfPostsRow? in
-            return try s.step() ? try NumberOfPostsRow(s) : nil
-        }
+        return try BlogQueriesReads(db: db).numberOfPostsFirst()
     }
 
     /// Query `number_of_posts`.
@@ -2147,9 +2758,7 @@ public struct BlogQueries: Sendable {
     ///
     /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
     public func numberOfPosts(forEach body: (NumberOfPostsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try db.withStatement("\n    SELECT count(*) AS n FROM app_post\n") { s throws(DatabaseError) in
-            while try s.step() { try body(try NumberOfPostsRow(s)) }
-        }
+        try BlogQueriesReads(db: db).numberOfPosts(forEach: body)
     }
 }
 

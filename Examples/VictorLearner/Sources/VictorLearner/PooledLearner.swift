@@ -1,0 +1,74 @@
+import Foundation
+import SchemagenRuntime
+
+/// `BaseLearner` for async code (a server handler, an app), over a `DatabasePool`: reads run on
+/// reader connections in parallel (`pool.read`), writes one at a time (`pool.write`), and the
+/// generated queries of learner.victor are called in both — a read body has only the queries that
+/// read (`get_q_value`, `learner_transitions`); the upsert and the insert exist only in write
+/// bodies (calling them in a read body does not compile).
+public struct PooledLearner: Sendable {
+    public let learnerId: String
+    public let pool: DatabasePool
+
+    public init(learnerId: String, pool: DatabasePool) {
+        self.learnerId = learnerId
+        self.pool = pool
+    }
+
+    /// The launch sequence: migrate on a plain connection first (each migration step is its own
+    /// transaction; a `pool.write` body is one), then open the pool on the migrated file.
+    public static func openPool(path: String, readers: Int = 4) throws -> DatabasePool {
+        let launch = try Database(path: path)
+        try LearnerMigrations.migrate(launch)
+        launch.close()
+        var configuration = DatabasePool.Configuration()
+        configuration.readerCount = readers
+        return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// `get_q_value` in a read body: 0.5 for an unseen (or NULL) state/action.
+    public func qValue(state: String, action: String) async throws(DatabaseError) -> Double {
+        let learnerId = self.learnerId
+        let row = try await pool.read { db throws(DatabaseError) in
+            try db.rlQValue.getQValueFirst(learnerId: learnerId, stateKey: state, actionKey: action)
+        }
+        return row?.qValue ?? BaseLearner.defaultQValue
+    }
+
+    /// `update_q_value` in a write body (the upsert counting visits); returns the rows written (1).
+    @discardableResult
+    public func updateQValue(state: String, action: String, newQ: Double) async throws(DatabaseError) -> Int {
+        let learnerId = self.learnerId
+        return try await pool.write { db throws(DatabaseError) in
+            try db.rlQValue.updateQValue(learnerId: learnerId, stateKey: state, actionKey: action, qValue: newQ)
+        }
+    }
+
+    /// Reads a Q-value and writes it back changed by `delta`, in one write transaction: concurrent
+    /// callers never lose an update (the writer is serialised, and the read sees every earlier commit).
+    public func adjustQValue(state: String, action: String, by delta: Double) async throws(DatabaseError) {
+        let learnerId = self.learnerId
+        try await pool.write { db throws(DatabaseError) in
+            let q = try db.rlQValue.getQValueFirst(learnerId: learnerId, stateKey: state, actionKey: action)?.qValue
+            try db.rlQValue.updateQValue(learnerId: learnerId, stateKey: state, actionKey: action,
+                                         qValue: (q ?? BaseLearner.defaultQValue) + delta)
+        }
+    }
+
+    /// `record_transition` in a write body.
+    public func recordTransition(from: String, to: String, action: String, reward: Double,
+                                 metadata: JSONValue? = nil) async throws(DatabaseError) {
+        let learnerId = self.learnerId
+        try await pool.write { db throws(DatabaseError) in
+            try db.rlTransition.recordTransition(learnerId: learnerId, fromState: from, toState: to, action: action,
+                                                 rewardValue: reward, metadata: metadata)
+        }
+    }
+
+    /// This learner's transitions, oldest first (`learner_transitions`), observed: the current list
+    /// when iteration starts, then a fresh one after each committed write that changed `rl_transition`.
+    public func transitions() -> DatabaseObservation<[RlTransition]> {
+        let learnerId = self.learnerId
+        return pool.observe { db in try db.rlTransition.learnerTransitions(learnerId: learnerId) }
+    }
+}
