@@ -54,7 +54,8 @@ struct BadInputTests {
         #expect(d.map { position($0, in: unbalanced) } ?? (0, 0) == (5, 18))
     }
 
-    @Test func tenMegabyteFileParsesInBoundedTime() {
+    /// A hang guard, not a benchmark (the scale figures are in BENCHMARKS.md): the bound is minutes.
+    @Test(.timeLimit(.minutes(10))) func tenMegabyteFileParses() {
         var text = "schema big version 1\ndomain app {\n"
         var i = 0
         while text.utf8.count < 10_000_000 {
@@ -62,16 +63,11 @@ struct BadInputTests {
             i += 1
         }
         text += "  table app_broken { id: integr primary key }\n}\n"
-        let clock = ContinuousClock()
-        var l: LoadedSchema?
-        let elapsed = clock.measure { l = load(text) }
+        let l: LoadedSchema? = load(text)
         #expect(l?.schema.tables.count == i + 1)
         let errors = l?.diagnostics.filter { $0.severity == .error } ?? []
         #expect(errors.count == 1)
         #expect(errors.first?.message.contains("did you mean 'integer'") == true)
-        // Generous bound for a debug build on a loaded CI machine: this guards against hangs
-        // and quadratic behaviour, it is not a benchmark.
-        #expect(elapsed < .seconds(60))
     }
 
     @Test func parserRecoversAndReportsEveryError() {

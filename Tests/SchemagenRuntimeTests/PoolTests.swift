@@ -277,10 +277,8 @@ final class Gate: @unchecked Sendable {
         }
         #expect(await started.opened())
         try await Task.sleep(for: .milliseconds(100))
-        let cancelled = Date()
         task.cancel()
         let result = await task.result
-        let elapsed = Date().timeIntervalSince(cancelled)
         switch result {
         case .success(let n): Issue.record("the read finished: \(n)")
         case .failure(let error):
@@ -288,8 +286,7 @@ final class Gate: @unchecked Sendable {
             #expect(error.isInterrupted)
             #expect(error.resultCode == .SQLITE_INTERRUPT)
         }
-        // Counting to 10^9 takes minutes; the bound leaves room for a loaded machine.
-        #expect(elapsed < 30, "cancellation took \(elapsed)s")
+        // Counting to 10^9 takes minutes: a read that was not interrupted finishes (recorded above).
         // The connection is fine afterwards.
         #expect(try await pool.read { db throws(DatabaseError) in
             try db.withStatement("SELECT 41 + 1") { s throws(DatabaseError) in _ = try s.step(); return try s.int64(0) }
