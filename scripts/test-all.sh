@@ -61,7 +61,7 @@ if ! grep -q "learner.victor:16:18: error: unknown type 'reel'; did you mean 're
     cat "$broken/build.log" >&2
     exit 1
 fi
-if find "$broken/.build" -name learner.swift -path '*schemagen*' | grep -q .; then
+if find "$broken/.build" -name 'learner*.swift' -path '*schemagen*' | grep -q .; then
     echo "error: generated Swift was left behind after a failed generation" >&2
     exit 1
 fi

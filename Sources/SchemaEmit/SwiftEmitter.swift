@@ -74,37 +74,87 @@ public enum SwiftEmitter {
         queries.views.flatMap(QueryTranslator.viewDeclarations) + QueryTranslator.namespace(schema, queries.schemaQueries, tables: tables)
     }
 
-    /// The same code as `emit`, one file per table (its row struct, DAO and `db.` accessor, named
-    /// `<Type>.swift`) plus `<Schema>DDL.swift` for the schema enum, so the compiler can build them in
-    /// parallel and incrementally. Paths are relative to the output directory; two names that differ
-    /// only in case get a numeric suffix, so the files are distinct on case-insensitive file systems.
-    public static func emitFiles(_ schema: Schema, migrations: EmbeddedMigrations? = nil) -> [GeneratedFile] {
-        let imports = [RuntimeAPI.foundation, RuntimeAPI.module]
-        let ddlName = ddlTypeName(for: schema)
-        var used: Set<String> = []
-        func path(_ name: String) -> String {
-            var candidate = name
-            var n = 2
-            while used.contains(candidate.lowercased()) {
-                candidate = "\(name)_\(n)"
-                n += 1
+    /// How `emitFiles` splits the Swift output (docs/PLUGIN.md, "Output layout").
+    public enum FileLayout: Sendable, Hashable {
+        /// `<Schema>DDL.swift` (the schema enum and migrations), one `<Type>.swift` per table (its
+        /// row struct, DAOs and queries) and, when there are any, `<Schema>Queries.swift` (views and
+        /// schema-wide queries). What `schemagen generate` writes.
+        case perTable
+        /// A fixed set of files whose names do not depend on the schema's contents, so the build
+        /// plugin can declare them before the schema is parsed: `<prefix>.swift` (the schema enum,
+        /// migrations, views and schema-wide queries) and `<prefix>.1.swift` … `<prefix>.<count>.swift`,
+        /// each table in shard `shardIndex(ofTable:count:)` (in schema order within a shard; a shard
+        /// may be empty). Adding or editing a table changes only its shard (and the schema file).
+        case shards(count: Int, prefix: String)
+    }
+
+    /// The same code as `emit`, split into several files so the compiler can build them in
+    /// parallel and incrementally. Paths are relative to the output directory; in `.perTable`, two
+    /// names that differ only in case get a numeric suffix, so the files are distinct on
+    /// case-insensitive file systems. Concatenated without their headers, the files of `.perTable`
+    /// are exactly `emit`'s declarations in `emit`'s order.
+    public static func emitFiles(_ schema: Schema, queries: QueryAnalysis = .empty, migrations: EmbeddedMigrations? = nil,
+                                 layout: FileLayout = .perTable) -> [GeneratedFile] {
+        let file = { (declarations: [SwiftDeclaration], capacity: Int) -> String in
+            SwiftRenderer.render(SwiftFile(header: header(schema), imports: [RuntimeAPI.foundation, RuntimeAPI.module],
+                                           declarations: declarations), capacity: capacity)
+        }
+        let tables = swiftTables(schema, queries)
+        let schemaLevel = schemaDeclarations(schema, migrations: migrations)
+        let queryLevel = queryDeclarations(schema, queries, tables: tables)
+        switch layout {
+        case .perTable:
+            let ddlName = ddlTypeName(for: schema)
+            var used: Set<String> = []
+            func path(_ name: String) -> String {
+                var candidate = name
+                var n = 2
+                while used.contains(candidate.lowercased()) {
+                    candidate = "\(name)_\(n)"
+                    n += 1
+                }
+                used.insert(candidate.lowercased())
+                return candidate + ".swift"
             }
-            used.insert(candidate.lowercased())
-            return candidate + ".swift"
+            var files = [GeneratedFile(path: path(ddlName), contents: file(schemaLevel, 0))]
+            for table in schema.tables {
+                let t = SwiftTable(table)
+                files.append(GeneratedFile(path: path(t.typeName), contents: file(tableDeclarations(t, queries, tables: tables), 24_000)))
+            }
+            for f in schema.virtualTables.compactMap(SwiftFTSTable.init) {
+                files.append(GeneratedFile(path: path(f.typeName), contents: file(FTSTranslator.declarations(f), 0)))
+            }
+            if !queryLevel.isEmpty {
+                files.append(GeneratedFile(path: path(queriesTypeName(for: schema)), contents: file(queryLevel, 0)))
+            }
+            return files
+        case .shards(let count, let prefix):
+            let count = max(count, 1)
+            var shards = Array(repeating: [SwiftDeclaration](), count: count)
+            for table in schema.tables {
+                shards[shardIndex(ofTable: table.name, count: count)] += tableDeclarations(SwiftTable(table), queries, tables: tables)
+            }
+            return [GeneratedFile(path: "\(prefix).swift", contents: file(schemaLevel + ftsDeclarations(schema) + queryLevel, 0))]
+                + shards.enumerated().map { i, declarations in
+                    GeneratedFile(path: "\(prefix).\(i + 1).swift", contents: file(declarations, declarations.count * 6_000))
+                }
         }
-        var files = [GeneratedFile(path: path(ddlName), contents: SwiftRenderer.render(SwiftFile(
-            header: header(schema), imports: imports,
-            declarations: schemaDeclarations(schema, migrations: migrations))))]
-        for table in schema.tables {
-            let t = SwiftTable(table)
-            files.append(GeneratedFile(path: path(t.typeName), contents: SwiftRenderer.render(SwiftFile(
-                header: header(schema), imports: imports, declarations: tableDeclarations(t)), capacity: 24_000)))
+    }
+
+    /// The shard (0-based) a table's code goes to in `.shards(count:prefix:)`: FNV-1a of the
+    /// table's lowercased name, so it depends on the name alone and never on the other tables.
+    public static func shardIndex(ofTable name: String, count: Int) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in name.lowercased().utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
         }
-        for f in schema.virtualTables.compactMap(SwiftFTSTable.init) {
-            files.append(GeneratedFile(path: path(f.typeName), contents: SwiftRenderer.render(SwiftFile(
-                header: header(schema), imports: imports, declarations: FTSTranslator.declarations(f)))))
-        }
-        return files
+        return Int(hash % UInt32(max(count, 1)))
+    }
+
+    /// `victor` → `VictorQueries` (the file of views and schema-wide queries in `.perTable`).
+    static func queriesTypeName(for schema: Schema) -> String {
+        SwiftNaming.fixLeadingDigit(SwiftNaming.upperCamel(schema.name)) + "Queries"
     }
 
     /// The schema enum and, with a chain, `<Schema>Migrations` (MigrationTranslator).

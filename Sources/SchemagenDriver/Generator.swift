@@ -12,18 +12,40 @@ public enum Generator {
         public init(rawValue: Int) { self.rawValue = rawValue }
         /// `<stem>.sql`: the SQLite DDL.
         public static let ddl = OutputKinds(rawValue: 1)
-        /// `Swift/<stem>.swift`: row structs and DAOs.
+        /// `Swift/<stem>/*.swift`: row structs, DAOs, queries and the schema enum (`SwiftLayout`).
         public static let swift = OutputKinds(rawValue: 2)
         public static let all: OutputKinds = [.ddl, .swift]
     }
 
+    /// How the Swift output is split (docs/PLUGIN.md, "Output layout").
+    public enum SwiftLayout: Sendable, Hashable {
+        /// `Swift/<stem>/<Schema>DDL.swift`, one `Swift/<stem>/<Type>.swift` per table and, when the
+        /// schema has views or schema-wide queries, `Swift/<stem>/<Schema>Queries.swift`
+        /// (`schemagen generate`).
+        case perTable
+        /// `Swift/<stem>/<stem>.swift` and `Swift/<stem>/<stem>.1.swift` … `<stem>.<N>.swift`, tables
+        /// hashed by name: the names depend on the schema file's name and N alone, so the build
+        /// plugin can declare them up front (`generate --swift-only --shards N`).
+        case shards(Int)
+    }
+
     /// The files `schemagen generate` writes for a schema, named after the schema file's stem:
-    /// `<stem>.sql` and `Swift/<stem>.swift`.
-    public static func outputs(for schema: Schema, kinds: OutputKinds = .all, queries: QueryAnalysis = .empty) -> [GeneratedFile] {
+    /// `<stem>.sql` and the Swift files under `Swift/<stem>/`.
+    public static func outputs(for schema: Schema, kinds: OutputKinds = .all, queries: QueryAnalysis = .empty,
+                               swiftLayout: SwiftLayout = .perTable) -> [GeneratedFile] {
         let stem = stemName(schema.file)
         var files: [GeneratedFile] = []
         if kinds.contains(.ddl) { files.append(GeneratedFile(path: "\(stem).sql", contents: DDLEmitter.emit(schema))) }
-        if kinds.contains(.swift) { files.append(GeneratedFile(path: swiftOutputPath(forSchemaFile: schema.file), contents: SwiftEmitter.emit(schema, queries: queries, migrations: LaunchMigrations.build(schema, file: nil).chain))) }
+        if kinds.contains(.swift) {
+            let layout: SwiftEmitter.FileLayout
+            switch swiftLayout {
+            case .perTable: layout = .perTable
+            case .shards(let n): layout = .shards(count: n, prefix: stem)
+            }
+            let directory = swiftDirectory(forSchemaFile: schema.file)
+            files += SwiftEmitter.emitFiles(schema, queries: queries, migrations: LaunchMigrations.build(schema, file: nil).chain, layout: layout)
+                .map { GeneratedFile(path: "\(directory)/\($0.path)", contents: $0.contents) }
+        }
         return files
     }
 
@@ -33,10 +55,42 @@ public enum Generator {
         kinds.contains(.swift) ? SwiftEmitter.diagnostics(for: schema) : []
     }
 
-    /// The Swift output's path relative to the output directory, from the schema file's stem alone
-    /// (so the build plugin can declare it before the schema is parsed): `Swift/<stem>.swift`.
-    public static func swiftOutputPath(forSchemaFile path: String) -> String {
+    /// The directory of the Swift output relative to the output directory, from the schema file's
+    /// stem alone: `Swift/<stem>`. Every generated `.swift` file directly in it belongs to this schema.
+    public static func swiftDirectory(forSchemaFile path: String) -> String {
+        "Swift/\(stemName(path))"
+    }
+
+    /// The single file earlier versions wrote (`Swift/<stem>.swift`); removed as stale when found.
+    public static func legacySwiftPath(forSchemaFile path: String) -> String {
         "Swift/\(stemName(path)).swift"
+    }
+
+    /// The sharded Swift output's paths for `shards` N, from the schema file's name alone (what the
+    /// build plugin declares): `Swift/<stem>/<stem>.swift`, `Swift/<stem>/<stem>.1.swift` … `.N.swift`.
+    public static func shardPaths(forSchemaFile path: String, count: Int) -> [String] {
+        let stem = stemName(path)
+        return ["Swift/\(stem)/\(stem).swift"] + (1...max(count, 1)).map { "Swift/\(stem)/\(stem).\($0).swift" }
+    }
+
+    /// Generated files of this schema's Swift output on disk that are not in `files`: every `.swift`
+    /// directly in `Swift/<stem>/` with schemagen's header, and the legacy `Swift/<stem>.swift`.
+    /// Files without the header are never listed (they are not schemagen's). Relative paths, sorted.
+    public static func staleSwiftFiles(keeping files: [GeneratedFile], schemaFile: String, in directory: String) -> [String] {
+        let keep = Set(files.map(\.path))
+        let swiftDir = swiftDirectory(forSchemaFile: schemaFile)
+        var candidates = [legacySwiftPath(forSchemaFile: schemaFile)]
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: (directory as NSString).appendingPathComponent(swiftDir)) {
+            candidates += names.filter { $0.hasSuffix(".swift") && !$0.hasPrefix(".") }.map { "\(swiftDir)/\($0)" }
+        }
+        return candidates.filter { p in
+            guard !keep.contains(p) else { return false }
+            let full = (directory as NSString).appendingPathComponent(p)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
+                  let data = FileManager.default.contents(atPath: full) else { return false }
+            return isGenerated(data)
+        }.sorted()
     }
 
     /// Deletes outputs left by an earlier run (used when generation fails, so stale generated code
@@ -84,6 +138,14 @@ public enum Generator {
     /// exists and was not written by schemagen (no generated header) is refused — nothing at all
     /// is written — unless `force` is set.
     public static func write(_ files: [GeneratedFile], to directory: String, force: Bool = false) throws(AtomicWriter.WriteError) -> [(GeneratedFile, FileState)] {
+        try write(files, to: directory, force: force, removingStale: { _ in [] }).states
+    }
+
+    /// `write`, and then, still under the lock, removes the files `removingStale` lists (relative
+    /// paths, computed under the lock: e.g. `staleSwiftFiles`); returns what changed and the paths
+    /// removed. Each file is written atomically before any is removed.
+    public static func write(_ files: [GeneratedFile], to directory: String, force: Bool = false,
+                             removingStale stale: (String) -> [String]) throws(AtomicWriter.WriteError) -> (states: [(GeneratedFile, FileState)], removed: [String]) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -110,6 +172,14 @@ public enum Generator {
         for (f, state) in states where state != .unchanged {
             try AtomicWriter.write(f.contents, to: (directory as NSString).appendingPathComponent(f.path))
         }
-        return states
+        var removed: [String] = []
+        for p in stale(directory) {
+            let full = (directory as NSString).appendingPathComponent(p)
+            do { try FileManager.default.removeItem(atPath: full) } catch {
+                throw AtomicWriter.WriteError(path: full, reason: "cannot remove a stale generated file: \((error as NSError).localizedDescription)")
+            }
+            removed.append(p)
+        }
+        return (states, removed)
     }
 }

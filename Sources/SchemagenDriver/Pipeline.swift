@@ -193,9 +193,10 @@ public struct SchemaPipeline: Sendable {
 
     // MARK: Emit
 
-    /// The last stage: the outputs of a checked schema (`<stem>.sql`, `Swift/<stem>.swift`).
-    public func emit(_ checked: CheckedSchema, kinds: Generator.OutputKinds = .all) -> [GeneratedFile] {
-        Generator.outputs(for: checked.schema, kinds: kinds, queries: checked.queries)
+    /// The last stage: the outputs of a checked schema (`<stem>.sql`, `Swift/<stem>/…`).
+    public func emit(_ checked: CheckedSchema, kinds: Generator.OutputKinds = .all,
+                     swiftLayout: Generator.SwiftLayout = .perTable) -> [GeneratedFile] {
+        Generator.outputs(for: checked.schema, kinds: kinds, queries: checked.queries, swiftLayout: swiftLayout)
     }
 }
 

@@ -133,6 +133,33 @@ public enum SQLiteTimestamp {
 
     /// Parses UTF-8 bytes; returns seconds since 1970, or nil when malformed.
     static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+        // The form the runtime writes without a fraction and SQLite's `datetime('now')` returns,
+        // `YYYY-MM-DD HH:MM:SS`, in straight-line code; everything else takes the general path.
+        if s.count == 19, let fixed = parseFixed(s) { return fixed }
+        return parseGeneral(s)
+    }
+
+    /// Exactly `YYYY-MM-DD HH:MM:SS` (19 bytes); nil for anything else (the general parser decides).
+    @inline(__always)
+    static func parseFixed(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let b = s.baseAddress, b[4] == 45, b[7] == 45, b[10] == 32, b[13] == 58, b[16] == 58 else { return nil }
+        @inline(__always) func d(_ k: Int) -> Int64 { Int64(b[k]) &- 48 }
+        @inline(__always) func two(_ k: Int) -> Int64 { d(k) &* 10 &+ d(k + 1) }
+        // Every digit position must hold 0...9 (an unsigned comparison catches bytes below '0' too).
+        @inline(__always) func notDigit(_ k: Int) -> Bool { b[k] &- 48 > 9 }
+        if notDigit(0) || notDigit(1) || notDigit(2) || notDigit(3) || notDigit(5) || notDigit(6) || notDigit(8)
+            || notDigit(9) || notDigit(11) || notDigit(12) || notDigit(14) || notDigit(15) || notDigit(17) || notDigit(18) {
+            return nil
+        }
+        let year = two(0) &* 100 &+ two(2), month = two(5), day = two(8)
+        let hour = two(11), minute = two(14), second = two(17)
+        guard month >= 1, month <= 12, day >= 1, day <= 28 || day <= daysInMonth(year: year, month: month),
+              hour < 24, minute < 60, second < 60 else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Double(days &* 86_400 &+ hour &* 3600 &+ minute &* 60 &+ second)
+    }
+
+    static func parseGeneral(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
         var p = 0
         let n = s.count
         @inline(__always) func number(_ width: Int) -> Int64? {

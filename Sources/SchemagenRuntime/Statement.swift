@@ -260,14 +260,19 @@ public struct Statement: ~Copyable {
         sqlite3_column_type(handle, i) == SQLITE_NULL
     }
 
-    /// Storage class of column `i`, after checking that a row is available and `i` is in range.
+    /// Column `i`'s value and storage class, after checking that a row is available and `i` is in
+    /// range. One `sqlite3_column_value` call per read: the storage class and the value then come
+    /// from the value itself (`sqlite3_value_type`, `sqlite3_value_int64`, …), which take no
+    /// statement lookup of their own. (Safe here: connections are opened `SQLITE_OPEN_NOMUTEX` and a
+    /// statement is only ever used by one thread at a time, inside `withStatement`.)
     @inlinable @inline(__always)
-    func _type(_ i: Int32) throws(DatabaseError) -> Int32 {
-        // sqlite3_column_type answers NULL (and never reads out of bounds) for a bad index or when
-        // no row is available, so the range check is needed only on the NULL path.
-        let type = sqlite3_column_type(handle, i)
+    func _type(_ i: Int32) throws(DatabaseError) -> _Column {
+        // sqlite3_column_value answers a NULL value (and never reads out of bounds) for a bad index or
+        // when no row is available, so the range check is needed only on the NULL path.
+        let value = sqlite3_column_value(handle, i)
+        let type = sqlite3_value_type(value)
         if _slowPath(type == SQLITE_NULL) && (i < 0 || i >= sqlite3_data_count(handle)) { throw _badColumn(i) }
-        return type
+        return _Column(value: value, type: type)
     }
 
     @usableFromInline
@@ -314,20 +319,28 @@ public struct Statement: ~Copyable {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
+    /// A TEXT value's UTF-8 (text first, then its length, as SQLite requires), validated and copied once.
     @inlinable @inline(__always)
-    func _int64(_ i: Int32, _ type: Int32) throws(DatabaseError) -> Int64 {
-        if _fastPath(type == SQLITE_INTEGER) { return sqlite3_column_int64(handle, i) }
-        return try _int64FromReal(i, type)
+    func _text(_ value: OpaquePointer?) -> String {
+        guard let bytes = sqlite3_value_text(value) else { return "" }
+        let count = Int(sqlite3_value_bytes(value))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    @inlinable @inline(__always)
+    func _int64(_ i: Int32, _ c: _Column) throws(DatabaseError) -> Int64 {
+        if _fastPath(c.type == SQLITE_INTEGER) { return sqlite3_value_int64(c.value) }
+        return try _int64FromReal(i, c)
     }
 
     /// Accepts a REAL holding an integral value in Int64 range; everything else is a mismatch.
     @usableFromInline
-    func _int64FromReal(_ i: Int32, _ type: Int32) throws(DatabaseError) -> Int64 {
-        if type == SQLITE_FLOAT {
-            let d = sqlite3_column_double(handle, i)
+    func _int64FromReal(_ i: Int32, _ c: _Column) throws(DatabaseError) -> Int64 {
+        if c.type == SQLITE_FLOAT {
+            let d = sqlite3_value_double(c.value)
             if d.rounded(.towardZero) == d, let v = Int64(exactly: d) { return v }
         }
-        throw _mismatch(i, expected: "INTEGER", found: type)
+        throw _mismatch(i, expected: "INTEGER", found: c.type)
     }
 
     /// INTEGER column (an integral REAL is accepted).
@@ -348,9 +361,9 @@ public struct Statement: ~Copyable {
     }
 
     @inlinable @inline(__always)
-    func _double(_ i: Int32, _ type: Int32) throws(DatabaseError) -> Double {
-        if _fastPath(type == SQLITE_FLOAT || type == SQLITE_INTEGER) { return sqlite3_column_double(handle, i) }
-        throw _mismatch(i, expected: "REAL", found: type)
+    func _double(_ i: Int32, _ c: _Column) throws(DatabaseError) -> Double {
+        if _fastPath(c.type == SQLITE_FLOAT || c.type == SQLITE_INTEGER) { return sqlite3_value_double(c.value) }
+        throw _mismatch(i, expected: "REAL", found: c.type)
     }
 
     /// TEXT column.
@@ -359,9 +372,9 @@ public struct Statement: ~Copyable {
     }
 
     @inlinable @inline(__always)
-    func _text(_ i: Int32, _ type: Int32) throws(DatabaseError) -> String {
-        if _fastPath(type == SQLITE_TEXT) { return _textUnchecked(i) }
-        throw _mismatch(i, expected: "TEXT", found: type)
+    func _text(_ i: Int32, _ c: _Column) throws(DatabaseError) -> String {
+        if _fastPath(c.type == SQLITE_TEXT) { return _text(c.value) }
+        throw _mismatch(i, expected: "TEXT", found: c.type)
     }
 
     /// BLOB column.
@@ -370,10 +383,10 @@ public struct Statement: ~Copyable {
     }
 
     @inlinable @inline(__always)
-    func _blob(_ i: Int32, _ type: Int32) throws(DatabaseError) -> Data {
-        guard _fastPath(type == SQLITE_BLOB) else { throw _mismatch(i, expected: "BLOB", found: type) }
-        guard let bytes = sqlite3_column_blob(handle, i) else { return Data() }
-        return Data(bytes: bytes, count: Int(sqlite3_column_bytes(handle, i)))
+    func _blob(_ i: Int32, _ c: _Column) throws(DatabaseError) -> Data {
+        guard _fastPath(c.type == SQLITE_BLOB) else { throw _mismatch(i, expected: "BLOB", found: c.type) }
+        guard let bytes = sqlite3_value_blob(c.value) else { return Data() }
+        return Data(bytes: bytes, count: Int(sqlite3_value_bytes(c.value)))
     }
 
     /// INTEGER 0 or 1 column; any other value is a type mismatch.
@@ -382,13 +395,13 @@ public struct Statement: ~Copyable {
     }
 
     @inlinable @inline(__always)
-    func _bool(_ i: Int32, _ type: Int32) throws(DatabaseError) -> Bool {
-        if _fastPath(type == SQLITE_INTEGER) {
-            let v = sqlite3_column_int64(handle, i)
+    func _bool(_ i: Int32, _ c: _Column) throws(DatabaseError) -> Bool {
+        if _fastPath(c.type == SQLITE_INTEGER) {
+            let v = sqlite3_value_int64(c.value)
             if v == 0 { return false }
             if v == 1 { return true }
         }
-        throw _mismatch(i, expected: "INTEGER 0 or 1 (Bool)", found: type)
+        throw _mismatch(i, expected: "INTEGER 0 or 1 (Bool)", found: c.type)
     }
 
     /// TEXT timestamp column: `YYYY-MM-DD HH:MM[:SS[.fff]]`, `T` separator and trailing `Z`
@@ -398,10 +411,12 @@ public struct Statement: ~Copyable {
     }
 
     @usableFromInline
-    func _timestamp(_ i: Int32, _ type: Int32) throws(DatabaseError) -> Date {
-        guard type == SQLITE_TEXT else { throw _mismatch(i, expected: "TEXT timestamp", found: type) }
-        let count = Int(sqlite3_column_bytes(handle, i))
-        guard let bytes = sqlite3_column_text(handle, i),
+    func _timestamp(_ i: Int32, _ c: _Column) throws(DatabaseError) -> Date {
+        guard c.type == SQLITE_TEXT else { throw _mismatch(i, expected: "TEXT timestamp", found: c.type) }
+        // Text first, then its length (SQLite's rule for a value that may need converting).
+        let text = sqlite3_value_text(c.value)
+        let count = Int(sqlite3_value_bytes(c.value))
+        guard let bytes = text,
               let seconds = SQLiteTimestamp.parse(UnsafeBufferPointer(start: bytes, count: count))
         else {
             throw DatabaseError(kind: .decoding, message: "column \(columnName(i)) (index \(i)): malformed timestamp '\(_textUnchecked(i))'", sql: sql)
@@ -415,11 +430,11 @@ public struct Statement: ~Copyable {
     }
 
     @inlinable @inline(__always)
-    func _epoch(_ i: Int32, _ type: Int32) throws(DatabaseError) -> Date {
-        if _fastPath(type == SQLITE_FLOAT || type == SQLITE_INTEGER) {
-            return Date(timeIntervalSince1970: sqlite3_column_double(handle, i))
+    func _epoch(_ i: Int32, _ c: _Column) throws(DatabaseError) -> Date {
+        if _fastPath(c.type == SQLITE_FLOAT || c.type == SQLITE_INTEGER) {
+            return Date(timeIntervalSince1970: sqlite3_value_double(c.value))
         }
-        throw _mismatch(i, expected: "REAL seconds since 1970", found: type)
+        throw _mismatch(i, expected: "REAL seconds since 1970", found: c.type)
     }
 
     /// JSON TEXT (or BLOB) column decoded with `JSONDecoder`. Undecodable JSON throws `.decoding`.
@@ -427,16 +442,17 @@ public struct Statement: ~Copyable {
         try _json(i, _type(i), as: type)
     }
 
-    func _json<T: Decodable>(_ i: Int32, _ storage: Int32, as type: T.Type) throws(DatabaseError) -> T {
+    func _json<T: Decodable>(_ i: Int32, _ c: _Column, as type: T.Type) throws(DatabaseError) -> T {
         let data: Data
-        switch storage {
+        switch c.type {
         case SQLITE_TEXT:
-            let count = Int(sqlite3_column_bytes(handle, i))
-            data = sqlite3_column_text(handle, i).map { Data(bytes: $0, count: count) } ?? Data()
+            let text = sqlite3_value_text(c.value)
+            let count = Int(sqlite3_value_bytes(c.value))
+            data = text.map { Data(bytes: $0, count: count) } ?? Data()
         case SQLITE_BLOB:
-            data = try _blob(i, storage)
+            data = try _blob(i, c)
         default:
-            throw _mismatch(i, expected: "TEXT (JSON)", found: storage)
+            throw _mismatch(i, expected: "TEXT (JSON)", found: c.type)
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
@@ -449,7 +465,7 @@ public struct Statement: ~Copyable {
 
     @inlinable public func optionalInt64(_ i: Int32) throws(DatabaseError) -> Int64? {
         let t = try _type(i)
-        return t == SQLITE_NULL ? nil : try _int64(i, t)
+        return t.type == SQLITE_NULL ? nil : try _int64(i, t)
     }
     @inlinable public func optionalInt(_ i: Int32) throws(DatabaseError) -> Int? {
         guard let v = try optionalInt64(i) else { return nil }
@@ -458,30 +474,38 @@ public struct Statement: ~Copyable {
     }
     @inlinable public func optionalDouble(_ i: Int32) throws(DatabaseError) -> Double? {
         let t = try _type(i)
-        return t == SQLITE_NULL ? nil : try _double(i, t)
+        return t.type == SQLITE_NULL ? nil : try _double(i, t)
     }
     @inlinable public func optionalText(_ i: Int32) throws(DatabaseError) -> String? {
         let t = try _type(i)
-        return t == SQLITE_NULL ? nil : try _text(i, t)
+        return t.type == SQLITE_NULL ? nil : try _text(i, t)
     }
     @inlinable public func optionalBlob(_ i: Int32) throws(DatabaseError) -> Data? {
         let t = try _type(i)
-        return t == SQLITE_NULL ? nil : try _blob(i, t)
+        return t.type == SQLITE_NULL ? nil : try _blob(i, t)
     }
     @inlinable public func optionalBool(_ i: Int32) throws(DatabaseError) -> Bool? {
         let t = try _type(i)
-        return t == SQLITE_NULL ? nil : try _bool(i, t)
+        return t.type == SQLITE_NULL ? nil : try _bool(i, t)
     }
     @inlinable public func optionalTimestamp(_ i: Int32) throws(DatabaseError) -> Date? {
         let t = try _type(i)
-        return t == SQLITE_NULL ? nil : try _timestamp(i, t)
+        return t.type == SQLITE_NULL ? nil : try _timestamp(i, t)
     }
     @inlinable public func optionalEpoch(_ i: Int32) throws(DatabaseError) -> Date? {
         let t = try _type(i)
-        return t == SQLITE_NULL ? nil : try _epoch(i, t)
+        return t.type == SQLITE_NULL ? nil : try _epoch(i, t)
     }
     public func optionalJSON<T: Decodable>(_ i: Int32, as type: T.Type = T.self) throws(DatabaseError) -> T? {
         let t = try _type(i)
-        return t == SQLITE_NULL ? nil : try _json(i, t, as: type)
+        return t.type == SQLITE_NULL ? nil : try _json(i, t, as: type)
     }
+}
+
+/// A column of the current row: its value (`sqlite3_column_value`) and storage class, read once.
+@frozen @usableFromInline
+struct _Column {
+    @usableFromInline let value: OpaquePointer?
+    @usableFromInline let type: Int32
+    @inlinable init(value: OpaquePointer?, type: Int32) { self.value = value; self.type = type }
 }

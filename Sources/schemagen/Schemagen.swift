@@ -3,6 +3,7 @@ import ArgumentParser
 import SchemaSyntax
 import SchemaModel
 import SchemaLint
+import SchemaEmit
 import SchemagenDriver
 
 @main
@@ -58,20 +59,46 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write every output for a schema file (SQLite DDL, Swift) into a directory.",
         discussion: """
-            Writes <stem>.sql and Swift/<stem>.swift, named after the schema file's stem, as one set (the \
-            output directory is locked while they are compared and written). A file there that schemagen \
-            did not write (no generated header) is never overwritten: the run refuses and writes nothing, \
-            unless --force.
-            --swift-only (what the SchemagenPlugin build plugin runs) writes only Swift/<stem>.swift, also \
-            runs the lint rules and prints their findings as warnings, and on any schema error deletes \
-            Swift/<stem>.swift so stale generated code can never compile.
+            Writes <stem>.sql and the Swift under Swift/<stem>/ (<Schema>DDL.swift, one <Type>.swift per \
+            table, <Schema>Queries.swift when there are views or schema-wide queries), named after the \
+            schema file's stem, as one set: the output directory is locked while the files are compared \
+            and written, and generated files of this schema that are no longer produced (in Swift/<stem>/, \
+            and the single Swift/<stem>.swift of earlier versions) are removed. A file there that schemagen \
+            did not write (no generated header) is never overwritten or removed: the run refuses and \
+            writes nothing, unless --force.
+            --swift-only (what the SchemagenPlugin build plugin runs) writes only the Swift, also runs the \
+            lint rules and prints their findings as warnings, and on any schema error deletes this schema's \
+            generated Swift so stale generated code can never compile. --shards N (with --swift-only) \
+            writes Swift/<stem>/<stem>.swift and <stem>.1.swift … <stem>.N.swift instead, tables hashed \
+            by name, so the file names are known before the schema is read (docs/PLUGIN.md).
             """
     )
     @Argument(help: "The .victor schema file.") var file: String
     @Option(name: .shortAndLong, help: "The output directory.") var output: String
-    @Flag(help: "Write nothing; exit 1 and name each file that would change.") var check = false
-    @Flag(help: "Write only the Swift output (Swift/<stem>.swift), lint, and delete that output on failure.") var swiftOnly = false
+    @Flag(help: "Write nothing; exit 1 and name each file that would change, be created or be removed.") var check = false
+    @Flag(help: "Write only the Swift output (Swift/<stem>/), lint, and delete that output on failure.") var swiftOnly = false
+    @Option(help: "With --swift-only: split the Swift into a schema file and N shard files with fixed names.") var shards: Int?
     @Flag(help: "Overwrite output files that schemagen did not write (files without its generated header).") var force = false
+
+    func validate() throws {
+        if let shards {
+            guard swiftOnly else { throw ValidationError("--shards needs --swift-only") }
+            guard (1...256).contains(shards) else { throw ValidationError("--shards must be between 1 and 256") }
+        }
+    }
+
+    var layout: SchemagenDriver.Generator.SwiftLayout { shards.map { .shards($0) } ?? .perTable }
+
+    /// Prints each file that differs from what `files` would write, and each stale one; the count.
+    func reportStale(_ files: [GeneratedFile]) -> Int {
+        let changed = SchemagenDriver.Generator.states(of: files, in: output).filter { $0.1 != .unchanged }
+        for (f, state) in changed {
+            print("\((output as NSString).appendingPathComponent(f.path)): \(state == .created ? "missing" : "out of date")")
+        }
+        let extra = SchemagenDriver.Generator.staleSwiftFiles(keeping: files, schemaFile: file, in: output)
+        for p in extra { print("\((output as NSString).appendingPathComponent(p)): stale (no longer generated; would be removed)") }
+        return changed.count + extra.count
+    }
 
     func run() throws {
         if swiftOnly { return try runSwiftOnly() }
@@ -79,19 +106,21 @@ struct Generate: ParsableCommand {
         let checked = try loadOrExit(file, pipeline: pipeline)
         let files = pipeline.emit(checked)
         if check {
-            let stale = SchemagenDriver.Generator.states(of: files, in: output).filter { $0.1 != .unchanged }
-            for (f, state) in stale {
-                print("\((output as NSString).appendingPathComponent(f.path)): \(state == .created ? "missing" : "out of date")")
-            }
-            if !stale.isEmpty {
-                throw fail("error: \(stale.count) generated file\(stale.count == 1 ? " is" : "s are") stale; run `schemagen generate \(file) --output \(output)`")
+            let stale = reportStale(files)
+            if stale > 0 {
+                throw fail("error: \(stale) generated file\(stale == 1 ? " is" : "s are") stale; run `schemagen generate \(file) --output \(output)`")
             }
             return
         }
         do {
-            for (f, state) in try SchemagenDriver.Generator.write(files, to: output, force: force) where state != .unchanged {
+            let schemaFile = file
+            let (states, removed) = try SchemagenDriver.Generator.write(files, to: output, force: force) { dir in
+                SchemagenDriver.Generator.staleSwiftFiles(keeping: files, schemaFile: schemaFile, in: dir)
+            }
+            for (f, state) in states where state != .unchanged {
                 print("\(state == .created ? "created" : "updated") \((output as NSString).appendingPathComponent(f.path))")
             }
+            for p in removed { print("removed \((output as NSString).appendingPathComponent(p))") }
         } catch {
             throw fail(error.description)
         }
@@ -100,10 +129,10 @@ struct Generate: ParsableCommand {
     /// The build plugin's path: quiet on success, located diagnostics on stderr, lint warnings
     /// included, and never a stale output left behind after an error.
     func runSwiftOnly() throws {
-        let swiftPath = SchemagenDriver.Generator.swiftOutputPath(forSchemaFile: file)
+        let schemaFile = file
         func failClean() -> ExitCode {
-            let removed = SchemagenDriver.Generator.removeOutputs([swiftPath], in: output)
-            for path in removed {
+            let generated = SchemagenDriver.Generator.staleSwiftFiles(keeping: [], schemaFile: schemaFile, in: output)
+            for path in SchemagenDriver.Generator.removeOutputs(generated, in: output) {
                 FileHandle.standardError.write(Data("note: removed stale \(path)\n".utf8))
             }
             return ExitCode(1)
@@ -118,14 +147,16 @@ struct Generate: ParsableCommand {
         }
         report(loaded.diagnostics, file: loaded.file)
         guard let checked = loaded.checked else { throw failClean() }
-        let files = pipeline.emit(checked, kinds: .swift)
+        let files = pipeline.emit(checked, kinds: .swift, swiftLayout: layout)
         if check {
-            let stale = SchemagenDriver.Generator.states(of: files, in: output).filter { $0.1 != .unchanged }
-            if !stale.isEmpty { throw fail("error: \((output as NSString).appendingPathComponent(swiftPath)) is stale") }
+            let stale = reportStale(files)
+            if stale > 0 { throw fail("error: \(stale) generated file\(stale == 1 ? " is" : "s are") stale") }
             return
         }
         do {
-            _ = try SchemagenDriver.Generator.write(files, to: output, force: force)
+            _ = try SchemagenDriver.Generator.write(files, to: output, force: force) { dir in
+                SchemagenDriver.Generator.staleSwiftFiles(keeping: files, schemaFile: schemaFile, in: dir)
+            }
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw failClean()

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import SchemagenRuntime
 
-/// The Swift generated from Language.victor (Generated/Swift/Language.swift, compiled into this
+/// The Swift generated from Language.victor (Generated/Swift/Language/, compiled into this
 /// target) run against real SQLite: value sets as enums, generated columns, PascalCase and quoted
 /// names, and FTS5 search over an external-content table kept in sync by triggers. Values are bound
 /// to variables whose Swift type is written out, so a wrong generated type fails compilation.

@@ -3,7 +3,7 @@ import Testing
 import SchemagenRuntime
 import SchemagenTestSupport
 
-/// The Swift generated from Queries.victor (Generated/Swift/Queries.swift, compiled into this
+/// The Swift generated from Queries.victor (Generated/Swift/Queries/, compiled into this
 /// target), run against real SQLite. Every value is bound to a variable whose Swift type is
 /// written out: a wrong inferred type (an optional that should not be, a Double that should be a
 /// Date) fails compilation, not just a test.
@@ -208,7 +208,7 @@ import SchemagenTestSupport
         if let view, let lastTable { #expect(lastTable.lowerBound < view.lowerBound) }
     }
 
-    /// Generated/Swift/Queries.swift is what the current schemagen produces (`--check` writes nothing).
+    /// Generated/Swift/Queries/ is what the current schemagen produces (`--check` writes nothing).
     @Test func generatedSwiftIsUpToDate() throws {
         let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         let r = try SchemagenCLI.run([

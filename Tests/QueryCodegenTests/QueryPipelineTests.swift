@@ -62,7 +62,7 @@ import SchemaSyntax
         try Self.schema.write(to: file, atomically: true, encoding: .utf8)
         #expect(try SchemagenCLI.run(["generate", file.path, "--output", out.path]).status == 0)
         let sql = try Data(contentsOf: out.appendingPathComponent("s.sql"))
-        let swift = try Data(contentsOf: out.appendingPathComponent("Swift/s.swift"))
+        let swift = try Data(contentsOf: out.appendingPathComponent("Swift/s/SQueries.swift"))
         try (Self.schema + query).write(to: file, atomically: true, encoding: .utf8)
 
         let r = try SchemagenCLI.run(["generate", file.path, "--output", out.path])
@@ -70,7 +70,7 @@ import SchemaSyntax
         #expect(r.stderr.contains("s.victor:\(location): error: \(message)"), "\(r.stderr)")
         #expect(r.stderr.contains("^"))
         #expect(try Data(contentsOf: out.appendingPathComponent("s.sql")) == sql)
-        #expect(try Data(contentsOf: out.appendingPathComponent("Swift/s.swift")) == swift)
+        #expect(try Data(contentsOf: out.appendingPathComponent("Swift/s/SQueries.swift")) == swift)
 
         let check = try SchemagenCLI.run(["generate", file.path, "--output", out.path, "--check"])
         #expect(check.status == 1)
@@ -82,7 +82,7 @@ import SchemaSyntax
         let plugin = try SchemagenCLI.run(["generate", file.path, "--output", out.path, "--swift-only"])
         #expect(plugin.status == 1)
         #expect(plugin.stderr.contains("s.victor:\(location): error:"))
-        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("Swift/s.swift").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("Swift/s").path) == [], "no Swift is left behind")
     }
 
     @Test func unknownColumnIsLocatedInsideTheQuery() throws {

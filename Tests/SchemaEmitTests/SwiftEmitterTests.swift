@@ -106,8 +106,14 @@ private let sample = """
 
     @Test func generatorWritesSwiftBesideDDL() throws {
         let schema = try load(sample, path: "dir/shop.victor")
-        #expect(Generator.outputs(for: schema).map(\.path) == ["shop.sql", "Swift/shop.swift"])
-        #expect(Generator.outputs(for: schema, kinds: .swift).map(\.path) == ["Swift/shop.swift"])
-        #expect(Generator.swiftOutputPath(forSchemaFile: "a/b/learner.victor") == "Swift/learner.swift")
+        let swift = Generator.outputs(for: schema, kinds: .swift).map(\.path)
+        #expect(swift.first == "Swift/shop/ShopDDL.swift")
+        #expect(swift.count == schema.tables.count + 1)
+        #expect(Generator.outputs(for: schema).map(\.path) == ["shop.sql"] + swift)
+        #expect(Generator.swiftDirectory(forSchemaFile: "a/b/learner.victor") == "Swift/learner")
+        // The shard layout's names are the plugin's (from the file name and N alone), whatever the tables.
+        let sharded = Generator.outputs(for: schema, kinds: .swift, swiftLayout: .shards(3)).map(\.path)
+        #expect(sharded == ["Swift/shop/shop.swift", "Swift/shop/shop.1.swift", "Swift/shop/shop.2.swift", "Swift/shop/shop.3.swift"])
+        #expect(sharded == Generator.shardPaths(forSchemaFile: "dir/shop.victor", count: 3))
     }
 }

@@ -33,13 +33,13 @@ struct SwiftNamesCLITests {
         #expect(r.stderr.contains("c.victor:6:7: error: table 'app_xY' gets the Swift type name 'AppXY', already used by table 'app_x_y'; name it with @swift(\"AppXY2\")"))
         #expect(r.stderr.contains("c.victor:3:7: note: table 'app_x_y' is declared here"))
         #expect(try String(contentsOf: sql, encoding: .utf8) == earlier)
-        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("Swift/c.swift").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("Swift/c").path))
 
         // With the suggested rename, the same run succeeds.
         let fixed = Self.schema.replacingOccurrences(of: "table `app_xY`", with: "@swift(\"AppXY2\") table `app_xY`")
         try fixed.write(to: file, atomically: true, encoding: .utf8)
         let ok = try CLI.run(["generate", file.path, "--output", out.path] + (swiftOnly ? ["--swift-only"] : []))
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(try String(contentsOf: out.appendingPathComponent("Swift/c.swift"), encoding: .utf8).contains("public struct AppXY2: Codable"))
+        #expect(try String(contentsOf: out.appendingPathComponent("Swift/c/AppXY2.swift"), encoding: .utf8).contains("public struct AppXY2: Codable"))
     }
 }

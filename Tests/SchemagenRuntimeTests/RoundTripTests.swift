@@ -222,6 +222,18 @@ import SchemagenRuntime
             ("2023-11-14 22:13:20 junk", nil),
             ("abc", nil),
             ("", nil),
+            // 19 bytes: the fixed-form fast path, and what it must leave to (or refuse with) the general parser.
+            ("2024-02-29 12:00:00", 1_709_208_000),
+            ("0000-03-01 00:00:00", -62_162_035_200),
+            ("9999-12-31 23:59:59", 253_402_300_799),
+            ("2023-11-14 22:13:2x", nil),
+            ("2023-11-14 22:60:00", nil),
+            ("2023-11-14 22:13:60", nil),
+            ("2023-11-00 22:13:20", nil),
+            ("2023-04-31 22:13:20", nil),
+            ("2023/11/14 22:13:20", nil),
+            (" 2023-11-14 22:13:2", nil),
+            ("2023-11-14 22:13 20", nil),
         ]
         for (text, expected) in cases {
             let parsed = SQLiteTimestamp.date(from: text)?.timeIntervalSince1970

@@ -28,7 +28,7 @@ import SchemagenTestSupport
         try good.write(to: schema, atomically: true, encoding: .utf8)
         let ok = try run(["generate", schema.path, "--output", out.path, "--swift-only"])
         #expect(ok.status == 0, "\(ok.stderr)")
-        let swift = out.appendingPathComponent("Swift/app.swift")
+        let swift = out.appendingPathComponent("Swift/app/AppUser.swift")
         #expect(FileManager.default.fileExists(atPath: swift.path))
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("app.sql").path))
         let first = try String(contentsOf: swift, encoding: .utf8)
@@ -67,7 +67,7 @@ import SchemagenTestSupport
 }
 
 @Suite struct CheckedInGeneratedSwiftTests {
-    /// Tests/VictorSchemaTests/Generated/Swift/Keywords.swift and Generated/Swift/schema.swift are what
+    /// Tests/VictorSchemaTests/Generated/Swift/Keywords/ and Generated/Swift/schema/ are what
     /// the current schemagen produces (`--check` writes nothing).
     @Test func generatedSwiftIsUpToDate() throws {
         let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -1,11 +1,10 @@
 import Foundation
 import SchemagenRuntime
 
-// The generated DAO (Swift/bench.swift, written by SchemagenPlugin from bench.victor), used the
-// way application code would use it. Two statements the DAO cannot express yet (the proposal's
-// upsert with `visit_count = visit_count + 1`, and `get_q_value` / `update_q_value` of the learner
-// loop) are HAND-WRITTEN here through the runtime's `withStatement`: StaticString SQL, bind by
-// index, read by index — exactly the code the query declarations (issue 12) generate.
+// The generated code (written by SchemagenPlugin from bench.victor), used the way application code
+// would use it: the table DAO for (a), (c), (d), and the table's generated queries for the
+// proposal's upsert (`record_visit`, with `visit_count = visit_count + 1`) and the learner loop's
+// `get_q_value` (q_value alone) / `update_q_value`. Nothing here is hand-written SQL.
 
 enum GeneratedContender {
     static func open(_ path: String) throws -> Database {
@@ -50,15 +49,7 @@ enum GeneratedContender {
             return PreparedRun(db) {
                 try db.transaction { _ throws(DatabaseError) in
                     for (learner, state, action, q, time) in rows {
-                        // HAND-WRITTEN (not expressible by the DAO): the proposal's upsert.
-                        try db.withStatement("INSERT INTO rl_q_value (learner_id, state_key, action_key, q_value, visit_count, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT(learner_id, state_key, action_key) DO UPDATE SET q_value = excluded.q_value, visit_count = visit_count + 1, updated_at = excluded.updated_at") { s throws(DatabaseError) in
-                            s.bind(learner, at: 1)
-                            s.bind(state, at: 2)
-                            s.bind(action, at: 3)
-                            s.bind(q, at: 4)
-                            s.bindTimestamp(time, at: 5)
-                            try s.run()
-                        }
+                        try dao.recordVisit(learnerId: learner, stateKey: state, actionKey: action, qValue: q, updatedAt: time)
                     }
                 }
                 return { UInt64(rows.count) }
@@ -86,25 +77,11 @@ enum GeneratedContender {
                 for j in 0..<data.loopIterations {
                     let i = data.loopRow(j)
                     let (learner, state, action) = (data.learnerIds[i], data.stateKeys[i], data.actionKeys[i])
-                    // get_q_value — HAND-WRITTEN query (issue 12's `query get_q_value`): q_value alone.
-                    let q = try db.withStatement("SELECT q_value FROM rl_q_value WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3") { s throws(DatabaseError) -> Double? in
-                        s.bind(learner, at: 1)
-                        s.bind(state, at: 2)
-                        s.bind(action, at: 3)
-                        return try s.step() ? s.double(0) : nil
-                    }
-                    guard let q else { continue }
+                    // get_q_value: q_value alone, the first (only) row.
+                    guard let q = try dao.getQValueFirst(learnerId: learner, stateKey: state, actionKey: action)?.qValue else { continue }
                     d.mix(q)
-                    // update_q_value — HAND-WRITTEN.
-                    let changed = try db.withStatement("UPDATE rl_q_value SET q_value = ?4, visit_count = visit_count + 1, updated_at = ?5 WHERE learner_id = ?1 AND state_key = ?2 AND action_key = ?3") { s throws(DatabaseError) -> Int in
-                        s.bind(learner, at: 1)
-                        s.bind(state, at: 2)
-                        s.bind(action, at: 3)
-                        s.bind(q + BenchData.learningRate * (BenchData.reward(j) - q), at: 4)
-                        s.bindTimestamp(BenchData.loopTime(j), at: 5)
-                        try s.run()
-                        return s.changes
-                    }
+                    let changed = try dao.updateQValue(qValue: q + BenchData.learningRate * (BenchData.reward(j) - q), updatedAt: BenchData.loopTime(j),
+                                                       learnerId: learner, stateKey: state, actionKey: action)
                     d.mix(changed)
                 }
                 let value = d.value

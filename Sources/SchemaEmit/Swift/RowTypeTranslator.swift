@@ -105,7 +105,7 @@ enum RowTypeTranslator {
         return SwiftDeclaration(
             doc: "A row to insert with `\(t.daoName).insert(_:)` or `insertAndFetch(_:)`: nil in a database-defaulted\n"
                 + "column lets the database fill it in.",
-            .struct(SwiftTypeDeclaration(access: .public, name: "Draft", conformances: ["Sendable", "Hashable"],
+            .struct(SwiftTypeDeclaration(access: .public, name: "Draft", conformances: ["Sendable"],
                                          members: properties(columns, draftName: nil, inDraft: true) + [memberwiseInit(columns), bindColumns(columns)])))
     }
 

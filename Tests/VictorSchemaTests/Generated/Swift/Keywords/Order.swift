@@ -4,59 +4,6 @@
 import Foundation
 import SchemagenRuntime
 
-/// The `keywords` schema, version 1: its SQLite DDL.
-public enum KeywordsDDL {
-    /// The schema version declared in the schema file.
-    public static let version = 1
-
-    /// Every `CREATE TABLE` and `CREATE INDEX` statement, referenced tables first.
-    public static let sql = """
-        CREATE TABLE \"order\" (
-            id INTEGER PRIMARY KEY,
-            \"group\" TEXT NOT NULL UNIQUE,
-            \"default\" INTEGER NOT NULL DEFAULT 3 CHECK (\"default\" >= 0),
-            \"select\" INTEGER NOT NULL DEFAULT 1,
-            \"where\" TEXT,
-            placed_at TEXT NOT NULL DEFAULT (datetime('now'))
-        );
-        CREATE INDEX idx_order_where ON \"order\" (\"where\", \"default\");
-        """
-}
-
-/// The `keywords` schema's migrations: version 1 and every released version before it.
-public enum KeywordsMigrations {
-    /// The schema version this code reads and writes.
-    public static let version = 1
-
-    /// Call once when the app opens its database, before anything else uses it: creates a new database at version 1 (stamped in `PRAGMA user_version`), brings one from any released version (1) to version 1 (one transaction per version, each recorded), and returns at once on a current database (one `PRAGMA user_version` read). Throws for a database newer than this code or not structurally its recorded version. Safe when two processes launch at once.
-    public static func migrate(_ db: Database, structureCheck: SchemaMigrator.StructureCheck = .whenMigrating) throws(SchemaMigrationError) {
-        try SchemaMigrator.migrate(db, chain, structureCheck: structureCheck)
-    }
-
-    /// The chain, planned by schemagen from the frozen history (`<stem>.history/`).
-    public static let chain = SchemaMigration(schema: "keywords", version: 1, createSQL: """
-        CREATE TABLE \"order\" (
-            id INTEGER PRIMARY KEY,
-            \"group\" TEXT NOT NULL UNIQUE,
-            \"default\" INTEGER NOT NULL DEFAULT 3 CHECK (\"default\" >= 0),
-            \"select\" INTEGER NOT NULL DEFAULT 1,
-            \"where\" TEXT,
-            placed_at TEXT NOT NULL DEFAULT (datetime('now'))
-        );
-        CREATE INDEX idx_order_where ON \"order\" (\"where\", \"default\");
-        """, steps: [], versions: [SchemaMigration.Version(1, structure: """
-        table order
-        table order column 0 id INTEGER primary key 1
-        table order column 1 group TEXT not null
-        table order column 2 default INTEGER not null default 3
-        table order column 3 select INTEGER not null default 1
-        table order column 4 where TEXT
-        table order column 5 placed_at TEXT not null default datetime('now')
-        table order index idx_order_where (where BINARY, default BINARY)
-        table order unique (group BINARY)
-        """)])
-}
-
 /// A table named with an SQL keyword.
 ///
 /// A row of `order`. Read and written through `OrderDAO` (`db.order`).
@@ -133,7 +80,7 @@ public struct Order: Codable, Sendable, Hashable {
 
     /// A row to insert with `OrderDAO.insert(_:)` or `insertAndFetch(_:)`: nil in a database-defaulted
     /// column lets the database fill it in.
-    public struct Draft: Sendable, Hashable {
+    public struct Draft: Sendable {
         /// The rowid alias: nil until inserted, then the id SQLite assigned.
         public var id: Int64?
         /// SQL keyword column.
