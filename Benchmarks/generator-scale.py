@@ -16,7 +16,8 @@ under /usr/bin/time (wall time, user+system CPU, peak RSS = "Maximum resident se
   * `schemagen lint FILE` (every rule; the synthetic schema has warnings, no errors),
 
 with SCHEMAGEN_TIMINGS=1, which makes the CLI print each pipeline stage's wall time to stderr
-(parse+resolve, integrity, sql-fragments, swift-names, history, queries, lint, emit). Prints the
+(parse+resolve, integrity, sql-fragments, swift-names, history, queries, lint, emit; wall and process
+CPU time). Prints the
 medians and time(largest)/time(smallest) per command. Timing is reported, never asserted.
 """
 import argparse
@@ -80,9 +81,10 @@ def run(cmd, env):
     stages = {}
     for line in err.splitlines():
         if line.startswith("timing: "):
-            for item in line.split(": ", 2)[2].split(", "):
-                name, ms, _ = item.rsplit(" ", 2)
-                stages[name] = stages.get(name, 0.0) + float(ms)
+            for m in re.finditer(r"([^,]+?) ([\d.]+) ms \(cpu ([\d.]+)\)", line.split(": ", 2)[2]):
+                name = m.group(1).strip()
+                wall_ms, cpu_ms = stages.get(name, (0.0, 0.0))
+                stages[name] = (wall_ms + float(m.group(2)), cpu_ms + float(m.group(3)))
     return seconds, cpu, rss, stages, p.returncode, p.stdout, err
 
 
@@ -124,13 +126,14 @@ def main():
                 wall = statistics.median(x[0] for x in samples)
                 cpu = statistics.median(x[1] for x in samples)
                 rss = statistics.median(x[2] for x in samples)
-                stages = {k: statistics.median(x[3].get(k, 0.0) for x in samples) for k in samples[0][3]}
+                stages = {k: (statistics.median(x[3].get(k, (0.0, 0.0))[0] for x in samples),
+                              statistics.median(x[3].get(k, (0.0, 0.0))[1] for x in samples)) for k in samples[0][3]}
                 totals[(name, n)] = wall
                 size = ""
                 if name == "generate":
                     size = ", output " + f"{sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs) / 1048576:.1f} MiB"
                 print(f"{n:>6} tables  {name:<17} wall {wall:7.3f} s  cpu {cpu:7.3f} s  peak RSS {rss / 1024:6.1f} MiB{size}")
-                print("                " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+                print("                stages, ms wall (cpu): " + ", ".join(f"{k} {w:.1f} ({c:.1f})" for k, (w, c) in stages.items()))
         if len(sizes) > 1:
             lo, hi = sizes[0], sizes[-1]
             print()
