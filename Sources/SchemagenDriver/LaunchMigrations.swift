@@ -86,28 +86,37 @@ public enum LaunchMigrations {
     /// `generate` asks twice (the history check, then the emitter).
     public static func structure(of schema: Schema) throws(DatabaseError) -> [String] {
         if let cached = structureCache.lines(for: schema) { return cached }
-        let db = try Database.inMemory()
-        defer { db.close() }
-        var lines: [String] = []
-        if !schema.views.isEmpty {
+        var lines: [String]
+        if schema.views.isEmpty, let batched = try? batchedStructure(of: schema) {
+            lines = batched
+        } else {
+            // Views, or a statement that failed in a batch: everything in one database, as the
+            // launch would do it (and with its error).
+            let db = try Database.inMemory()
+            defer { db.close() }
             for sql in creationStatements(schema) { try db.execute(sql) }
             lines = try SchemaStructure.describe(db)
-        } else {
-            let tables = DDLEmitter.sqlSchema(schema).tables
-            var start = 0
-            while start < tables.count {
-                let batch = tables[start..<min(start + structureBatch, tables.count)]
-                for table in batch {
-                    for sql in SQLRenderer.statements(for: table) { try db.execute(sql) }
-                }
-                lines += try SchemaStructure.describe(db)
-                for table in batch.reversed() { try db.execute(SQLRenderer.dropTable(table.name)) }
-                start += structureBatch
-            }
-            lines.sort()
         }
         structureCache.store(lines, for: schema)
         return lines
+    }
+
+    private static func batchedStructure(of schema: Schema) throws(DatabaseError) -> [String] {
+        let db = try Database.inMemory()
+        defer { db.close() }
+        var lines: [String] = []
+        let tables = DDLEmitter.sqlSchema(schema).tables
+        var start = 0
+        while start < tables.count {
+            let batch = tables[start..<min(start + structureBatch, tables.count)]
+            for table in batch {
+                for sql in SQLRenderer.statements(for: table) { try db.execute(sql) }
+            }
+            lines += try SchemaStructure.describe(db)
+            for table in batch.reversed() { try db.execute(SQLRenderer.dropTable(table.name)) }
+            start += structureBatch
+        }
+        return lines.sorted()
     }
 
     /// Tables created together when describing a schema's structure (see `structure(of:)`).
