@@ -81,16 +81,17 @@ public enum LaunchMigrations {
     /// tables are therefore created a batch at a time (`structureBatch`, in dependency order, each
     /// with its indexes), described, and dropped before the next batch: a table's description reads
     /// only its own declaration (foreign keys are listed as declared, whether or not the parent is
-    /// there), so the lines are the same, sorted as one set. A schema with views creates everything
-    /// in one database, since a view needs its tables. The result is kept per schema for the run:
+    /// there), so the lines are the same, sorted as one set. A schema with views, triggers or virtual
+    /// tables creates everything in one database, since those need their tables. The result is kept per schema for the run:
     /// `generate` asks twice (the history check, then the emitter).
     public static func structure(of schema: Schema) throws(DatabaseError) -> [String] {
         if let cached = structureCache.lines(for: schema) { return cached }
         var lines: [String]
-        if schema.views.isEmpty, let batched = try? batchedStructure(of: schema) {
+        if schema.views.isEmpty, schema.triggers.isEmpty, schema.virtualTables.isEmpty, let batched = try? batchedStructure(of: schema) {
             lines = batched
         } else {
-            // Views, or a statement that failed in a batch: everything in one database, as the
+            // Views, triggers, virtual tables (which need other tables), or a statement that failed
+            // in a batch: everything in one database, as the
             // launch would do it (and with its error).
             let db = try Database.inMemory()
             defer { db.close() }
