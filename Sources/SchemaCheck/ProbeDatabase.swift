@@ -32,7 +32,8 @@ public final class ProbeDatabase {
     deinit { sqlite3_close_v2(handle) }
 
     /// Prepares the first statement of `sql[start...]`; `body` sees the statement (and may step it)
-    /// before it is finalized.
+    /// before it is finalized. When `sql` does not end in a NUL byte SQLite copies all of
+    /// `sql[start...]` first: a long script prepared statement by statement should end in one.
     @discardableResult
     public func prepare(_ sql: [UInt8], from start: Int = 0, _ body: ((OpaquePointer) -> Void)? = nil) -> Prepared {
         sql.withUnsafeBufferPointer { buf -> Prepared in

@@ -403,7 +403,9 @@ struct Checker {
             expected.append(Expected(sql: DDLEmitter.createTrigger(t), owner: t.nameRange, what: "trigger '\(t.name)'", table: nil, isTable: false))
         }
         let tableNames = Set(schema.tables.map { $0.name.lowercased() })
-        let script = Array(DDLEmitter.emit(schema).utf8)
+        // NUL-terminated, and prepared with the NUL counted: otherwise sqlite3_prepare copies the
+        // whole rest of the script for every statement (quadratic in the schema's size).
+        let script = Array(DDLEmitter.emit(schema).utf8) + [0]
         var offset = 0
         var k = 0
         var current: Table?

@@ -74,12 +74,71 @@ public enum LaunchMigrations {
 
     /// The structure lines of a version: its DDL executed in a scratch database and read back with
     /// the runtime's own `SchemaStructure` (so launch compares like with like).
+    ///
+    ///
+    /// SQLite's `CREATE TABLE` costs grow with the tables already there (each one re-reads the
+    /// schema table), so creating 10,000 tables in one database takes minutes. Without views, the
+    /// tables are therefore created a batch at a time (`structureBatch`, in dependency order, each
+    /// with its indexes), described, and dropped before the next batch: a table's description reads
+    /// only its own declaration (foreign keys are listed as declared, whether or not the parent is
+    /// there), so the lines are the same, sorted as one set. A schema with views, triggers or virtual
+    /// tables creates everything in one database, since those need their tables. The result is kept per schema for the run:
+    /// `generate` asks twice (the history check, then the emitter).
     public static func structure(of schema: Schema) throws(DatabaseError) -> [String] {
+        if let cached = structureCache.lines(for: schema) { return cached }
+        var lines: [String]
+        if schema.views.isEmpty, schema.triggers.isEmpty, schema.virtualTables.isEmpty, let batched = try? batchedStructure(of: schema) {
+            lines = batched
+        } else {
+            // Views, triggers, virtual tables (which need other tables), or a statement that failed
+            // in a batch: everything in one database, as the
+            // launch would do it (and with its error).
+            let db = try Database.inMemory()
+            defer { db.close() }
+            for sql in creationStatements(schema) { try db.execute(sql) }
+            lines = try SchemaStructure.describe(db)
+        }
+        structureCache.store(lines, for: schema)
+        return lines
+    }
+
+    private static func batchedStructure(of schema: Schema) throws(DatabaseError) -> [String] {
         let db = try Database.inMemory()
         defer { db.close() }
-        for sql in creationStatements(schema) { try db.execute(sql) }
-        return try SchemaStructure.describe(db)
+        var lines: [String] = []
+        let tables = DDLEmitter.sqlSchema(schema).tables
+        var start = 0
+        while start < tables.count {
+            let batch = tables[start..<min(start + structureBatch, tables.count)]
+            for table in batch {
+                for sql in SQLRenderer.statements(for: table) { try db.execute(sql) }
+            }
+            lines += try SchemaStructure.describe(db)
+            for table in batch.reversed() { try db.execute(SQLRenderer.dropTable(table.name)) }
+            start += structureBatch
+        }
+        return lines.sorted()
     }
+
+    /// Tables created together when describing a schema's structure (see `structure(of:)`).
+    static let structureBatch = 100
+
+    /// The last few structures described (a schema value is compared in full, so a changed schema
+    /// never gets a stale answer).
+    private final class StructureCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var entries: [(schema: Schema, lines: [String])] = []
+        func lines(for schema: Schema) -> [String]? {
+            lock.lock(); defer { lock.unlock() }
+            return entries.first { $0.schema == schema }?.lines
+        }
+        func store(_ lines: [String], for schema: Schema) {
+            lock.lock(); defer { lock.unlock() }
+            entries.append((schema, lines))
+            if entries.count > 4 { entries.removeFirst() }
+        }
+    }
+    private static let structureCache = StructureCache()
 
     /// The runtime value of a chain (for `migrations verify` and tests).
     public static func runtimeValue(_ chain: EmbeddedMigrations, schema: String) -> SchemaMigration {

@@ -153,9 +153,13 @@ public enum LintRun {
                 }
             }
             files[path] = file
-            all += pipeline.run(file).diagnostics
+            let loaded = pipeline.run(file)
+            all += loaded.diagnostics
+            if StageTime.enabled { log += StageTime.line(loaded.stageTimes, path: path) }
         }
-        let output = Reporters.format(all, as: format, files: files, color: color)
+        var reportTime: [StageTime] = []
+        let output = StageTime.measure("report", into: &reportTime) { Reporters.format(all, as: format, files: files, color: color) }
+        if StageTime.enabled { log += StageTime.line(reportTime, path: "(all files)") }
         let hasErrors = all.contains { $0.severity == .error || (strict && $0.severity == .warning) }
         return Result(output: output, log: log, exitCode: failed || hasErrors ? 1 : 0)
     }

@@ -17,6 +17,45 @@ public struct LoadedSchema: Sendable {
     /// The schema, when no stage reported an error.
     public let checked: CheckedSchema?
     public var hasErrors: Bool { checked == nil }
+    /// How long each stage of the run took, in order (`SCHEMAGEN_TIMINGS=1` prints them; the
+    /// generator-at-scale benchmark reads them).
+    public var stageTimes: [StageTime] = []
+}
+
+/// The wall time of one pipeline stage.
+public struct StageTime: Sendable, Hashable {
+    public var stage: String
+    /// Wall time.
+    public var seconds: Double
+    /// CPU time of the process (user + system) meanwhile: the stages run on one thread, and on a
+    /// loaded machine this is the steadier figure.
+    public var cpuSeconds: Double
+    public init(stage: String, seconds: Double, cpuSeconds: Double = 0) { self.stage = stage; self.seconds = seconds; self.cpuSeconds = cpuSeconds }
+
+    static func processCPUTime() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    /// Whether the CLI prints stage times to standard error (`SCHEMAGEN_TIMINGS=1`).
+    public static var enabled: Bool { ProcessInfo.processInfo.environment["SCHEMAGEN_TIMINGS"].map { !$0.isEmpty && $0 != "0" } ?? false }
+
+    /// `timing: <path>: parse+resolve 12.3 ms (cpu 12.1), integrity 4.5 ms (cpu 4.5), …`, one line.
+    public static func line(_ times: [StageTime], path: String) -> String {
+        "timing: \(path): " + times.map { "\($0.stage) \(String(format: "%.1f", $0.seconds * 1000)) ms (cpu \(String(format: "%.1f", $0.cpuSeconds * 1000)))" }.joined(separator: ", ") + "\n"
+    }
+
+    /// Times `body` as the stage `stage`, appending to `times`.
+    public static func measure<T>(_ stage: String, into times: inout [StageTime], _ body: () throws -> T) rethrows -> T {
+        let start = ContinuousClock.now
+        let cpu = processCPUTime()
+        let result = try body()
+        let d = ContinuousClock.now - start
+        times.append(StageTime(stage: stage, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18,
+                               cpuSeconds: processCPUTime() - cpu))
+        return result
+    }
 }
 
 /// A file that could not be read at all: one clear line, exit code 1.

@@ -122,11 +122,12 @@ public struct SchemaPipeline: Sendable {
 
     /// Runs parse → resolve → integrity → checks → lint over a file's contents.
     public func run(_ file: SourceFile) -> LoadedSchema {
+        var times: [StageTime] = []
         // parse + resolve
-        let (schema, resolveDiagnostics) = Resolver.load(file)
+        let (schema, resolveDiagnostics) = StageTime.measure("parse+resolve", into: &times) { Resolver.load(file) }
         var diagnostics = resolveDiagnostics
         // integrity
-        let integrity = Linter().lint(schema, file: file, only: [.integrity]).filter { $0.severity == .error }
+        let integrity = StageTime.measure("integrity", into: &times) { Linter().lint(schema, file: file, only: [.integrity]).filter { $0.severity == .error } }
         diagnostics += integrity.filter { !schema.isInsideFailedDeclaration($0.range) }
         // checks
         let earlierErrors = diagnostics.hasErrors
@@ -136,7 +137,7 @@ public struct SchemaPipeline: Sendable {
             reported.contains { $0.start < r.end && r.start < $0.end }
         }
         for stage in checks where stage.runsOnErrors || !earlierErrors {
-            diagnostics += stage.run(file, schema, earlierErrors).filter { !schema.isInsideFailedDeclaration($0.range) && !alreadyReported($0.range) }.map { d in
+            diagnostics += StageTime.measure(stage.name, into: &times) { stage.run(file, schema, earlierErrors) }.filter { !schema.isInsideFailedDeclaration($0.range) && !alreadyReported($0.range) }.map { d in
                 var d = d
                 if d.rule == nil && d.messageID == nil { d.messageID = stage.id }
                 return d
@@ -146,17 +147,21 @@ public struct SchemaPipeline: Sendable {
         // on a schema that is otherwise clean; the analysis is what the Swift emitter translates.
         var queryAnalysis: QueryAnalysis?
         if !diagnostics.hasErrors {
-            let (analysis, problems) = SchemaQueryCheck.analyze(schema, tableDDL: DDLEmitter.tableScript(schema))
-            diagnostics += problems
-            if let analysis {
-                let names = SwiftEmitter.diagnostics(for: schema, queries: analysis)
-                diagnostics += names
-                if !names.hasErrors { queryAnalysis = analysis }
+            StageTime.measure("queries", into: &times) {
+                // (the table script only when there is SQL to check against it)
+                let ddl = schema.queries.isEmpty && schema.views.isEmpty ? "" : DDLEmitter.tableScript(schema)
+                let (analysis, problems) = SchemaQueryCheck.analyze(schema, tableDDL: ddl)
+                diagnostics += problems
+                if let analysis {
+                    let names = SwiftEmitter.diagnostics(for: schema, queries: analysis)
+                    diagnostics += names
+                    if !names.hasErrors { queryAnalysis = analysis }
+                }
             }
         }
         if !diagnostics.hasErrors && lint != .integrity {
             // lint (its integrity rules again, now with their warnings; nothing was reported by them above)
-            var findings = Linter(strict: strict).lint(schema, file: file)
+            var findings = StageTime.measure("lint", into: &times) { Linter(strict: strict).lint(schema, file: file) }
             if lint == .advisory {
                 findings = findings.map { d in
                     var d = d
@@ -188,7 +193,8 @@ public struct SchemaPipeline: Sendable {
                                           range: SourceRange(start: file.bytes.count, end: file.bytes.count), id: .tooManyDiagnostics))
         }
         return LoadedSchema(file: file, schema: schema, diagnostics: diagnostics, omittedDiagnostics: omitted,
-                            checked: errors ? nil : queryAnalysis.map { CheckedSchema(schema: schema, file: file, queries: $0) })
+                            checked: errors ? nil : queryAnalysis.map { CheckedSchema(schema: schema, file: file, queries: $0) },
+                            stageTimes: times)
     }
 
     // MARK: Emit

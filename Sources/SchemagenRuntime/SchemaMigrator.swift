@@ -113,13 +113,19 @@ public enum SchemaStructure {
     public static func describe(_ db: Database, only: Set<String>? = nil) throws(DatabaseError) -> [String] {
         var lines: [String] = []
         let objects = try rows(db, "SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+        // pragma_table_list lists every table whatever its WHERE says: read it once, not once per
+        // table (which made describing N tables cost N² rows).
+        var flags: [String: [String?]] = [:]
+        for r in try rows(db, "SELECT name, CAST(wr AS TEXT), CAST(strict AS TEXT) FROM pragma_table_list WHERE schema = 'main'") {
+            if let name = r[0], flags[name] == nil { flags[name] = Array(r.dropFirst()) }
+        }
         for o in objects {
             let type = o[0] ?? "", name = o[1] ?? ""
             if let only, !only.contains(name.lowercased()) { continue }
             switch type {
             case "view": lines.append("view \(label(name))")
             case "trigger": lines.append("trigger \(label(name)) on \(label(o[2] ?? ""))")
-            default: lines += try table(name, db)
+            default: lines += try table(name, db, list: flags[name])
             }
         }
         return lines.sorted()
@@ -161,10 +167,10 @@ public enum SchemaStructure {
         return expected.filter { !a.contains($0) }.map { "missing: \($0)" } + actual.filter { !e.contains($0) }.map { "unexpected: \($0)" }
     }
 
-    static func table(_ name: String, _ db: Database) throws(DatabaseError) -> [String] {
+    /// The lines of one table; `list` is its `pragma_table_list` row (without rowid, strict).
+    static func table(_ name: String, _ db: Database, list: [String?]?) throws(DatabaseError) -> [String] {
         let t = "table \(label(name))"
         var lines: [String] = []
-        let list = try rows(db, "SELECT CAST(wr AS TEXT), CAST(strict AS TEXT) FROM pragma_table_list WHERE schema = 'main' AND name = ?1", name).first
         lines.append(t + (list?[0] == "1" ? " without rowid" : "") + (list?[1] == "1" ? " strict" : ""))
         for (i, c) in try rows(db, "SELECT name, type, CAST(\"notnull\" AS TEXT), dflt_value, CAST(pk AS TEXT), CAST(hidden AS TEXT) FROM pragma_table_xinfo(?1) ORDER BY cid", name).enumerated() {
             var line = "\(t) column \(i) \(c[0] ?? "") \(c[1].map { $0.isEmpty ? "(none)" : $0.uppercased() } ?? "(none)")"

@@ -39,6 +39,7 @@ func fail(_ message: String) -> ExitCode {
 func loadOrExit(_ path: String, pipeline: SchemaPipeline = SchemaPipeline()) throws -> CheckedSchema {
     let loaded: LoadedSchema
     do { loaded = try pipeline.run(path: path) } catch { throw fail(error.description) }
+    if StageTime.enabled { FileHandle.standardError.write(Data(StageTime.line(loaded.stageTimes, path: path).utf8)) }
     report(loaded.diagnostics, file: loaded.file)
     guard let checked = loaded.checked else { throw ExitCode(1) }
     return checked
@@ -104,7 +105,9 @@ struct Generate: ParsableCommand {
         if swiftOnly { return try runSwiftOnly() }
         let pipeline = SchemaPipeline().adding([SchemaPipeline.swiftNames, SchemaPipeline.history])
         let checked = try loadOrExit(file, pipeline: pipeline)
-        let files = pipeline.emit(checked)
+        var times: [StageTime] = []
+        let files = StageTime.measure("emit", into: &times) { pipeline.emit(checked) }
+        defer { if StageTime.enabled { FileHandle.standardError.write(Data(StageTime.line(times, path: file).utf8)) } }
         if check {
             let stale = reportStale(files)
             if stale > 0 {

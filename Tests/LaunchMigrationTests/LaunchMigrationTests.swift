@@ -103,6 +103,32 @@ enum Versions {
 }
 
 @Suite struct LaunchMigrationTests {
+    /// `LaunchMigrations.structure(of:)` creates and describes the tables a batch at a time (SQLite's
+    /// CREATE TABLE slows with every table already there); the lines must be exactly those of the
+    /// whole schema created in one database — across batch boundaries, with foreign keys into earlier
+    /// batches, unique keys, descending indexes.
+    @Test func theStructureDescribedInBatchesIsThatOfTheWholeSchema() throws {
+        var text = "schema big version 1\n"
+        for t in 0..<250 {
+            text += "\ntable big_item\(t) {\n    id: integer primary key\n    name: text\n    code: text?\n"
+            if t > 0 { text += "    parent_id: integer? references big_item\(t - 1)(id) on delete cascade\n" }
+            if t % 7 == 3 { text += "    root_id: integer? references big_item0(id)\n" }
+            text += "    unique (name, code)\n    index idx_big_item\(t)_code (code desc)\n}\n"
+        }
+        let loaded = SchemaLoader.load(SourceFile(path: "big.victor", text: text))
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.isEmpty, "\(loaded.diagnostics.prefix(3))")
+        let checked = try #require(loaded.checked)
+        let script = try #require(SchemaPipeline().emit(checked, kinds: .ddl).first?.contents)
+        let db = try Database.inMemory()
+        defer { db.close() }
+        try db.execute(script)
+        let whole = try SchemaStructure.describe(db)
+        let batched = try LaunchMigrations.structure(of: checked.schema)
+        #expect(whole.count > 250 * 6)
+        #expect(whole.contains("table big_item150 foreign key (parent_id) references big_item149(id) on update NO ACTION on delete CASCADE"))
+        #expect(batched == whole)
+    }
+
     @Test func theChainRenamesInsteadOfDroppingAndAdding() throws {
         let dir = try Versions.project(frozen: [Versions.v1, Versions.v2], current: Versions.v3)
         let chain = try Versions.chain(dir)

@@ -1,11 +1,14 @@
 import Foundation
-import SchemaLint
+import SchemaSyntax
 import SchemagenDriver
 
-// The generator at scale: parse + resolve + integrity rules (SchemaLoader.load), the full lint
-// (Linter().lint) and both emitters (Generator.outputs) on synthetic schemas of N tables.
+// The generator at scale: the SchemaPipeline that `schemagen generate` runs (parse, resolve,
+// integrity, SQL fragments checked by SQLite, Swift names, history, queries), with every lint rule
+// as `schemagen lint` runs them, then `SchemaPipeline.emit` (DDL + Swift) — the CLI's own path, so
+// no stage is skipped (`Generator.outputs(for:)` without the query analysis would emit no query code).
 // Each measurement runs in a fresh child process (this executable with `--generator-child`), which
-// reports its own wall times and peak RSS (VmHWM), so peak memory is per size.
+// reports the pipeline's own stage times and its peak RSS (VmHWM), so peak memory is per size.
+// Benchmarks/generator-scale.py measures the release CLI itself end to end (wall time, peak RSS).
 
 enum SyntheticSchema {
     /// A schema of `tables` tables in domains of 100: each table has 8 columns, a UNIQUE key over
@@ -53,10 +56,12 @@ enum SyntheticSchema {
 
 struct GeneratorSample {
     var tables: Int
-    var load: Double   // seconds
-    var lint: Double
+    var parse: Double  // seconds: Parser.parse alone (a separate run over the same file)
+    var load: Double   // parse + resolve (the pipeline's first stage)
+    var checks: Double // integrity, sql-fragments, swift-names, history, queries
+    var lint: Double   // every lint rule
     var emit: Double
-    var total: Double { load + lint + emit }
+    var total: Double { load + checks + lint + emit }
     var maxRSSKiB: Int
     var baselineRSSKiB: Int
     var diagnostics: Int
@@ -85,17 +90,23 @@ enum GeneratorBench {
     /// Child side: measure one size, print one `result …` line.
     static func child(path: String) throws {
         let baseline = maxRSSKiB()
-        let t0 = now()
-        let loaded = try SchemaLoader.load(path: path)
-        let t1 = now()
+        let file = try SchemaLoader.read(path)
+        let p0 = now()
+        _ = Parser.parse(file)
+        let parse = Double(now() - p0) / 1e9
+        // What `schemagen generate` runs, with every rule of `schemagen lint` as well.
+        let pipeline = SchemaPipeline(lint: .full).adding([SchemaPipeline.swiftNames, SchemaPipeline.history])
+        let loaded = pipeline.run(file)
         guard let checked = loaded.checked else { throw BenchError("schema \(path) has errors") }
-        let lint = Linter().lint(checked.schema, file: loaded.file)
-        let t2 = now()
-        let files = Generator.outputs(for: checked.schema)
-        let t3 = now()
+        let t0 = now()
+        let files = pipeline.emit(checked)
+        let emit = Double(now() - t0) / 1e9
         let bytes = files.reduce(0) { $0 + $1.contents.utf8.count }
         let rss = maxRSSKiB()
-        print("result tables=\(checked.schema.tables.count) load=\(Double(t1 - t0) / 1e9) lint=\(Double(t2 - t1) / 1e9) emit=\(Double(t3 - t2) / 1e9) rss=\(rss) baseline=\(baseline) diagnostics=\(loaded.diagnostics.count + lint.count) bytes=\(bytes) errors=\(loaded.hasErrors)")
+        func stage(_ names: Set<String>) -> Double { loaded.stageTimes.filter { names.contains($0.stage) }.reduce(0) { $0 + $1.seconds } }
+        let load = stage(["parse+resolve"]), lint = stage(["lint"])
+        let checks = loaded.stageTimes.reduce(0) { $0 + $1.seconds } - load - lint
+        print("result tables=\(checked.schema.tables.count) parse=\(parse) load=\(load) checks=\(checks) lint=\(lint) emit=\(emit) rss=\(rss) baseline=\(baseline) diagnostics=\(loaded.diagnostics.count + loaded.omittedDiagnostics) bytes=\(bytes) errors=\(loaded.hasErrors)")
     }
 
     static func runChild(executable: String, path: String) throws -> GeneratorSample {
@@ -118,15 +129,16 @@ enum GeneratorBench {
         if fields["errors"] == "true" { throw BenchError("synthetic schema has errors: \(line)") }
         func d(_ k: String) -> Double { Double(fields[k] ?? "") ?? .nan }
         func i(_ k: String) -> Int { Int(fields[k] ?? "") ?? -1 }
-        return GeneratorSample(tables: i("tables"), load: d("load"), lint: d("lint"), emit: d("emit"),
+        return GeneratorSample(tables: i("tables"), parse: d("parse"), load: d("load"), checks: d("checks"), lint: d("lint"), emit: d("emit"),
                                maxRSSKiB: i("rss"), baselineRSSKiB: i("baseline"), diagnostics: i("diagnostics"), outputBytes: i("bytes"))
     }
 
     static func run(sizes: [Int], repeats: Int, directory: String) throws {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        print("\nGenerator at scale: SchemaLoader.load + Linter().lint + Generator.outputs (DDL + Swift), in-process timing,")
+        print("\nGenerator at scale: SchemaPipeline (generate's stages + every lint rule) + SchemaPipeline.emit (DDL + Swift), in-process timing,")
         print("one fresh child process per measurement; peak memory = the child's VmHWM (peak RSS); median of \(repeats) runs.\n")
-        let header = [pad("tables", 7, left: true), pad("schema", 9, left: true), pad("load ms", 9, left: true), pad("lint ms", 9, left: true),
+        let header = [pad("tables", 7, left: true), pad("schema", 9, left: true), pad("parse ms", 9, left: true), pad("parse+res", 10, left: true),
+                      pad("checks ms", 9, left: true), pad("lint ms", 9, left: true),
                       pad("emit ms", 9, left: true), pad("total ms", 9, left: true), pad("peak RSS", 10, left: true),
                       pad("baseline", 9, left: true), pad("output", 9, left: true), pad("findings", 9, left: true)]
         print(header.joined(separator: " "))
@@ -142,7 +154,9 @@ enum GeneratorBench {
             totals[size] = total
             let row = [pad("\(size)", 7, left: true),
                        pad("\(text.utf8.count / 1024) KiB", 9, left: true),
-                       pad(fmt(median(samples.map(\.load)) * 1000, 1), 9, left: true),
+                       pad(fmt(median(samples.map(\.parse)) * 1000, 1), 9, left: true),
+                       pad(fmt(median(samples.map(\.load)) * 1000, 1), 10, left: true),
+                       pad(fmt(median(samples.map(\.checks)) * 1000, 1), 9, left: true),
                        pad(fmt(median(samples.map(\.lint)) * 1000, 1), 9, left: true),
                        pad(fmt(median(samples.map(\.emit)) * 1000, 1), 9, left: true),
                        pad(fmt(total * 1000, 1), 9, left: true),
