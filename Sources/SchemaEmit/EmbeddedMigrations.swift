@@ -5,16 +5,40 @@ import SchemaModel
 /// SchemagenRuntime's `SchemaMigrator`): the create statements of the current version, one step per
 /// released version to the next, and each version's expected structure (`SchemaStructure`).
 public struct EmbeddedMigrations: Sendable, Hashable {
+    /// A hand-written data step (`migration NAME { SQL }`), checked by SQLite at generate time.
+    public struct DataStep: Sendable, Hashable {
+        public var name: String
+        public var sql: String
+        public init(name: String, sql: String) { self.name = name; self.sql = sql }
+    }
+    /// A check of stored values run inside the step (SchemaMigration.ValueCheck).
+    public struct ValueCheck: Sendable, Hashable {
+        public var table: String
+        public var column: String
+        public var problem: String
+        public var setup: [String]
+        public var query: String
+        public init(table: String, column: String, problem: String, setup: [String], query: String) {
+            self.table = table; self.column = column; self.problem = problem; self.setup = setup; self.query = query
+        }
+    }
     public struct Step: Sendable, Hashable {
         public var from: Int
         public var to: Int
         public var statements: [String]
         public var rebuilds: Bool
-        public init(from: Int, to: Int, statements: [String], rebuilds: Bool) {
+        public var before: [DataStep] = []
+        public var after: [DataStep] = []
+        public var checks: [ValueCheck] = []
+        public init(from: Int, to: Int, statements: [String], rebuilds: Bool,
+                    before: [DataStep] = [], after: [DataStep] = [], checks: [ValueCheck] = []) {
             self.from = from
             self.to = to
             self.statements = statements
             self.rebuilds = rebuilds
+            self.before = before
+            self.after = after
+            self.checks = checks
         }
     }
     public var version: Int

@@ -16,11 +16,28 @@ enum MigrationTranslator {
 
     static func migrationsEnum(_ schema: Schema, chain: EmbeddedMigrations) -> SwiftDeclaration {
         let released = chain.structures.map { String($0.version) }.joined(separator: ", ")
+        func dataSteps(_ list: [EmbeddedMigrations.DataStep]) -> SwiftExpression {
+            .array(list.map { d in
+                .call(.type(.named(RuntimeAPI.migrationDataStep)), [SwiftArgument(nil, .string(d.name)), SwiftArgument("sql", .multilineString(d.sql))])
+            })
+        }
         let steps: [SwiftExpression] = chain.steps.map { step in
-            .call(.type(.named(RuntimeAPI.migrationStep)), [
+            var arguments = [
                 SwiftArgument("from", .integer(Int64(step.from))), SwiftArgument("to", .integer(Int64(step.to))),
                 SwiftArgument("sql", .multilineString(script(step.statements))), SwiftArgument("rebuilds", .bool(step.rebuilds)),
-            ])
+            ]
+            if !step.before.isEmpty { arguments.append(SwiftArgument("before", dataSteps(step.before))) }
+            if !step.after.isEmpty { arguments.append(SwiftArgument("after", dataSteps(step.after))) }
+            if !step.checks.isEmpty {
+                arguments.append(SwiftArgument("checks", .array(step.checks.map { c in
+                    .call(.type(.named(RuntimeAPI.migrationValueCheck)), [
+                        SwiftArgument("table", .string(c.table)), SwiftArgument("column", .string(c.column)),
+                        SwiftArgument("problem", .string(c.problem)),
+                        SwiftArgument("setup", .array(c.setup.map { .string($0) })), SwiftArgument("query", .string(c.query)),
+                    ])
+                })))
+            }
+            return .call(.type(.named(RuntimeAPI.migrationStep)), arguments)
         }
         let versions: [SwiftExpression] = chain.structures.map { v in
             .call(.type(.named(RuntimeAPI.migrationVersion)), [

@@ -52,6 +52,7 @@ public enum KeywordsMigrations {
         table order column 3 select INTEGER not null default 1
         table order column 4 where TEXT
         table order column 5 placed_at TEXT not null default datetime('now')
+        table order column default check (default >= 0)
         table order index idx_order_where (where BINARY, default BINARY)
         table order unique (group BINARY)
         """)])
