@@ -1,4 +1,5 @@
 import SchemaModel
+import SchemaSQL
 
 /// A schema's migration chain as the generated code embeds it (computed by SchemagenDriver's
 /// `LaunchMigrations` from the frozen history with SchemaEvolve's planner; executed at launch by
@@ -58,5 +59,20 @@ public struct EmbeddedMigrations: Sendable, Hashable {
     }
     public func hash(into h: inout Hasher) {
         h.combine(version); h.combine(create); h.combine(steps)
+    }
+}
+
+extension EmbeddedMigrations {
+    /// What creates a version from nothing: its tables and indexes (referenced tables first), then
+    /// its views in dependency order. The one list behind `<Schema>DDL.sql` and the chain's create
+    /// statements (which generated code references rather than repeats).
+    public static func creationStatements(_ schema: Schema) -> [String] {
+        SQLRenderer.statements(for: DDLEmitter.sqlSchema(schema))
+            + schema.viewsInDependencyOrder.map { DDLEmitter.createViewStatement(name: $0.name, select: $0.statementSQL) }
+    }
+
+    /// Statements as one script, each ended by `;`, one per line.
+    public static func script(_ statements: [String]) -> String {
+        statements.map { $0.hasSuffix(";") ? $0 : $0 + ";" }.joined(separator: "\n")
     }
 }

@@ -153,10 +153,7 @@ public enum LaunchMigrations {
     }
 
     /// What creates a version from nothing: its tables and indexes, then its views in dependency order.
-    static func creationStatements(_ schema: Schema) -> [String] {
-        SQLRenderer.statements(for: DDLEmitter.sqlSchema(schema))
-            + schema.viewsInDependencyOrder.map { DDLEmitter.createViewStatement(name: $0.name, select: $0.statementSQL) }
-    }
+    static func creationStatements(_ schema: Schema) -> [String] { EmbeddedMigrations.creationStatements(schema) }
 
     /// The structure lines of a version: its DDL executed in a scratch database and read back with
     /// the runtime's own `SchemaStructure` (so launch compares like with like).

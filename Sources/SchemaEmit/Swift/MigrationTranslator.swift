@@ -10,9 +10,7 @@ enum MigrationTranslator {
         SwiftNaming.fixLeadingDigit(SwiftNaming.upperCamel(schema.name)) + "Migrations"
     }
 
-    static func script(_ statements: [String]) -> String {
-        statements.map { $0.hasSuffix(";") ? $0 : $0 + ";" }.joined(separator: "\n")
-    }
+    static func script(_ statements: [String]) -> String { EmbeddedMigrations.script(statements) }
 
     static func migrationsEnum(_ schema: Schema, chain: EmbeddedMigrations) -> SwiftDeclaration {
         let released = chain.structures.map { String($0.version) }.joined(separator: ", ")
@@ -47,7 +45,9 @@ enum MigrationTranslator {
         let chainValue = SwiftExpression.call(.type(.named(RuntimeAPI.schemaMigration)), [
             SwiftArgument("schema", .string(schema.name)),
             SwiftArgument("version", .integer(Int64(chain.version))),
-            SwiftArgument("createSQL", .multilineString(script(chain.create))),
+            // The current version's DDL is `<Schema>DDL.sql` (the same statements): referenced, not repeated.
+            SwiftArgument("createSQL", chain.create == EmbeddedMigrations.creationStatements(schema)
+                          ? .member(.identifier(SwiftEmitter.ddlTypeName(for: schema)), "sql") : .multilineString(script(chain.create))),
             SwiftArgument("steps", .array(steps)),
             SwiftArgument("versions", .array(versions)),
         ])
