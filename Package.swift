@@ -47,6 +47,8 @@ let package = Package(
         .target(name: "SchemaEvolve", dependencies: ["SchemaModel", "SchemaEmit", "SchemaSQL", "SchemaDatabase", "SchemagenRuntime"], swiftSettings: strict),
         // Queries and views checked by SQLite against the schema: parameters, result types, nullability.
         .target(name: "SchemaQuery", dependencies: ["SchemaModel", "SchemaSyntax", "CSQLite"], swiftSettings: strict),
+        // `schemagen import`: a database or .sql script → a .victor file that reproduces it exactly.
+        .target(name: "SchemaImport", dependencies: ["SchemaSyntax", "SchemaSQL", "SchemaDatabase", "SchemaEmit", "SchemagenDriver", "SchemagenRuntime", "CSQLite"], swiftSettings: strict),
         // The thin CLI.
         .executableTarget(name: "schemagen", dependencies: [
             "SchemagenDriver",
@@ -54,6 +56,7 @@ let package = Package(
             "SchemaEvolve",
             "SchemaDatabase",
             "SchemaFormat",
+            "SchemaImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Build-time Swift generation for the .victor files of the target it is applied to.
@@ -87,6 +90,9 @@ let package = Package(
         // The SQL model round-tripped through SQLite: render → execute → introspect → equal.
         .testTarget(name: "SchemaFormatTests", dependencies: ["SchemaFormat", "SchemaSyntax", "SchemagenDriver", "SchemaEmit", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemaDatabaseTests", dependencies: ["SchemaDatabase", "SchemaSQL", "SchemagenRuntime"], swiftSettings: strict),
+        // `schemagen import` over a corpus of real-world-style schemas, from .sql and from live databases.
+        .testTarget(name: "SchemaImportTests", dependencies: ["SchemaImport", "SchemagenDriver", "SchemaEmit", "SchemaSQL", "SchemaDatabase", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"],
+                    exclude: ["ImportCorpus"], swiftSettings: strict),
         // Launch migrations: frozen history, the chain in generated code, the runtime migrator, crash and concurrency.
         .testTarget(name: "LaunchMigrationTests", dependencies: ["SchemagenDriver", "SchemaEvolve", "SchemaModel", "SchemaSyntax", "SchemagenRuntime", "schemagen", "SchemagenTestSupport"], swiftSettings: strict),
         .testTarget(name: "SchemagenRuntimeTests", dependencies: ["SchemagenRuntime"], swiftSettings: strict),

@@ -29,6 +29,7 @@ public enum SQLFragmentCheck {
         var checker = Checker(file: file, schema: schema, db: db)
         checker.checkNames()
         checker.checkFragments()
+        if checkScript && checker.diagnostics.isEmpty { checker.checkTriggersAndVirtualTables() }
         if checkScript && checker.diagnostics.isEmpty { checker.checkScript() }
         return checker.diagnostics.sorted { $0.range.start < $1.range.start }
     }
@@ -177,6 +178,7 @@ enum FragmentKind {
     case indexWhere(index: String)
     case legacyWhere(legacy: String)
     case legacyExpression(target: String)
+    case generated(column: String)
 
     var what: String {
         switch self {
@@ -186,6 +188,7 @@ enum FragmentKind {
         case .indexWhere(let i): return "the where clause of index '\(i)'"
         case .legacyWhere(let l): return "the where clause of the mapping from '\(l)'"
         case .legacyExpression(let t): return "the mapping of '\(t)'"
+        case .generated(let c): return "the expression of generated column '\(c)'"
         }
     }
 }
@@ -267,6 +270,11 @@ struct Checker {
                         probe(e, range, kind, table: t, prefix: "SELECT (", suffix: ")", lexical: false)
                     }
                 }
+            }
+            for c in t.columns {
+                guard let g = c.generated else { continue }
+                probe(g.expression, g.range, .generated(column: c.name), table: t,
+                      prefix: "CREATE TEMP TABLE \(q) (\(cols), schemagen_probe_generated ANY GENERATED ALWAYS AS (", suffix: "))")
             }
             for (i, check) in t.checks.enumerated() {
                 probe(check, i < t.checkRanges.count ? t.checkRanges[i] : t.range, .tableCheck, table: t,
@@ -363,7 +371,8 @@ struct Checker {
     /// statements; each is run in a fresh in-memory database (after the comparison) so the next
     /// one prepares against the tables before it.
     mutating func checkScript() {
-        if let target = ProbeDatabase() { checkScript(into: target, keepTables: false) }
+        // Triggers and virtual tables need every table: then the tables are kept.
+        if let target = ProbeDatabase() { checkScript(into: target, keepTables: !schema.triggers.isEmpty || !schema.virtualTables.isEmpty) }
     }
 
     /// With `keepTables` false each table is dropped once its indexes are checked, so the check
@@ -378,13 +387,20 @@ struct Checker {
                 expected.append(Expected(sql: DDLEmitter.createIndex(i, on: t), owner: i.nameRange, what: "index '\(i.name)'", table: t, isTable: false))
             }
         }
-        // Views come last; they are created and verified by the query check (SchemaQuery), which
+        // Virtual tables, then views, then triggers (`checkTriggersAndVirtualTables` located their
+        // errors first). Views are created and verified by the query check (SchemaQuery), which
         // needs every table: here their statements must split exactly as written, and they are
         // executed only when the tables are kept.
+        for v in schema.virtualTables {
+            expected.append(Expected(sql: DDLEmitter.createVirtualTable(v), owner: v.nameRange, what: "virtual table '\(v.name)'", table: nil, isTable: false))
+        }
         let firstView = expected.count
         for v in schema.viewsInDependencyOrder {
             expected.append(Expected(sql: DDLEmitter.createView(v), owner: v.nameRange, what: "view '\(v.name)'",
                                      table: nil, isTable: false))
+        }
+        for t in schema.triggers {
+            expected.append(Expected(sql: DDLEmitter.createTrigger(t), owner: t.nameRange, what: "trigger '\(t.name)'", table: nil, isTable: false))
         }
         let tableNames = Set(schema.tables.map { $0.name.lowercased() })
         let script = Array(DDLEmitter.emit(schema).utf8)
@@ -414,8 +430,8 @@ struct Checker {
                     // checked by the query check
                 } else if let e = target.execute(consumed) {
                     problem = e
-                } else if expected[k].isTable {
-                    current = expected[k].table
+                } else if expected[k].isTable, let t = expected[k].table {
+                    current = t
                 }
             }
             if let problem {
@@ -429,6 +445,89 @@ struct Checker {
         if k != expected.count {
             error("the emitted DDL holds \(k) statements where the emitter wrote \(expected.count)", k < expected.count ? expected[k].owner : .empty)
         }
+    }
+
+    /// Virtual tables and triggers, created in a database holding every table: SQLite's error in
+    /// a trigger's `when` or body is located there; then each trigger's table is renamed (and the
+    /// rename undone), which makes SQLite resolve every name in every trigger body.
+    mutating func checkTriggersAndVirtualTables() {
+        guard !schema.triggers.isEmpty || !schema.virtualTables.isEmpty, let target = ProbeDatabase() else { return }
+        for t in schema.tablesInDependencyOrder {
+            if let e = target.execute(DDLEmitter.createTable(t, comments: false)) {
+                error("the DDL emitted for table '\(t.name)' does not load: \(e)", t.nameRange); return
+            }
+        }
+        for v in schema.virtualTables {
+            if let e = target.execute(DDLEmitter.createVirtualTable(v)) {
+                error("SQLite rejects virtual table '\(v.name)': \(e)", v.argumentsRange ?? v.nameRange); return
+            }
+        }
+        // Views (an INSTEAD OF trigger's table); their own errors are the query check's.
+        for v in schema.viewsInDependencyOrder { target.execute(DDLEmitter.createView(v)) }
+        for t in schema.triggers {
+            let head = DDLEmitter.triggerHead(t)
+            let sql = DDLEmitter.triggerSQL(t)
+            let result = target.prepare(sql)
+            if let message = result.error {
+                var at = message.hasPrefix("no such table") ? t.tableRange : t.nameRange
+                if let o = result.errorOffset {
+                    let headBytes = head.utf8.count
+                    if o >= headBytes && o - headBytes <= t.body.utf8.count {
+                        at = Checker.token(in: t.body, at: o - headBytes, base: t.bodyRange)
+                    } else if let w = t.whenClause, let wr = t.whenRange {
+                        let whenStart = headBytes - " BEGIN\n    ".utf8.count - w.utf8.count
+                        if o >= whenStart && o <= whenStart + w.utf8.count { at = Checker.token(in: w, at: o - whenStart, base: wr) }
+                    }
+                }
+                error("SQLite rejects trigger '\(t.name)': \(message)", at); return
+            }
+            if let e = target.execute(sql) { error("SQLite rejects trigger '\(t.name)': \(e)", t.nameRange); return }
+        }
+        // Preparing a statement that fires a trigger compiles its body: every name in it is resolved.
+        for t in schema.triggers {
+            let q = SQLIdentifier.alwaysQuoted(t.table)
+            let firing: String
+            switch t.event {
+            case .insert: firing = "INSERT INTO \(q) DEFAULT VALUES"
+            case .delete: firing = "DELETE FROM \(q)"
+            case .update:
+                guard let c = t.updateColumns.first ?? schema.table(named: t.table)?.columns.first?.name else { continue }
+                firing = "UPDATE \(q) SET \(SQLIdentifier.alwaysQuoted(c)) = \(SQLIdentifier.alwaysQuoted(c))"
+            }
+            guard let e = target.prepare(firing).error else { continue }
+            // "no such column: new.x": the unknown name, found in the trigger's when or body.
+            var at = t.bodyRange
+            if let colon = e.lastIndex(of: ":") {
+                let name = String(e[e.index(after: colon)...]).trimmingWhitespace().split(separator: ".").last.map(String.init) ?? ""
+                if let w = t.whenClause, let wr = t.whenRange, let r = Checker.word(name, in: w, base: wr) { at = r }
+                else if let r = Checker.word(name, in: t.body, base: t.bodyRange) { at = r }
+            }
+            error("SQLite rejects trigger '\(t.name)': \(e)", at)
+            return
+        }
+    }
+
+    /// The token of `text` (written at `base`) holding byte `offset`.
+    static func token(in text: String, at offset: Int, base: SourceRange) -> SourceRange {
+        let bytes = Array(text.utf8)
+        let exact = base.end - base.start == bytes.count
+        guard exact else { return base }
+        let tok = SQLScanner.tokens(bytes).first { $0.start <= offset && offset < $0.end && $0.kind != .whitespace }
+        let s = tok?.start ?? min(offset, bytes.count), e = tok?.end ?? min(offset, bytes.count)
+        return SourceRange(start: base.start + s, end: base.start + max(s, e))
+    }
+
+    /// The first token of `text` spelling `word` (case-insensitively).
+    static func word(_ word: String, in text: String, base: SourceRange) -> SourceRange? {
+        let bytes = Array(text.utf8)
+        guard base.end - base.start == bytes.count, !word.isEmpty else { return nil }
+        for t in SQLScanner.tokens(bytes) where t.kind != .whitespace {
+            let s = String(decoding: bytes[t.start..<t.end], as: UTF8.self)
+            if s.lowercased() == word.lowercased() || s.dropFirst().dropLast().lowercased() == word.lowercased() {
+                return SourceRange(start: base.start + t.start, end: base.start + t.end)
+            }
+        }
+        return nil
     }
 
     static func abbreviated(_ s: String) -> String {

@@ -21,6 +21,14 @@ public enum Introspector {
                 switch type {
                 case "table" where !name.lowercased().hasPrefix("sqlite_"):
                     if let wanted, !wanted.contains(name.lowercased()) { continue }
+                    let kind = try rows(db, "SELECT type FROM pragma_table_list WHERE schema = 'main' AND name = ?1", name).first?.first ?? "table"
+                    if kind == "shadow" { continue }
+                    if kind == "virtual" {
+                        if let (module, arguments) = StoredVirtualTableSQL.parse(sql) {
+                            schema.virtualTables.append(SQLVirtualTable(name: name, module: module, arguments: arguments))
+                        }
+                        continue
+                    }
                     schema.tables.append(try table(name, sql: sql, in: db, indexSQL: objects))
                 case "view": schema.views.append(SQLView(name: name, sql: sql))
                 case "trigger": schema.triggers.append(SQLTrigger(name: name, table: o[2] ?? "", sql: sql))
@@ -93,6 +101,7 @@ public enum Introspector {
         }
         let list = try rows(db, "SELECT CAST(wr AS TEXT), CAST(strict AS TEXT) FROM pragma_table_list WHERE schema = 'main' AND name = ?1", name).first
         var t = SQLTable(name: name, columns: columns, checks: facts.tableChecks, withoutRowid: list?[0] == "1", strict: list?[1] == "1")
+        t.constraintNames = facts.constraintNames
         if facts.hasTablePrimaryKey { t.primaryKey = pkPositions.sorted { $0.0 < $1.0 }.map(\.1) }
 
         // Foreign keys: SQLite numbers them last-declared first.
@@ -121,12 +130,16 @@ public enum Introspector {
         var autoUniques: [(Int, [String])] = []
         for r in indexRows {
             guard let iname = r[0] else { continue }
-            let cols = try rows(db, "SELECT name, CAST(\"desc\" AS TEXT), coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno", iname)
+            let cols = try rows(db, "SELECT name, CAST(\"desc\" AS TEXT), coll, CAST(cid AS TEXT) FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno", iname)
             switch r[2] {
             case "c":
                 let stored = objects.first { $0[0] == "index" && $0[1] == iname }?[3] ?? ""
+                let terms = cols.contains { $0[3] == "-2" } ? StoredIndexSQL.terms(createIndex: stored) : []
                 t.indexes.append(SQLIndex(name: iname, table: name, unique: r[1] == "1",
-                                          columns: cols.map { SQLIndexedColumn(name: $0[0] ?? "", collation: $0[2], order: $0[1] == "1" ? .desc : nil) },
+                                          columns: cols.enumerated().map { k, c in
+                                              SQLIndexedColumn(name: c[0] ?? "", collation: c[2], order: c[1] == "1" ? .desc : nil,
+                                                               expression: c[3] == "-2" && k < terms.count ? terms[k] : nil)
+                                          },
                                           whereClause: StoredIndexSQL.whereClause(createIndex: stored)))
             case "u":
                 let number = Int(iname.split(separator: "_").last ?? "") ?? Int.max

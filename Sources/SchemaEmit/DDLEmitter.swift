@@ -17,11 +17,52 @@ public enum DDLEmitter {
                 out += createIndex(index, on: table) + "\n"
             }
         }
+        for v in schema.virtualTables {
+            out += "\n" + docLines(v.doc) + createVirtualTable(v) + "\n"
+        }
         for view in schema.viewsInDependencyOrder {
             out += "\n" + createView(view) + "\n"
         }
+        for t in schema.triggers {
+            out += "\n" + docLines(t.doc) + createTrigger(t) + "\n"
+        }
         return out
     }
+
+    static func docLines(_ doc: String?) -> String {
+        guard let doc else { return "" }
+        return commentLines(doc).map { "-- \($0)".trimmingTrailingSpaces() + "\n" }.joined()
+    }
+
+    /// `CREATE VIRTUAL TABLE …;`
+    public static func createVirtualTable(_ v: VirtualTable) -> String {
+        SQLRenderer.createVirtualTable(sqlVirtualTable(v)) + ";"
+    }
+
+    public static func sqlVirtualTable(_ v: VirtualTable) -> SQLVirtualTable {
+        SQLVirtualTable(name: v.name, module: v.module, arguments: v.arguments)
+    }
+
+    /// The text before a trigger's body in its CREATE TRIGGER (through `BEGIN` and the first line's
+    /// indentation): the body, verbatim from the schema file, starts
+    /// at this many bytes (SchemaCheck maps SQLite's error offsets back with it).
+    public static func triggerHead(_ t: Trigger) -> String {
+        var s = "CREATE TRIGGER \(SQLIdentifier.quoted(t.name)) \(t.timing.rawValue) \(t.event.rawValue)"
+        if !t.updateColumns.isEmpty { s += " OF " + t.updateColumns.map(SQLIdentifier.quoted).joined(separator: ", ") }
+        s += " ON \(SQLIdentifier.quoted(t.table))"
+        if t.forEachRow { s += " FOR EACH ROW" }
+        if let w = t.whenClause { s += " WHEN " + w }
+        return s + " BEGIN\n    "
+    }
+
+    /// The CREATE TRIGGER statement without its `;`: the body verbatim (a missing final `;` added).
+    public static func triggerSQL(_ t: Trigger) -> String {
+        let body = t.body.hasSuffix(";") ? t.body : t.body + ";"
+        return triggerHead(t) + body + "\nEND"
+    }
+
+    /// `CREATE TRIGGER …;`
+    public static func createTrigger(_ t: Trigger) -> String { triggerSQL(t) + ";" }
 
     /// `CREATE VIEW "name" AS <the view's SELECT as written>;` — the statement the query check
     /// created and verified (`View.statementSQL`), so the database gets exactly what was checked.
@@ -52,7 +93,9 @@ public enum DDLEmitter {
 
     /// The schema's tables, in dependency order, as SQL model values.
     public static func sqlSchema(_ schema: Schema) -> SQLSchema {
-        SQLSchema(tables: schema.tablesInDependencyOrder.map(sqlTable))
+        SQLSchema(tables: schema.tablesInDependencyOrder.map(sqlTable),
+                  triggers: schema.triggers.map { SQLTrigger(name: $0.name, table: $0.table, sql: triggerSQL($0)) },
+                  virtualTables: schema.virtualTables.map(sqlVirtualTable))
     }
 
     /// One table (with its indexes) as an SQL model value.
@@ -63,18 +106,21 @@ public enum DDLEmitter {
                  uniques: table.uniqueConstraints.map(\.columns),
                  checks: table.checks,
                  foreignKeys: table.foreignKeys.filter { !$0.isColumnLevel }.map { SQLForeignKey(columns: $0.columns, reference: reference($0)) },
-                 indexes: table.indexes.map { sqlIndex($0, on: table) })
+                 withoutRowid: table.isWithoutRowid, strict: table.isStrict,
+                 indexes: table.indexes.map { sqlIndex($0, on: table) },
+                 constraintNames: table.constraintNames)
     }
 
     public static func sqlColumn(_ c: Column, in table: Table) -> SQLColumn {
-        SQLColumn(name: c.name, type: c.type.sqliteType,
+        SQLColumn(name: c.name, type: c.sqlType,
                   primaryKey: c.isPrimaryKey ? SQLColumnPrimaryKey(order: c.primaryKeyDescending.map { $0 ? .desc : .asc }, autoincrement: c.isAutoincrement) : nil,
-                  notNull: !c.isPrimaryKey && !c.isNullable,
+                  notNull: c.isExplicitNotNull || (!c.isPrimaryKey && !c.isNullable),
                   unique: c.isUnique,
                   defaultValue: c.defaultValue.map(sqlDefault),
                   collation: c.collation,
-                  checks: c.checks,
-                  references: table.foreignKeys.first(where: { $0.isColumnLevel && $0.columns == [c.name] }).map(reference))
+                  checks: c.checks + (c.allowedValues.map { ["\(SQLIdentifier.quoted(c.name)) IN (\($0.map(\.sql).joined(separator: ", ")))"] } ?? []),
+                  references: table.foreignKeys.first(where: { $0.isColumnLevel && $0.columns == [c.name] }).map(reference),
+                  generated: c.generated.map { SQLGenerated(expression: $0.expression, stored: $0.isStored) })
     }
 
     public static func sqlDefault(_ d: DefaultValue) -> SQLDefault {
@@ -85,12 +131,21 @@ public enum DDLEmitter {
     static func reference(_ fk: ForeignKey) -> SQLReference {
         SQLReference(table: fk.referencedTable, columns: fk.referencedColumns,
                      onDelete: fk.onDelete.flatMap { SQLForeignKeyAction(rawValue: $0.rawValue) },
-                     onUpdate: fk.onUpdate.flatMap { SQLForeignKeyAction(rawValue: $0.rawValue) })
+                     onUpdate: fk.onUpdate.flatMap { SQLForeignKeyAction(rawValue: $0.rawValue) },
+                     deferrable: fk.deferrable.flatMap { d in
+                         switch d {
+                         case "deferrable initially deferred": return .initiallyDeferred
+                         case "deferrable initially immediate", "deferrable": return .initiallyImmediate
+                         case "not deferrable": return .notDeferrable
+                         default: return nil
+                         }
+                     })
     }
 
     public static func sqlIndex(_ index: Index, on table: Table) -> SQLIndex {
         SQLIndex(name: index.name, table: table.name, unique: index.isUnique,
-                 columns: index.columns.map { SQLIndexedColumn(name: $0.name, order: $0.descending.map { $0 ? .desc : .asc }) },
+                 columns: index.columns.map { SQLIndexedColumn(name: $0.expression == nil ? $0.name : "", collation: $0.collation,
+                                                               order: $0.descending.map { $0 ? .desc : .asc }, expression: $0.expression) },
                  whereClause: index.whereClause)
     }
 

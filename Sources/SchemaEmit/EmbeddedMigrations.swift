@@ -63,12 +63,15 @@ public struct EmbeddedMigrations: Sendable, Hashable {
 }
 
 extension EmbeddedMigrations {
-    /// What creates a version from nothing: its tables and indexes (referenced tables first), then
-    /// its views in dependency order. The one list behind `<Schema>DDL.sql` and the chain's create
-    /// statements (which generated code references rather than repeats).
+    /// What creates a version from nothing, in `DDLEmitter.script`'s order: its tables and indexes
+    /// (referenced tables first), virtual tables, views in dependency order, then triggers (which
+    /// may be on views). The one list behind `<Schema>DDL.sql` and the chain's create statements
+    /// (which generated code references rather than repeats).
     public static func creationStatements(_ schema: Schema) -> [String] {
-        SQLRenderer.statements(for: DDLEmitter.sqlSchema(schema))
+        let sql = DDLEmitter.sqlSchema(schema)
+        return sql.tables.flatMap(SQLRenderer.statements(for:)) + sql.virtualTables.map(SQLRenderer.createVirtualTable)
             + schema.viewsInDependencyOrder.map { DDLEmitter.createViewStatement(name: $0.name, select: $0.statementSQL) }
+            + sql.triggers.map(\.sql)
     }
 
     /// Statements as one script, each ended by `;`, one per line.

@@ -18,6 +18,8 @@ struct Printer {
     private var closers: Set<Int> = []
     /// First tokens of declarations that get exactly one blank line before them.
     private var separated: Set<Int> = []
+    /// Islands whose first token keeps its adjacency to the token before (`fts5(…)`).
+    private var keepsAdjacency: Set<Int> = []
     private var out = ""
 
     init(file: SourceFile, tokens: [Token]) {
@@ -55,15 +57,17 @@ struct Printer {
     }
 
     /// SQL text: copied byte for byte, with the parentheses around it when they are not part of it.
-    private mutating func island(_ sql: SQLText) {
+    @discardableResult
+    private mutating func island(_ sql: SQLText) -> Int? {
         let r = indices(sql.range)
-        guard var lo = r.first, var hi = r.last else { return }
+        guard var lo = r.first, var hi = r.last else { return nil }
         if lo > 0, tokens[lo - 1].isSymbol("("), tokens[lo - 1].range.end == sql.range.start,
            hi + 1 < tokens.count, tokens[hi + 1].isSymbol(")"), tokens[hi + 1].range.start == sql.range.end {
             lo -= 1; hi += 1
         }
         for k in lo...hi { classes[k] = .island }
         islandEnd[lo] = hi
+        return lo
     }
 
     /// The `{` at or after token `from` and its matching `}`; both become block braces.
@@ -105,6 +109,10 @@ struct Printer {
                 table(t)
             } else if case .sql(let q) = item, q.kind == .migration {
                 dataStep(q)
+            } else if case .trigger(let t) = item {
+                trigger(t)
+            } else if case .virtualTable(let v) = item {
+                virtualTable(v)
             }
         }
     }
@@ -115,6 +123,34 @@ struct Printer {
         separated.insert(first(at: q.range.start))
         attributes(q.attributes)
         mark(SourceRange(start: q.range.start, end: q.name.range.end))
+    }
+
+    /// The head re-spaced, the `when` an island, the body with its braces copied byte for byte.
+    private mutating func trigger(_ t: TriggerSyntax) {
+        separated.insert(first(at: t.range.start))
+        attributes(t.attributes)
+        let start = first(at: t.range.start)
+        var open = start
+        while open < tokens.count - 1 && tokens[open].range.start < t.body.range.start { open += 1 }
+        while open > start && !tokens[open].isSymbol("{") { open -= 1 }
+        guard tokens[open].isSymbol("{") else { return }
+        mark(start..<open)
+        if let w = t.whenClause { island(w) }
+    }
+
+    /// `virtual table NAME using MODULE(arguments)`: the arguments an island.
+    private mutating func virtualTable(_ v: VirtualTableSyntax) {
+        separated.insert(first(at: v.range.start))
+        attributes(v.attributes)
+        mark(v.range)
+        guard let a = v.arguments else { return }
+        // The arguments with their parentheses, written against the module's name: `fts5(…)`.
+        let r = indices(a.range)
+        guard let first = r.first, let last = r.last, first > 0, last + 1 < tokens.count,
+              tokens[first - 1].isSymbol("("), tokens[last + 1].isSymbol(")") else { island(a); return }
+        for k in (first - 1)...(last + 1) { classes[k] = .island }
+        islandEnd[first - 1] = last + 1
+        keepsAdjacency.insert(first - 1)
     }
 
     private mutating func config(_ c: ConfigBlockSyntax) {
@@ -146,11 +182,22 @@ struct Printer {
                 for modifier in c.modifiers {
                     if case .check(let sql, _) = modifier { island(sql) }
                     if case .defaultValue(let value, _) = modifier, case .expression(let sql) = value { island(sql) }
+                    if case .generated(let sql, _, _) = modifier { island(sql) }
+                    if case .values(let values, _) = modifier {
+                        for value in values { if case .expression(let sql) = value { island(sql) } }
+                    }
                 }
             } else if case .index(let i) = m {
                 mark(i.range)
+                // An expression term keeps its place in the list: `(lower(a), b)`.
+                for term in i.columns { if let e = term.expression, let lo = island(e) { keepsAdjacency.insert(lo) } }
                 if let w = i.whereClause { island(w) }
             } else if case .constraint(let k) = m {
+                mark(k.range)
+                if case .check(let sql, _) = k { island(sql) }
+            } else if case .namedConstraint(let name, let k) = m {
+                let n = first(at: name.range.start)
+                mark(max(0, n - 1)..<n + 1)   // `constraint NAME`
                 mark(k.range)
                 if case .check(let sql, _) = k { island(sql) }
             } else if case .legacySource(let l) = m {
@@ -279,6 +326,7 @@ struct Printer {
         let adjacent = x.range.end == y.range.start
         if aClass == .verbatim || bClass == .verbatim { return adjacent ? "" : " " }
         if y.isSymbol(",") || y.isSymbol(";") || y.isSymbol(")") { return "" }
+        if bClass == .island && keepsAdjacency.contains(b) { return adjacent ? "" : " " }
         if bClass == .island || aClass == .island { return " " }
         if y.isSymbol(":") || y.isSymbol("?") || y.isSymbol("]") || y.isSymbol(">") || y.isSymbol("<") { return "" }
         if x.isSymbol("(") || x.isSymbol("[") || x.isSymbol("@") || x.isSymbol("<") { return "" }

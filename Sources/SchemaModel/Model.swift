@@ -1,4 +1,5 @@
 import SchemaSyntax
+import SchemaSQL
 
 /// A logical column type: what the value means, mapped both to an SQLite declared type and to a Swift type.
 public enum LogicalType: Sendable, Hashable {
@@ -113,6 +114,8 @@ public struct ForeignKey: Sendable, Hashable {
     public var isColumnLevel: Bool
     public var range: SourceRange
     public var tableRange: SourceRange
+    /// `deferrable initially deferred` and the other forms, lowercased as written.
+    public var deferrable: String? = nil
 }
 
 /// An inline `@allow(rule, reason: "…")` on a table, column or index.
@@ -150,12 +153,67 @@ public struct Column: Sendable, Hashable {
     /// `@renamed(from: old_name)`: the column's name in the previous version (the planner renames it).
     public var renamedFrom: String? = nil
     public var renamedFromRange: SourceRange? = nil
+    /// `sql "NVARCHAR(160)"`: the declared type in the DDL (`""`: none), instead of the logical type's.
+    public var declaredType: String? = nil
+    /// `as (expr) stored|virtual`: a generated column.
+    public var generated: GeneratedColumn? = nil
+    /// `in ('a', 'b')`: the closed set of values, emitted as `CHECK (col IN (…))`.
+    public var allowedValues: [DefaultValue]? = nil
+    /// `not null` written on a primary key column: emitted (SQLite's legacy rule admits NULL otherwise).
+    public var isExplicitNotNull: Bool = false
+
+    /// The declared type written in the DDL.
+    public var sqlType: String { declaredType ?? type.sqliteType }
+}
+
+public struct GeneratedColumn: Sendable, Hashable {
+    public var expression: String
+    public var isStored: Bool
+    /// Exactly the expression's text.
+    public var range: SourceRange
+}
+
+/// `trigger NAME before|after|instead of EVENT on TABLE … { body }`.
+public struct Trigger: Sendable, Hashable {
+    public enum Timing: String, Sendable, Hashable { case before = "BEFORE", after = "AFTER", insteadOf = "INSTEAD OF" }
+    public enum Event: String, Sendable, Hashable { case insert = "INSERT", update = "UPDATE", delete = "DELETE" }
+    public var name: String
+    public var timing: Timing
+    public var event: Event
+    public var updateColumns: [String]
+    public var table: String
+    public var forEachRow: Bool
+    public var whenClause: String?
+    public var whenRange: SourceRange?
+    /// The body's statements, verbatim.
+    public var body: String
+    public var bodyRange: SourceRange
+    public var doc: String?
+    public var range: SourceRange
+    public var nameRange: SourceRange
+    public var tableRange: SourceRange
+}
+
+/// `virtual table NAME using MODULE(arguments)`.
+public struct VirtualTable: Sendable, Hashable {
+    public var name: String
+    public var module: String
+    public var arguments: String?
+    public var argumentsRange: SourceRange?
+    public var doc: String?
+    public var range: SourceRange
+    public var nameRange: SourceRange
 }
 
 public struct IndexedColumn: Sendable, Hashable {
+    /// The column; for an expression term, the expression's text.
     public var name: String
     public var descending: Bool?
     public var range: SourceRange
+    /// `lower(email)`: an expression term, verbatim (its range is `range`).
+    public var expression: String? = nil
+    /// `collate nocase` on the term.
+    public var collation: String? = nil
 }
 
 public struct Index: Sendable, Hashable {
@@ -251,6 +309,12 @@ public struct Table: Sendable, Hashable {
     public var nameRange: SourceRange
     /// Where each of `checks` is written: exactly its text.
     public var checkRanges: [SourceRange] = []
+    /// `table t strict { … }`.
+    public var isStrict: Bool = false
+    /// `table t without rowid { … }`.
+    public var isWithoutRowid: Bool = false
+    /// `constraint NAME …` on table-level constraints (indexes count table-level ones of each kind).
+    public var constraintNames: [SQLConstraintName] = []
     /// `@renamed(from: old_name)`: the table's name in the previous version (the planner renames it).
     public var renamedFrom: String? = nil
     public var renamedFromRange: SourceRange? = nil
@@ -266,7 +330,8 @@ public struct Table: Sendable, Hashable {
     /// True when the table has a single `integer primary key` column: SQLite's rowid alias.
     public var rowidAlias: Column? {
         let pk = primaryKey
-        guard pk.count == 1, let c = column(named: pk[0]), c.type == .integer, c.primaryKeyDescending != true else { return nil }
+        guard !isWithoutRowid, pk.count == 1, let c = column(named: pk[0]), c.type == .integer, c.sqlType.uppercased() == "INTEGER",
+              c.primaryKeyDescending != true else { return nil }
         return c
     }
 
@@ -412,6 +477,10 @@ public struct Schema: Sendable, Hashable {
     public var queries: [Query] = []
     /// Every `view` in source order (`DDLEmitter` orders them by dependency).
     public var views: [View] = []
+    /// Every trigger, in source order (emitted after the tables).
+    public var triggers: [Trigger] = []
+    /// Every virtual table, in source order (emitted after the tables, before the triggers).
+    public var virtualTables: [VirtualTable] = []
     /// Hand-written data steps of version migrations (`@run(version: N, before|after) migration NAME { SQL }`), in source order.
     public var dataSteps: [DataStep] = []
     /// What a version's migration may drop (`@dropped(…)` before the `schema` header), in source order.

@@ -1,4 +1,5 @@
 import SchemaSyntax
+import SchemaSQL
 
 /// Turns a syntax tree into a `Schema`: maps types, checks values against them, and reports
 /// what makes a declaration meaningless (an unknown type, a default that does not fit, a
@@ -72,6 +73,10 @@ public struct Resolver {
                 schema.tables.append(resolveTable(t, domain: nil))
             case .sql(let q):
                 resolveSQLDeclaration(q, table: nil, domain: nil, into: &schema)
+            case .trigger(let t):
+                schema.triggers.append(resolveTrigger(t))
+            case .virtualTable(let v):
+                schema.virtualTables.append(resolveVirtualTable(v))
             }
         }
         for t in tree.items.flatMap({ item -> [(TableSyntax, String?)] in
@@ -148,7 +153,7 @@ public struct Resolver {
 
     // MARK: Naming rules
 
-    static let namingKeys = ["case", "singular_tables", "max_words", "forbidden_suffixes", "require_domain"]
+    static let namingKeys = ["case", "singular_tables", "max_words", "forbidden_suffixes", "require_domain", "preset"]
 
     private mutating func resolveNaming(_ block: ConfigBlockSyntax) -> NamingRules {
         var rules = NamingRules()
@@ -173,6 +178,14 @@ public struct Resolver {
                 else { error(.invalidSetting, "'max_words' must be a positive integer", e.value.range) }
             case "forbidden_suffixes":
                 if let words = stringList(e.value) { rules.forbiddenSuffixes = words }
+            case "preset":
+                // `preset: legacy`: an imported schema's style, declared once. Keys after it still apply.
+                if case .word("legacy", _) = e.value {
+                    rules.singularTables = false
+                    rules.maxWords = Int.max
+                    rules.forbiddenSuffixes = []
+                    rules.requireDomain = false
+                } else { error(.invalidSetting, "'preset' must be legacy", e.value.range) }
             default:
                 var fixIts: [FixIt] = []
                 var message = "unknown naming rule '\(e.key.text)'; expected one of \(Self.namingKeys.joined(separator: ", "))"
@@ -275,8 +288,30 @@ public struct Resolver {
         (table.renamedFrom, table.renamedFromRange) = renamed(t.attributes)
         var tableFKs: [ForeignKey] = []
         var legacy: [LegacySourceSyntax] = []
-        for m in t.members {
+        resolveTableOptions(t, into: &table)
+        var members = t.members
+        var names: [Int: Name] = [:]
+        for (k, m) in members.enumerated() {
+            if case .namedConstraint(let n, let c) = m { members[k] = .constraint(c); names[k] = n }
+        }
+        for (k, m) in members.enumerated() {
+            if let n = names[k], case .constraint(let c) = m {
+                let kind: SQLConstraintName.Kind
+                let index: Int
+                switch c {
+                case .primaryKey: kind = .primaryKey; index = 0
+                case .unique: kind = .unique; index = table.uniqueConstraints.count
+                case .check: kind = .check; index = table.checks.count
+                case .foreignKey: kind = .foreignKey; index = tableFKs.count
+                }
+                if table.constraintNames.contains(where: { $0.name.lowercased() == n.text.lowercased() }) {
+                    error(.duplicateModifier, "constraint name '\(n.text)' is used twice in table '\(t.name.text)'", n.range)
+                }
+                table.constraintNames.append(SQLConstraintName(name: n.text, kind: kind, index: index))
+            }
             switch m {
+            case .namedConstraint:
+                break
             case .column(let c):
                 let (column, fk) = resolveColumn(c, table: t.name.text)
                 table.columns.append(column)
@@ -284,7 +319,7 @@ public struct Resolver {
             case .index(let i):
                 let (_, sup) = resolveAttributes(i.attributes, on: "an index")
                 table.indexes.append(Index(name: i.name.text,
-                                           columns: i.columns.map { IndexedColumn(name: $0.name.text, descending: $0.descending, range: $0.name.range) },
+                                           columns: i.columns.map { resolveIndexedColumn($0) },
                                            isUnique: i.isUnique, whereClause: i.whereClause?.text, doc: i.leadingComments.docText,
                                            suppressions: sup, range: i.range, nameRange: i.name.range, whereRange: i.whereClause.map(exactRange)))
             case .constraint(let c):
@@ -324,6 +359,7 @@ public struct Resolver {
         if !fk.referencedColumns.isEmpty && fk.referencedColumns.count != columns.count {
             error(.invalidForeignKey, "the foreign key has \(columns.count) column\(columns.count == 1 ? "" : "s") but references \(fk.referencedColumns.count)", ref.range)
         }
+        fk.deferrable = ref.deferrable
         var seen = Set<ForeignKeyActionSyntax.Event>()
         for a in ref.actions {
             if !seen.insert(a.event).inserted { error(.invalidForeignKey, "'on \(a.event.rawValue)' is given twice", a.range) }
@@ -411,8 +447,14 @@ public struct Resolver {
                     error(.unknownCollation, "unknown collation '\(n.text)'; SQLite has binary, nocase and rtrim", n.range)
                 }
                 column.collation = n.text.uppercased()
+            case .generated, .declaredType, .values:
+                resolveColumnAddition(m, into: &column, syntax: c, typeIsKnown: typeIsKnown)
+            }
+            if case .notNull = m, column.isPrimaryKey || c.modifiers.contains(where: { if case .primaryKey = $0 { return true } else { return false } }) {
+                column.isExplicitNotNull = true
             }
         }
+        checkDefaultInValues(column, syntax: c)
         return (column, fk)
     }
 
@@ -490,10 +532,13 @@ public struct Resolver {
             error(.conflictingPrimaryKey, "table '\(table.name)' declares a primary key on column '\(pkColumns[0].name)' and a 'primary key (…)' constraint", pk.range)
         }
         // Constraint and index columns must exist.
-        for m in syntax.members {
+        let plainMembers = syntax.members.map { m -> TableMemberSyntax in
+            if case .namedConstraint(_, let c) = m { return .constraint(c) } else { return m }
+        }
+        for m in plainMembers {
             switch m {
             case .index(let i):
-                for c in i.columns where !names.contains(c.name.text) {
+                for c in i.columns where c.expression == nil && !names.contains(c.name.text) {
                     unknownColumn(c.name.text, in: table, range: c.name.range, context: "index '\(i.name.text)'")
                 }
                 var seen = Set<String>()
@@ -508,18 +553,12 @@ public struct Resolver {
                 for c in cols where !names.contains(c.text) {
                     unknownColumn(c.text, in: table, range: c.range, context: "the foreign key")
                 }
-            case .constraint(.check), .column, .legacySource, .query:
+            case .constraint(.check), .column, .legacySource, .query, .namedConstraint:
                 break
             }
         }
-        if let pk = table.primaryKeyConstraint {
-            // Columns of a table-level key that are optional are a likely mistake in SQLite (NULLs allowed).
-            for name in pk.columns {
-                if let c = table.column(named: name), c.isNullable {
-                    error(.optionalPrimaryKey, "primary key column '\(name)' is optional; remove '?'", c.typeRange)
-                }
-            }
-        }
+        // An optional column in a table-level key is what SQLite's legacy rule admits (NULLs in the
+        // key of a rowid table) and what imported schemas hold: lint's `nullable-unique-key` reports it.
     }
 
     /// The range of exactly `sql.text` (the parser trims the whitespace inside parentheses).
@@ -587,6 +626,104 @@ public struct Resolver {
         }
         return source
     }
+
+    // MARK: Issue 14: table options, generated columns, declared types, value sets, triggers, virtual tables
+
+    private mutating func resolveTableOptions(_ t: TableSyntax, into table: inout Table) {
+        for o in t.options {
+            switch o.text {
+            case "strict":
+                if table.isStrict { error(.duplicateModifier, "'strict' is given twice", o.range) }
+                table.isStrict = true
+            default:
+                if table.isWithoutRowid { error(.duplicateModifier, "'without rowid' is given twice", o.range) }
+                table.isWithoutRowid = true
+            }
+        }
+    }
+
+    private func resolveIndexedColumn(_ c: IndexedColumnSyntax) -> IndexedColumn {
+        var i = IndexedColumn(name: c.name.text, descending: c.descending, range: c.name.range)
+        i.expression = c.expression?.text
+        i.collation = c.collation?.text.uppercased()
+        return i
+    }
+
+    private mutating func resolveColumnAddition(_ m: ColumnModifierSyntax, into column: inout Column, syntax c: ColumnSyntax, typeIsKnown: Bool) {
+        switch m {
+        case .generated(let sql, let stored, let r):
+            if column.generated != nil { error(.duplicateModifier, "column '\(c.name.text)' is generated twice", r) }
+            column.generated = GeneratedColumn(expression: sql.text, isStored: stored, range: exactRange(sql))
+        case .declaredType(let text, let r):
+            if column.declaredType != nil { error(.duplicateModifier, "column '\(c.name.text)' has two declared SQL types", r) }
+            if !Self.isDeclaredType(text) {
+                error(.invalidTypeArgument, "'\(text)' is not an SQL type name: words, optionally followed by (n) or (n, m)", r)
+            }
+            column.declaredType = text
+        case .values(let values, let r):
+            if column.allowedValues != nil { error(.duplicateModifier, "column '\(c.name.text)' has two value sets", r) }
+            guard typeIsKnown else { return }
+            var out: [DefaultValue] = []
+            for v in values {
+                if case .expression(let e) = v { error(.defaultMismatch, "a value of the set must be a literal, not '\(e.text)'", e.range); continue }
+                if case .word("null", let wr) = v { error(.defaultMismatch, "null is not a value of a set; make the column optional ('?') instead", wr); continue }
+                if let d = resolveDefault(v, type: column.type, nullable: false, column: c.name.text) { out.append(d) }
+            }
+            column.allowedValues = out
+        default:
+            break
+        }
+    }
+
+    /// A default outside the column's value set is a located error.
+    private mutating func checkDefaultInValues(_ column: Column, syntax c: ColumnSyntax) {
+        guard let values = column.allowedValues, let d = column.defaultValue, d != .null else { return }
+        if case .expression = d { return }
+        if !values.map(\.sql).contains(d.sql) {
+            let r = column.defaultRange ?? c.range
+            error(.defaultMismatch, "default \(d.sql) is not one of the values of column '\(c.name.text)': \(values.map(\.sql).joined(separator: ", "))", r)
+        }
+    }
+
+    /// `NVARCHAR(160)`, `NUMERIC(10, 2)`, `UNSIGNED BIG INT`, `""`: what SQLite accepts as a type name.
+    static func isDeclaredType(_ s: String) -> Bool {
+        if s.isEmpty { return true }
+        var words = Substring(s)
+        var args: Substring = ""
+        if let open = s.firstIndex(of: "(") {
+            guard s.hasSuffix(")") else { return false }
+            words = s[..<open]
+            args = s[s.index(after: open)..<s.index(before: s.endIndex)]
+        }
+        let w = words.split(separator: " ")
+        guard !w.isEmpty, w.allSatisfy({ $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } && $0.first?.isLetter == true }) else { return false }
+        guard s.firstIndex(of: "(") != nil else { return !words.hasSuffix(" ") }
+        let parts = args.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters() }
+        return (1...2).contains(parts.count) && parts.allSatisfy { p in
+            let digits = p.hasPrefix("-") || p.hasPrefix("+") ? p.dropFirst() : Substring(p)
+            return !digits.isEmpty && digits.allSatisfy(\.isNumber)
+        }
+    }
+
+    private mutating func resolveTrigger(_ t: TriggerSyntax) -> Trigger {
+        for a in t.attributes { error(.invalidAttribute, "attribute '@\(a.name.text)' is not allowed on a trigger", a.range) }
+        let timing: Trigger.Timing = t.timing.text == "before" ? .before : t.timing.text == "after" ? .after : .insteadOf
+        let event: Trigger.Event = t.event.text == "insert" ? .insert : t.event.text == "update" ? .update : .delete
+        return Trigger(name: t.name.text, timing: timing, event: event, updateColumns: t.updateColumns.map(\.text), table: t.table.text,
+                       forEachRow: t.forEachRow, whenClause: t.whenClause?.text, whenRange: t.whenClause.map(exactRange),
+                       body: t.body.text, bodyRange: t.body.range, doc: t.leadingComments.docText,
+                       range: t.range, nameRange: t.name.range, tableRange: t.table.range)
+    }
+
+    private mutating func resolveVirtualTable(_ v: VirtualTableSyntax) -> VirtualTable {
+        for a in v.attributes { error(.invalidAttribute, "attribute '@\(a.name.text)' is not allowed on a virtual table", a.range) }
+        return VirtualTable(name: v.name.text, module: v.module.text, arguments: v.arguments?.text, argumentsRange: v.arguments.map(exactRange),
+                            doc: v.leadingComments.docText, range: v.range, nameRange: v.name.range)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String { String(self).trimmingWhitespace() }
 }
 
 // MARK: Version migrations (data steps, declared drops)

@@ -5,6 +5,14 @@
 extension SQLTable {
     public var canonical: SQLTable {
         var t = self
+        // Column-level constraints move in front of the table-level ones: names move with theirs.
+        let shift: [SQLConstraintName.Kind: Int] = [.unique: columns.filter(\.unique).count, .check: columns.flatMap(\.checks).count,
+                                                    .foreignKey: columns.filter { $0.references != nil }.count]
+        t.constraintNames = constraintNames.map { n in
+            var n = n
+            n.index += shift[n.kind] ?? 0
+            return n
+        }.sorted { ($0.kind.rawValue, $0.index, $0.name) < ($1.kind.rawValue, $1.index, $1.name) }
         t.uniques = allUniques
         t.checks = allChecks
         t.foreignKeys = allForeignKeys.map { SQLForeignKey(columns: $0.columns, reference: $0.reference.canonical) }
@@ -23,8 +31,9 @@ extension SQLTable {
         t.indexes = indexes.map { i in
             var i = i
             i.columns = i.columns.map { c in
-                SQLIndexedColumn(name: c.name, collation: (c.collation ?? columnCollation[c.name.lowercased()] ?? "BINARY").uppercased(),
-                                 order: c.order == .desc ? .desc : nil)
+                SQLIndexedColumn(name: c.expression == nil ? c.name : "",
+                                 collation: (c.collation ?? (c.expression == nil ? columnCollation[c.name.lowercased()] : nil) ?? "BINARY").uppercased(),
+                                 order: c.order == .desc ? .desc : nil, expression: c.expression)
             }
             return i
         }.sorted { $0.name.lowercased() < $1.name.lowercased() }
@@ -46,7 +55,8 @@ extension SQLSchema {
     public var canonical: SQLSchema {
         SQLSchema(tables: tables.map(\.canonical).sorted { $0.name.lowercased() < $1.name.lowercased() },
                   views: views.sorted { $0.name.lowercased() < $1.name.lowercased() },
-                  triggers: triggers.sorted { $0.name.lowercased() < $1.name.lowercased() })
+                  triggers: triggers.sorted { $0.name.lowercased() < $1.name.lowercased() },
+                  virtualTables: virtualTables.sorted { $0.name.lowercased() < $1.name.lowercased() })
     }
 }
 
@@ -83,11 +93,19 @@ public enum SQLDifference {
         }
         for v in e.views {
             guard let other = a.views.first(where: { $0.name.lowercased() == v.name.lowercased() }) else { out.append("the database has no view \(v.name)"); continue }
-            if other.sql != v.sql { out.append("view \(v.name): \(v.sql) ≠ \(other.sql)") }
+            if SQLNormalForm.normalized(other.sql) != SQLNormalForm.normalized(v.sql) { out.append("view \(v.name): \(v.sql) ≠ \(other.sql)") }
         }
         for tr in e.triggers {
             guard let other = a.triggers.first(where: { $0.name.lowercased() == tr.name.lowercased() }) else { out.append("the database has no trigger \(tr.name)"); continue }
-            if other.sql != tr.sql { out.append("trigger \(tr.name): \(tr.sql) ≠ \(other.sql)") }
+            let same = SQLTriggerParts(other.sql).map(\.normalized) ?? [SQLNormalForm.normalized(other.sql)]
+                == SQLTriggerParts(tr.sql).map(\.normalized) ?? [SQLNormalForm.normalized(tr.sql)]
+            if !same { out.append("trigger \(tr.name): \(tr.sql) ≠ \(other.sql)") }
+        }
+        for v in e.virtualTables {
+            guard let other = a.virtualTables.first(where: { $0.name.lowercased() == v.name.lowercased() }) else { out.append("the database has no virtual table \(v.name)"); continue }
+            if v.module.lowercased() != other.module.lowercased() || v.arguments.map(SQLNormalForm.normalized) != other.arguments.map(SQLNormalForm.normalized) {
+                out.append("virtual table \(v.name): \(SQLRenderer.createVirtualTable(v)) ≠ \(SQLRenderer.createVirtualTable(other))")
+            }
         }
         return out
     }
@@ -117,6 +135,10 @@ public enum SQLDifference {
         if e.primaryKey != a.primaryKey {
             note("primary key \(e.primaryKey.map { "(\($0.joined(separator: ", ")))" } ?? "on the column") ≠ \(a.primaryKey.map { "(\($0.joined(separator: ", ")))" } ?? "on the column")")
         }
+        if e.constraintNames != a.constraintNames {
+            func list(_ n: [SQLConstraintName]) -> String { n.isEmpty ? "none" : n.map { "\($0.name) (\($0.kind.rawValue) #\($0.index + 1))" }.joined(separator: ", ") }
+            note("constraint names \(list(e.constraintNames)) ≠ \(list(a.constraintNames))")
+        }
         if e.strict != a.strict { note("STRICT \(e.strict ? "yes" : "no") ≠ \(a.strict ? "yes" : "no")") }
         if e.withoutRowid != a.withoutRowid { note("WITHOUT ROWID \(e.withoutRowid ? "yes" : "no") ≠ \(a.withoutRowid ? "yes" : "no")") }
         listDifference("UNIQUE", e.uniques.map { "(\($0.joined(separator: ", ")))" }, a.uniques.map { "(\($0.joined(separator: ", ")))" }, note)
@@ -137,6 +159,10 @@ public enum SQLDifference {
             guard let j = a.indexes.first(where: { $0.name.lowercased() == i.name.lowercased() }) else { note("index \(i.name) is missing"); continue }
             var ii = i, jj = j
             ii.table = e.name; jj.table = e.name
+            for k in ii.columns.indices { ii.columns[k].expression = ii.columns[k].expression.map { SQLNormalForm.normalized(SQLNormalForm.withoutOuterParentheses($0)) } }
+            for k in jj.columns.indices { jj.columns[k].expression = jj.columns[k].expression.map { SQLNormalForm.normalized(SQLNormalForm.withoutOuterParentheses($0)) } }
+            ii.whereClause = ii.whereClause.map(SQLNormalForm.normalized)
+            jj.whereClause = jj.whereClause.map(SQLNormalForm.normalized)
             if ii != jj { note("index \(i.name): \(SQLRenderer.createIndex(i)) ≠ \(SQLRenderer.createIndex(j))") }
         }
         for j in a.indexes where !e.indexes.contains(where: { $0.name.lowercased() == j.name.lowercased() }) {

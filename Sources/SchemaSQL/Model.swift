@@ -10,10 +10,13 @@ public struct SQLSchema: Sendable, Hashable {
     public var tables: [SQLTable]
     public var views: [SQLView]
     public var triggers: [SQLTrigger]
-    public init(tables: [SQLTable] = [], views: [SQLView] = [], triggers: [SQLTrigger] = []) {
+    /// `CREATE VIRTUAL TABLE` (FTS5 and other modules); their shadow tables are not listed.
+    public var virtualTables: [SQLVirtualTable]
+    public init(tables: [SQLTable] = [], views: [SQLView] = [], triggers: [SQLTrigger] = [], virtualTables: [SQLVirtualTable] = []) {
         self.tables = tables
         self.views = views
         self.triggers = triggers
+        self.virtualTables = virtualTables
     }
 
     public func table(named name: String) -> SQLTable? { tables.first { $0.name.lowercased() == name.lowercased() } }
@@ -121,13 +124,17 @@ public struct SQLForeignKey: Sendable, Hashable {
 }
 
 public struct SQLIndexedColumn: Sendable, Hashable {
+    /// The column's name; empty for an expression term.
     public var name: String
     public var collation: String?
     public var order: SQLOrder?
-    public init(name: String, collation: String? = nil, order: SQLOrder? = nil) {
+    /// An expression term (`lower(email)`, `(a + b)`), verbatim as SQLite stores it.
+    public var expression: String?
+    public init(name: String, collation: String? = nil, order: SQLOrder? = nil, expression: String? = nil) {
         self.name = name
         self.collation = collation
         self.order = order
+        self.expression = expression
     }
 }
 
@@ -147,6 +154,20 @@ public struct SQLIndex: Sendable, Hashable {
     }
 }
 
+/// `CONSTRAINT name` before a table-level constraint: its kind and its position in the table's
+/// list of that kind (`uniques`, `checks`, `foreignKeys`; 0 for the primary key).
+public struct SQLConstraintName: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case primaryKey = "PRIMARY KEY", unique = "UNIQUE", check = "CHECK", foreignKey = "FOREIGN KEY" }
+    public var name: String
+    public var kind: Kind
+    public var index: Int
+    public init(name: String, kind: Kind, index: Int) {
+        self.name = name
+        self.kind = kind
+        self.index = index
+    }
+}
+
 public struct SQLTable: Sendable, Hashable {
     public var name: String
     public var columns: [SQLColumn]
@@ -162,8 +183,12 @@ public struct SQLTable: Sendable, Hashable {
     /// A STRICT table (SQLite 3.37+).
     public var strict: Bool
     public var indexes: [SQLIndex]
+    /// Names of table-level constraints (`CONSTRAINT pk_t PRIMARY KEY (…)`).
+    public var constraintNames: [SQLConstraintName] = []
     public init(name: String, columns: [SQLColumn], primaryKey: [String]? = nil, uniques: [[String]] = [], checks: [String] = [],
-                foreignKeys: [SQLForeignKey] = [], withoutRowid: Bool = false, strict: Bool = false, indexes: [SQLIndex] = []) {
+                foreignKeys: [SQLForeignKey] = [], withoutRowid: Bool = false, strict: Bool = false, indexes: [SQLIndex] = [],
+                constraintNames: [SQLConstraintName] = []) {
+        self.constraintNames = constraintNames
         self.name = name
         self.columns = columns
         self.primaryKey = primaryKey
@@ -204,6 +229,11 @@ public struct SQLTable: Sendable, Hashable {
 
     /// Every UNIQUE in declaration order: column-level ones in column order, then table-level ones.
     public var allUniques: [[String]] { columns.filter(\.unique).map { [$0.name] } + uniques }
+
+    /// The name of a table-level constraint, if it has one.
+    public func constraintName(_ kind: SQLConstraintName.Kind, _ index: Int = 0) -> String? {
+        constraintNames.first { $0.kind == kind && $0.index == index }?.name
+    }
 }
 
 /// A view, kept as the statement SQLite stores (`sqlite_schema.sql`).
@@ -225,5 +255,19 @@ public struct SQLTrigger: Sendable, Hashable {
         self.name = name
         self.table = table
         self.sql = sql
+    }
+}
+
+/// A virtual table: `CREATE VIRTUAL TABLE name USING module(arguments)`; the arguments are kept
+/// verbatim (FTS5's columns and options, or any other module's).
+public struct SQLVirtualTable: Sendable, Hashable {
+    public var name: String
+    public var module: String
+    /// The text between the parentheses after the module name, verbatim; nil without parentheses.
+    public var arguments: String?
+    public init(name: String, module: String, arguments: String?) {
+        self.name = name
+        self.module = module
+        self.arguments = arguments
     }
 }

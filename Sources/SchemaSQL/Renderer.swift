@@ -6,11 +6,12 @@ public enum SQLRenderer {
     /// `CREATE TABLE name (\n    column,\n    constraint\n)`, one definition per line.
     public static func createTable(_ table: SQLTable) -> String {
         var parts = table.columns.map(columnDefinition)
-        if let pk = table.primaryKey { parts.append("PRIMARY KEY (\(pk.map(q).joined(separator: ", ")))") }
-        for u in table.uniques { parts.append("UNIQUE (\(u.map(q).joined(separator: ", ")))") }
-        for check in table.checks { parts.append("CHECK (\(check))") }
-        for fk in table.foreignKeys {
-            parts.append("FOREIGN KEY (\(fk.columns.map(q).joined(separator: ", "))) " + references(fk.reference))
+        func named(_ kind: SQLConstraintName.Kind, _ i: Int) -> String { table.constraintName(kind, i).map { "CONSTRAINT \(q($0)) " } ?? "" }
+        if let pk = table.primaryKey { parts.append(named(.primaryKey, 0) + "PRIMARY KEY (\(pk.map(q).joined(separator: ", ")))") }
+        for (i, u) in table.uniques.enumerated() { parts.append(named(.unique, i) + "UNIQUE (\(u.map(q).joined(separator: ", ")))") }
+        for (i, check) in table.checks.enumerated() { parts.append(named(.check, i) + "CHECK (\(check))") }
+        for (i, fk) in table.foreignKeys.enumerated() {
+            parts.append(named(.foreignKey, i) + "FOREIGN KEY (\(fk.columns.map(q).joined(separator: ", "))) " + references(fk.reference))
         }
         var out = "CREATE TABLE \(q(table.name)) (\n"
         out += parts.map { "    " + $0 }.joined(separator: ",\n")
@@ -57,7 +58,7 @@ public enum SQLRenderer {
 
     public static func createIndex(_ index: SQLIndex) -> String {
         let cols = index.columns.map { c -> String in
-            var s = q(c.name)
+            var s = c.expression ?? q(c.name)
             if let coll = c.collation { s += " COLLATE \(q(coll))" }
             if let order = c.order { s += " " + order.rawValue }
             return s
@@ -67,6 +68,10 @@ public enum SQLRenderer {
         return s
     }
 
+    public static func createVirtualTable(_ v: SQLVirtualTable) -> String {
+        "CREATE VIRTUAL TABLE \(q(v.name)) USING \(v.module)" + (v.arguments.map { "(\($0))" } ?? "")
+    }
+
     /// The statements creating a table and its indexes.
     public static func statements(for table: SQLTable) -> [String] {
         [createTable(table)] + table.indexes.map(createIndex)
@@ -74,7 +79,7 @@ public enum SQLRenderer {
 
     /// Every statement of a schema: tables (each followed by its indexes), views, triggers.
     public static func statements(for schema: SQLSchema) -> [String] {
-        schema.tables.flatMap(statements(for:)) + schema.views.map(\.sql) + schema.triggers.map(\.sql)
+        schema.tables.flatMap(statements(for:)) + schema.virtualTables.map(createVirtualTable) + schema.views.map(\.sql) + schema.triggers.map(\.sql)
     }
 
     public static func dropTable(_ name: String) -> String { "DROP TABLE \(q(name))" }

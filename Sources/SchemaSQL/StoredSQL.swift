@@ -121,6 +121,13 @@ public struct StoredTableSQL: Sendable, Hashable {
     public var hasTablePrimaryKey = false
     /// One entry per table-level FOREIGN KEY, in order.
     public var tableForeignKeyDeferrables: [SQLDeferrable?] = []
+    /// `CONSTRAINT name` on table-level constraints; the index counts within what introspection
+    /// lists (UNIQUEs and FOREIGN KEYs of the columns too, CHECKs of the table only).
+    public var constraintNames: [SQLConstraintName] = []
+    /// `column: name` for each `CONSTRAINT name` inside a column definition.
+    public var columnConstraintNames: [String] = []
+    var columnUniques = 0
+    var tableUniques = 0
 
     /// Every REFERENCES/FOREIGN KEY's deferrability in declaration order.
     public var foreignKeyDeferrables: [SQLDeferrable?] { columns.flatMap(\.referenceDeferrables) + tableForeignKeyDeferrables }
@@ -141,9 +148,29 @@ public struct StoredTableSQL: Sendable, Hashable {
         }
         for part in parts where !part.isEmpty {
             if part[0].kind == .word && Self.constraintStarts.contains(part[0].text.uppercased()) {
+                if part[0].isWord("CONSTRAINT"), part.count > 2 {
+                    let kind: SQLConstraintName.Kind? = part[2].isWord("PRIMARY") ? .primaryKey : part[2].isWord("UNIQUE") ? .unique
+                        : part[2].isWord("CHECK") ? .check : part[2].isWord("FOREIGN") ? .foreignKey : nil
+                    if let kind {
+                        let index: Int
+                        switch kind {
+                        case .primaryKey: index = 0
+                        case .unique: index = columnUniques + tableUniques
+                        case .check: index = tableChecks.count
+                        case .foreignKey: index = columns.flatMap(\.referenceDeferrables).count + tableForeignKeyDeferrables.count
+                        }
+                        constraintNames.append(SQLConstraintName(name: part[1].name, kind: kind, index: index))
+                    }
+                }
+                if part.contains(where: { $0.depth == 1 && $0.isWord("UNIQUE") }) { tableUniques += 1 }
                 scanTableConstraint(part, text)
             } else {
-                columns.append(Self.scanColumn(part, text))
+                let c = Self.scanColumn(part, text)
+                columnUniques += part.filter { $0.depth == 1 && $0.isWord("UNIQUE") }.count
+                for (k, t) in part.enumerated() where t.depth == 1 && t.isWord("CONSTRAINT") && k + 1 < part.count {
+                    columnConstraintNames.append("\(c.name): \(part[k + 1].name)")
+                }
+                columns.append(c)
             }
         }
     }
@@ -227,5 +254,156 @@ public enum StoredIndexSQL {
         let last = tokens[tokens.count - 1].text == ";" ? tokens.count - 2 : tokens.count - 1
         guard last > w else { return nil }
         return String(decoding: bytes[tokens[w + 1].start..<tokens[last].end], as: UTF8.self)
+    }
+}
+
+extension StoredIndexSQL {
+    /// One term of a stored CREATE INDEX's column list: the expression text verbatim (without its
+    /// COLLATE and ASC/DESC), or nil when the term is a plain column name.
+    public static func terms(createIndex sql: String) -> [String?] {
+        let tokens = SQLTokenizer.tokens(sql)
+        let bytes = Array(sql.utf8)
+        guard let on = tokens.firstIndex(where: { $0.depth == 0 && $0.isWord("ON") }),
+              let open = tokens[on...].firstIndex(where: { $0.depth == 0 && $0.text == "(" && $0.kind == .punctuation }) else { return [] }
+        var out: [String?] = []
+        var termStart = open + 1
+        var j = open + 1
+        func finish(_ end: Int) {
+            // Drop a trailing ASC/DESC and COLLATE name.
+            var last = end - 1
+            if last >= termStart, tokens[last].depth == 1, tokens[last].isWord("ASC") || tokens[last].isWord("DESC") { last -= 1 }
+            if last - 1 >= termStart, tokens[last - 1].depth == 1, tokens[last - 1].isWord("COLLATE") { last -= 2 }
+            guard last >= termStart else { out.append(nil); return }
+            if last == termStart, tokens[last].kind == .word || tokens[last].kind == .quoted || tokens[last].kind == .string { out.append(nil); return }
+            out.append(String(decoding: bytes[tokens[termStart].start..<tokens[last].end], as: UTF8.self))
+        }
+        while j < tokens.count {
+            let t = tokens[j]
+            if t.depth == 1 && t.text == "," && t.kind == .punctuation { finish(j); termStart = j + 1 }
+            if t.depth == 0 && t.text == ")" && t.kind == .punctuation { finish(j); break }
+            j += 1
+        }
+        return out
+    }
+}
+
+public enum StoredVirtualTableSQL {
+    /// `CREATE VIRTUAL TABLE [IF NOT EXISTS] name USING module[(arguments)]`: the module and the
+    /// arguments' text verbatim.
+    public static func parse(_ sql: String) -> (module: String, arguments: String?)? {
+        let tokens = SQLTokenizer.tokens(sql)
+        guard let using = tokens.firstIndex(where: { $0.depth == 0 && $0.isWord("USING") }), using + 1 < tokens.count else { return nil }
+        let module = tokens[using + 1].name
+        let bytes = Array(sql.utf8)
+        if using + 2 < tokens.count, tokens[using + 2].text == "(", let (args, _) = SQLTokenizer.parenthesized(bytes, tokens, open: using + 2) {
+            return (module, args)
+        }
+        return (module, nil)
+    }
+}
+
+public enum SQLNormalForm {
+    /// SQL text as a comparison key: comments dropped, tokens joined by one space, words and
+    /// quoted names case-folded (SQLite's identifiers and keywords are case-insensitive), string
+    /// literals kept exactly, a trailing `;` dropped. Two statements with equal keys are the same
+    /// statement to SQLite, whatever their layout.
+    public static func normalized(_ sql: String) -> String {
+        var tokens = SQLTokenizer.tokens(sql)
+        if tokens.last?.text == ";" { tokens.removeLast() }
+        return tokens.map { t -> String in
+            switch t.kind {
+            case .word: return t.text.lowercased()
+            case .quoted:
+                // "name", [name], `name` and name are one identifier.
+                let n = t.name.lowercased()
+                let first = n.utf8.first ?? 0x30
+                let plain = n.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F } && !(first >= 0x30 && first <= 0x39)
+                return plain ? n : "\"" + n + "\""
+            default: return t.text
+            }
+        }.joined(separator: " ")
+    }
+}
+
+/// A stored CREATE TRIGGER taken apart: what a trigger means, whatever its layout (SQLite's
+/// default timing is BEFORE; `FOR EACH ROW` is the only kind SQLite has).
+public struct SQLTriggerParts: Sendable, Hashable {
+    public var name: String
+    public var timing: String
+    public var event: String
+    public var updateColumns: [String]
+    public var table: String
+    public var forEachRow: Bool
+    public var whenClause: String?
+    public var body: String
+
+    public init?(_ sql: String) {
+        let t = SQLTokenizer.tokens(sql)
+        let bytes = Array(sql.utf8)
+        func text(_ a: Int, _ b: Int) -> String { a < b ? String(decoding: bytes[a..<b], as: UTF8.self) : "" }
+        var i = 0
+        func at(_ w: String) -> Bool { i < t.count && t[i].isWord(w) }
+        guard at("CREATE") else { return nil }
+        i += 1
+        if at("TEMP") || at("TEMPORARY") { i += 1 }
+        guard at("TRIGGER") else { return nil }
+        i += 1
+        if at("IF") { i += 3 }
+        guard i < t.count else { return nil }
+        var name = t[i].name
+        i += 1
+        if i + 1 < t.count, t[i].text == "." { name = t[i + 1].name; i += 2 }
+        self.name = name
+        timing = "BEFORE"
+        if at("BEFORE") || at("AFTER") { timing = t[i].text.uppercased(); i += 1 }
+        else if at("INSTEAD") { timing = "INSTEAD OF"; i += 2 }
+        guard i < t.count else { return nil }
+        event = t[i].text.uppercased()
+        i += 1
+        updateColumns = []
+        if event == "UPDATE" && at("OF") {
+            i += 1
+            while i < t.count {
+                updateColumns.append(t[i].name)
+                i += 1
+                if i < t.count, t[i].text == "," { i += 1 } else { break }
+            }
+        }
+        guard at("ON"), i + 1 < t.count else { return nil }
+        table = t[i + 1].name
+        i += 2
+        forEachRow = false
+        if at("FOR") { forEachRow = true; i += 3 }
+        whenClause = nil
+        guard let begin = t[i...].firstIndex(where: { $0.depth == 0 && $0.isWord("BEGIN") }) else { return nil }
+        if at("WHEN"), i + 1 < begin { whenClause = text(t[i + 1].start, t[begin - 1].end) }
+        guard let end = t.lastIndex(where: { $0.depth == 0 && $0.isWord("END") }), end > begin else { return nil }
+        body = text(t[begin].end, t[end].start).trimmingASCIIWhitespace()
+    }
+
+    /// The parts compared as SQLite sees them (layout, case and `FOR EACH ROW` forgotten).
+    public var normalized: [String] {
+        [name.lowercased(), timing, event, updateColumns.map { $0.lowercased() }.joined(separator: ","), table.lowercased(),
+         whenClause.map(SQLNormalForm.normalized) ?? "", SQLNormalForm.normalized(body)]
+    }
+}
+
+extension String {
+    func trimmingASCIIWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\n" || f == "\t" || f == "\r" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\n" || l == "\t" || l == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+extension SQLNormalForm {
+    /// `(expr)` → `expr` when the parentheses enclose the whole text (an index term written either way).
+    public static func withoutOuterParentheses(_ sql: String) -> String {
+        let t = SQLTokenizer.tokens(sql)
+        guard t.count >= 2, t[0].text == "(", t[t.count - 1].text == ")", t[t.count - 1].depth == 0,
+              !t.dropFirst().dropLast().contains(where: { $0.depth == 0 }) else { return sql }
+        let bytes = Array(sql.utf8)
+        return String(decoding: bytes[t[0].end..<t[t.count - 1].start], as: UTF8.self).trimmingASCIIWhitespace()
     }
 }

@@ -54,6 +54,8 @@ public struct Lexer {
             if t.isSymbol("{"), n >= 3, tokens[n - 3].isWord("query") || tokens[n - 3].isWord("view") || tokens[n - 3].isWord("migration"),
                tokens[n - 2].kind == .identifier {
                 tokens.append(sqlBody())
+            } else if t.isSymbol("{"), Lexer.opensTriggerBody(tokens) {
+                tokens.append(sqlBody())
             }
         }
         // Trailing trivia: the comments on a token's own line, after it.
@@ -62,6 +64,18 @@ public struct Lexer {
             if !own.isEmpty { tokens[k - 1].trailingComments = Array(own) }
         }
         return tokens
+    }
+
+    /// Whether the `{` just appended opens a trigger's body: among the tokens since the previous
+    /// brace, one starting a line is `trigger NAME` (not `trigger:`, a column so named).
+    static func opensTriggerBody(_ tokens: [Token]) -> Bool {
+        var k = tokens.count - 2
+        while k >= 0 && !tokens[k].isSymbol("{") && !tokens[k].isSymbol("}") {
+            if tokens[k].startsLine && tokens[k].isWord("trigger") && k + 2 < tokens.count
+                && tokens[k + 1].kind == .identifier && !tokens[k + 2].isSymbol(":") { return true }
+            k -= 1
+        }
+        return false
     }
 
     /// The SQL body after a `query`/`view` block's `{`, up to (not including) its closing `}`.

@@ -9,7 +9,7 @@ public struct Parser {
     private var p = 0
     public private(set) var diagnostics: [Diagnostic]
 
-    public static let topLevelKeywords = ["schema", "naming", "lint", "domain", "table", "query", "view", "migration"]
+    public static let topLevelKeywords = ["schema", "naming", "lint", "domain", "table", "query", "view", "trigger", "virtual", "migration"]
     public static let memberKeywords = ["index", "unique", "primary", "check", "foreign", "from", "query"]
     public static let columnModifierKeywords = ["primary", "unique", "not", "default", "references", "check", "collate"]
     public static let legacyKeywords = ["unpivot", "pack", "archive", "drop"]
@@ -192,12 +192,14 @@ public struct Parser {
                 if let t = parseTable(attributes, comments) { items.append(.table(t)) }
             } else if isSQLDeclarationStart {
                 if let q = parseSQLDeclaration(attributes, comments) { items.append(.sql(q)) }
+            } else if case let (true, item) = parseLanguageAddition(attributes, comments) {
+                if let item { items.append(item) }
             } else if tok.isSymbol("}") {
                 error(.unexpectedCloser, "unexpected '}' with no open block", tok.range,
                       fixIts: [FixIt(message: "remove '}'", range: tok.range, replacement: "")])
                 _ = advance()
             } else {
-                unexpected("'schema', 'naming', 'lint', 'domain', 'table', 'query' or 'view'", keywords: Parser.topLevelKeywords)
+                unexpected("'schema', 'naming', 'lint', 'domain', 'table', 'query', 'view', 'trigger' or 'virtual table'", keywords: Parser.topLevelKeywords)
                 skipToTopLevel()
             }
         }
@@ -411,6 +413,7 @@ public struct Parser {
             return nil
         }
         var members: [TableMemberSyntax] = []
+        let options = parseTableOptions()
         guard expect("{", "to open table '\(name.text)'") else {
             skipToTopLevel()
             return TableSyntax(name: name, members: [], attributes: attributes, leadingComments: comments, trailingComments: [], range: SourceRange(start: start, end: previousEnd))
@@ -419,7 +422,7 @@ public struct Parser {
         failedColumns = []
         defer { failedColumns = [] }
         while !atEnd && !tok.isSymbol("}") {
-            if tok.isWord("table") || tok.isWord("domain") {
+            if (tok.isWord("table") || tok.isWord("domain")) && !peek().isSymbol(":") {
                 error(.misplacedDeclaration, "'\(tok.text)' cannot appear inside table '\(name.text)'; is a '}' missing?", tok.range,
                       fixIts: [FixIt(message: "insert '}'", range: SourceRange(start: tok.range.start, end: tok.range.start), replacement: "}\n")])
                 var t = TableSyntax(name: name, members: members, attributes: attributes, leadingComments: comments, trailingComments: [], range: SourceRange(start: start, end: previousEnd))
@@ -432,6 +435,7 @@ public struct Parser {
         expect("}", "to close table '\(name.text)'", opening: brace)
         var t = TableSyntax(name: name, members: members, attributes: attributes, leadingComments: comments, trailingComments: trailing, range: SourceRange(start: start, end: previousEnd))
         t.failedColumns = failedColumns
+        t.options = options
         return t
     }
 
@@ -474,6 +478,8 @@ public struct Parser {
                 return .constraint(.foreignKey(columns: cols, ref, SourceRange(start: start, end: previousEnd)))
             case "from":
                 return parseLegacySource(comments, start: start).map { .legacySource($0) }
+            case "constraint" where peek().kind == .identifier && !peek().startsLine:
+                return parseNamedConstraint(table: table)
             case "query" where peek().kind == .identifier:
                 return parseSQLDeclaration(attributes, comments).map { .query($0) }
             case "view" where peek().kind == .identifier && peek(2).isSymbol("{"):
@@ -597,6 +603,8 @@ public struct Parser {
             _ = advance()
             guard let n = expectName("a collation name after 'collate'") else { return nil }
             return .collate(n, SourceRange(start: start, end: previousEnd))
+        case "as", "sql", "in":
+            return parseColumnModifierAddition()
         case "null":
             error(.unknownModifier, "columns are non-null unless their type ends in '?'; write '\(column): <type>?'", tok.range)
             return nil
@@ -695,7 +703,11 @@ public struct Parser {
             }
             actions.append(ForeignKeyActionSyntax(event: event, action: action, range: SourceRange(start: on.range.start, end: previousEnd)))
         }
-        return ReferenceSyntax(table: table, columns: columns, actions: actions, range: SourceRange(start: kw.range.start, end: previousEnd))
+        let deferrable = parseDeferrable()
+        if deferrable == "" { return nil }
+        var ref = ReferenceSyntax(table: table, columns: columns, actions: actions, range: SourceRange(start: kw.range.start, end: previousEnd))
+        ref.deferrable = deferrable
+        return ref
     }
 
     // MARK: Queries and views
@@ -809,10 +821,24 @@ public struct Parser {
         let open = previousToken
         var columns: [IndexedColumnSyntax] = []
         while !atEnd && !tok.isSymbol(")") {
-            guard let c = expectName("an indexed column") else { skipLine(); return nil }
+            var expression: SQLText?
+            if tok.isSymbol("(") || (tok.kind == .identifier && peek().isSymbol("(") && peek().range.start == tok.range.end) {
+                guard let e = parseIndexExpression() else { skipLine(); return nil }
+                expression = e
+            }
+            guard let c = expression.map({ Name($0.text, $0.range) }) ?? expectName("an indexed column") else { skipLine(); return nil }
+            var collation: Name?
+            if tok.isWord("collate") {
+                _ = advance()
+                guard let n = expectName("a collation name after 'collate'") else { skipLine(); return nil }
+                collation = n
+            }
             var desc: Bool?
             if tok.isWord("asc") { _ = advance(); desc = false } else if tok.isWord("desc") { _ = advance(); desc = true }
-            columns.append(IndexedColumnSyntax(name: c, descending: desc))
+            var term = IndexedColumnSyntax(name: c, descending: desc)
+            term.expression = expression
+            term.collation = collation
+            columns.append(term)
             if tok.isSymbol(",") { _ = advance() } else { break }
         }
         guard expect(")", "to close the indexed columns", opening: open) else { skipLine(); return nil }
@@ -922,6 +948,229 @@ public struct Parser {
         }
         expect("}", "to close the mapping from '\(table.text)'", opening: brace)
         return LegacySourceSyntax(table: table, whereClause: whereClause, isDistinct: isDistinct, items: items, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
+    }
+}
+
+// MARK: Triggers, virtual tables, table options, generated columns, declared types, value sets,
+// expression index terms, DEFERRABLE (issue 14). Kept apart so other grammar additions merge cleanly.
+
+extension Parser {
+    /// `trigger …` or `virtual table …` at the top level: `handled` false when the current token
+    /// starts neither; `item` nil when it did but had an error (reported).
+    mutating func parseLanguageAddition(_ attributes: [Attribute], _ comments: [Comment]) -> (handled: Bool, item: TopLevelSyntax?) {
+        if tok.isWord("trigger") { return (true, parseTrigger(attributes, comments).map { .trigger($0) }) }
+        if tok.isWord("virtual") && peek().isWord("table") { return (true, parseVirtualTable(attributes, comments).map { .virtualTable($0) }) }
+        return (false, nil)
+    }
+
+    /// `constraint NAME <table constraint>`.
+    mutating func parseNamedConstraint(table: String) -> TableMemberSyntax? {
+        _ = advance()
+        guard let name = expectName("a constraint name after 'constraint'") else { skipLine(); return nil }
+        guard tok.kind == .identifier, ["primary", "unique", "check", "foreign"].contains(tok.text), !peek().isWord("index") else {
+            unexpected("'primary key', 'unique', 'check' or 'foreign key' after the constraint's name", keywords: ["primary", "unique", "check", "foreign"])
+            skipLine(); return nil
+        }
+        guard case .constraint(let c)? = parseMember(table: table) else { return nil }
+        return .namedConstraint(name, c)
+    }
+
+    /// `strict`, `without rowid`, in any order, optionally separated by commas, before a table's `{`.
+    mutating func parseTableOptions() -> [Name] {
+        var options: [Name] = []
+        while tok.kind == .identifier && !tok.startsLine {
+            if tok.isWord("strict") {
+                let t = advance()
+                options.append(Name("strict", t.range))
+            } else if tok.isWord("without") {
+                let t = advance()
+                guard expectWord("rowid", "after 'without'") else { return options }
+                options.append(Name("without rowid", SourceRange(start: t.range.start, end: previousEnd)))
+            } else if let m = closestMatch(tok.text, in: ["strict", "without"]), m != tok.text {
+                unexpected("'strict', 'without rowid' or '{'", keywords: ["strict", "without"])
+                _ = advance()
+                continue
+            } else {
+                break // not an option: the missing '{' is reported there
+            }
+            if tok.isSymbol(",") { _ = advance() }
+        }
+        return options
+    }
+
+    /// `deferrable [initially deferred|immediate]` or `not deferrable` after a reference's actions:
+    /// the words lowercased, nil when absent, "" after an error.
+    mutating func parseDeferrable() -> String? {
+        guard !tok.startsLine else { return nil }
+        var words: [String] = []
+        if tok.isWord("not") && peek().isWord("deferrable") {
+            _ = advance(); _ = advance()
+            return "not deferrable"
+        }
+        guard tok.isWord("deferrable") else { return nil }
+        words.append(advance().text)
+        if tok.isWord("initially") && !tok.startsLine {
+            words.append(advance().text)
+            guard tok.isWord("deferred") || tok.isWord("immediate") else {
+                error(.expectedKeyword, "expected 'deferred' or 'immediate' after 'initially', found \(describe(tok))", tok.range)
+                return ""
+            }
+            words.append(advance().text)
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// `as (sql) [stored|virtual]`, `sql "TYPE"`, `in (value, …)`.
+    mutating func parseColumnModifierAddition() -> ColumnModifierSyntax? {
+        let start = tok.range.start
+        switch tok.text {
+        case "as":
+            _ = advance()
+            guard let sql = parseParenthesizedSQL("after 'as'") else { return nil }
+            var stored = false
+            if tok.isWord("stored") { _ = advance(); stored = true } else if tok.isWord("virtual") { _ = advance() }
+            return .generated(sql, stored: stored, SourceRange(start: start, end: previousEnd))
+        case "sql":
+            _ = advance()
+            guard tok.kind == .string || tok.kind == .sqlString else {
+                error(.expectedValue, "expected the declared SQL type as a string after 'sql' (sql \"NUMERIC(10,2)\", sql \"\" for none), found \(describe(tok))", tok.range)
+                return nil
+            }
+            let t = advance()
+            return .declaredType(t.stringValue, t.range)
+        default: // "in"
+            _ = advance()
+            guard expect("(", "before the column's values") else { return nil }
+            let open = previousToken
+            var values: [DefaultSyntax] = []
+            while !atEnd && !tok.isSymbol(")") {
+                guard let v = parseDefault() else { return nil }
+                values.append(v)
+                if tok.isSymbol(",") { _ = advance() } else { break }
+            }
+            guard expect(")", "to close the column's values", opening: open) else { return nil }
+            if values.isEmpty { error(.emptyList, "expected at least one value", SourceRange(start: start, end: previousEnd)); return nil }
+            return .values(values, SourceRange(start: start, end: previousEnd))
+        }
+    }
+
+    /// An index term that is an expression: `(sql)` or `fn(sql)`, verbatim.
+    mutating func parseIndexExpression() -> SQLText? {
+        if tok.isSymbol("(") { return parseParenthesizedSQL("", keepParens: true) }
+        let fn = advance()
+        guard let args = parseParenthesizedSQL("after '\(fn.text)'", keepParens: true) else { return nil }
+        let r = SourceRange(start: fn.range.start, end: args.range.end)
+        return SQLText(file.text(r), r)
+    }
+
+    /// Tokens up to (not including) a `{` outside parentheses, as SQL text (a trigger's `when`).
+    mutating func parseSQLToBrace(_ context: String) -> SQLText? {
+        let start = tok.range.start
+        var end = start
+        var depth = 0
+        while !atEnd && !(depth == 0 && tok.isSymbol("{")) {
+            if tok.isSymbol("}") { break }
+            if tok.isSymbol("(") { depth += 1 }
+            if tok.isSymbol(")") { depth -= 1 }
+            end = tok.range.end
+            _ = advance()
+        }
+        guard end > start else { error(.emptySQL, "expected an SQL expression \(context)", SourceRange(start: start, end: start)); return nil }
+        let r = SourceRange(start: start, end: end)
+        return SQLText(file.text(r), r)
+    }
+
+    /// `{ statements }` verbatim (the lexer made them one `.sqlBody` token, lexed by SQL's rules);
+    /// the range is exactly the trimmed text.
+    mutating func parseSQLBlock(_ context: String) -> SQLText? {
+        guard expect("{", context) else { return nil }
+        let open = previousToken
+        guard tok.kind == .sqlBody else {
+            error(.unclosedDelimiter, "'{' is not closed: expected '}' \(context)", open.range)
+            return nil
+        }
+        let body = advance()
+        guard tok.isSymbol("}") else {
+            error(.unclosedDelimiter, "'{' is not closed: no '}' after the SQL \(context) (outside strings and comments)", open.range,
+                  fixIts: [FixIt(message: "insert '}'", range: SourceRange(start: body.range.end, end: body.range.end), replacement: "}")])
+            return nil
+        }
+        let close = advance()
+        var a = body.range.start, b = body.range.end
+        let bytes = file.bytes
+        func ws(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        while a < b && ws(bytes[a]) { a += 1 }
+        while b > a && ws(bytes[b - 1]) { b -= 1 }
+        if a == b {
+            error(.emptySQL, "the trigger's body is empty: write its statements between the braces", SourceRange(start: open.range.start, end: close.range.end))
+            return nil
+        }
+        let r = SourceRange(start: a, end: b)
+        return SQLText(file.text(r), r)
+    }
+
+    mutating func parseTrigger(_ attributes: [Attribute], _ comments: [Comment]) -> TriggerSyntax? {
+        let kw = advance()
+        let start = attributes.first?.range.start ?? kw.range.start
+        guard let name = expectName("a trigger name after 'trigger'") else { skipToTopLevel(); return nil }
+        let timingStart = tok.range.start
+        var timing: Name
+        if tok.isWord("before") || tok.isWord("after") {
+            let t = advance(); timing = Name(t.text, t.range)
+        } else if tok.isWord("instead") {
+            _ = advance()
+            guard expectWord("of", "after 'instead'") else { skipToTopLevel(); return nil }
+            timing = Name("instead of", SourceRange(start: timingStart, end: previousEnd))
+        } else {
+            unexpected("'before', 'after' or 'instead of'", keywords: ["before", "after", "instead"])
+            skipToTopLevel(); return nil
+        }
+        guard tok.isWord("insert") || tok.isWord("update") || tok.isWord("delete") else {
+            unexpected("'insert', 'update' or 'delete'", keywords: ["insert", "update", "delete"])
+            skipToTopLevel(); return nil
+        }
+        let e = advance()
+        let event = Name(e.text, e.range)
+        var columns: [Name] = []
+        if event.text == "update" && tok.isWord("of") {
+            _ = advance()
+            while let n = expectName("a column after 'of'") {
+                columns.append(n)
+                if tok.isSymbol(",") { _ = advance() } else { break }
+            }
+            if columns.isEmpty { skipToTopLevel(); return nil }
+        }
+        guard expectWord("on", "before the trigger's table"), let table = expectName("the trigger's table after 'on'") else { skipToTopLevel(); return nil }
+        var forEachRow = false
+        if tok.isWord("for") {
+            _ = advance()
+            guard expectWord("each", "after 'for'"), expectWord("row", "after 'for each'") else { skipToTopLevel(); return nil }
+            forEachRow = true
+        }
+        var when: SQLText?
+        if tok.isWord("when") {
+            _ = advance()
+            guard let w = parseSQLToBrace("after 'when'") else { skipToTopLevel(); return nil }
+            when = w
+        }
+        guard let body = parseSQLBlock("to hold the body of trigger '\(name.text)'") else { skipToTopLevel(); return nil }
+        return TriggerSyntax(name: name, timing: timing, event: event, updateColumns: columns, table: table, forEachRow: forEachRow,
+                             whenClause: when, body: body, attributes: attributes, leadingComments: comments, range: SourceRange(start: start, end: previousEnd))
+    }
+
+    mutating func parseVirtualTable(_ attributes: [Attribute], _ comments: [Comment]) -> VirtualTableSyntax? {
+        let kw = advance()
+        let start = attributes.first?.range.start ?? kw.range.start
+        _ = advance() // 'table'
+        guard let name = expectName("a virtual table name after 'virtual table'") else { skipToTopLevel(); return nil }
+        guard expectWord("using", "after the virtual table's name"), let module = expectName("a module name after 'using'") else { skipToTopLevel(); return nil }
+        var arguments: SQLText?
+        if tok.isSymbol("(") {
+            guard let a = parseParenthesizedSQL("after '\(module.text)'") else { skipToTopLevel(); return nil }
+            arguments = a
+        }
+        return VirtualTableSyntax(name: name, module: module, arguments: arguments, attributes: attributes, leadingComments: comments,
+                                  range: SourceRange(start: start, end: previousEnd))
     }
 }
 

@@ -82,6 +82,8 @@ public struct ReferenceSyntax: Sendable, Hashable {
     public var columns: [Name]
     public var actions: [ForeignKeyActionSyntax]
     public var range: SourceRange
+    /// `deferrable initially deferred` / `deferrable initially immediate` / `deferrable` / `not deferrable`, lowercased.
+    public var deferrable: String? = nil
     public init(table: Name, columns: [Name], actions: [ForeignKeyActionSyntax], range: SourceRange) {
         self.table = table; self.columns = columns; self.actions = actions; self.range = range
     }
@@ -106,10 +108,17 @@ public enum ColumnModifierSyntax: Sendable, Hashable {
     case references(ReferenceSyntax)
     case check(SQLText, SourceRange)
     case collate(Name, SourceRange)
+    /// `as (sql) [stored|virtual]`: a generated column.
+    case generated(SQLText, stored: Bool, SourceRange)
+    /// `sql "NVARCHAR(160)"`: the declared type written into the DDL instead of the logical type's.
+    case declaredType(String, SourceRange)
+    /// `in ('a', 'b')`: the closed set of values the column may hold.
+    case values([DefaultSyntax], SourceRange)
 
     public var range: SourceRange {
         switch self {
-        case .primaryKey(_, _, let r), .unique(let r), .notNull(let r), .defaultValue(_, let r), .check(_, let r), .collate(_, let r): return r
+        case .primaryKey(_, _, let r), .unique(let r), .notNull(let r), .defaultValue(_, let r), .check(_, let r), .collate(_, let r),
+             .generated(_, _, let r), .declaredType(_, let r), .values(_, let r): return r
         case .references(let ref): return ref.range
         }
     }
@@ -128,8 +137,13 @@ public struct ColumnSyntax: Sendable, Hashable {
 }
 
 public struct IndexedColumnSyntax: Sendable, Hashable {
+    /// The column; for an expression term, the expression's text and range.
     public var name: Name
     public var descending: Bool?
+    /// `lower(email)`, `(a + b)`: an expression term, verbatim.
+    public var expression: SQLText? = nil
+    /// `collate nocase` after the term.
+    public var collation: Name? = nil
     public init(name: Name, descending: Bool?) { self.name = name; self.descending = descending }
 }
 
@@ -227,6 +241,8 @@ public enum TableMemberSyntax: Sendable, Hashable {
     case legacySource(LegacySourceSyntax)
     /// `query NAME { … }`: a method on the table's DAO.
     case query(SQLDeclarationSyntax)
+    /// `constraint NAME primary key (…)` / `unique (…)` / `check (…)` / `foreign key …`.
+    case namedConstraint(Name, TableConstraintSyntax)
 }
 
 public struct TableSyntax: Sendable, Hashable {
@@ -240,6 +256,8 @@ public struct TableSyntax: Sendable, Hashable {
     /// Columns whose declaration did not parse (`nmae text`, `name:` with no type): their names
     /// exist, so keys and indexes naming them are not reported again.
     public var failedColumns: [Name] = []
+    /// `table t strict without rowid { … }`: `strict` and `without rowid` as written.
+    public var options: [Name] = []
     public init(name: Name, members: [TableMemberSyntax], attributes: [Attribute], leadingComments: [Comment], trailingComments: [Comment], range: SourceRange) {
         self.name = name; self.members = members; self.attributes = attributes; self.leadingComments = leadingComments; self.trailingComments = trailingComments; self.range = range
     }
@@ -288,6 +306,47 @@ public enum TopLevelSyntax: Sendable, Hashable {
     case table(TableSyntax)
     /// A schema-wide `query` or a `view`.
     case sql(SQLDeclarationSyntax)
+    /// `trigger NAME before|after|instead of EVENT on TABLE [for each row] [when SQL] { BODY }`.
+    case trigger(TriggerSyntax)
+    /// `virtual table NAME using MODULE(arguments)`.
+    case virtualTable(VirtualTableSyntax)
+}
+
+public struct TriggerSyntax: Sendable, Hashable {
+    public var name: Name
+    /// `before`, `after` or `instead of`.
+    public var timing: Name
+    /// `insert`, `update` or `delete`.
+    public var event: Name
+    /// `update of a, b`.
+    public var updateColumns: [Name]
+    public var table: Name
+    public var forEachRow: Bool
+    public var whenClause: SQLText?
+    /// The statements between the braces, verbatim (each ends with `;`).
+    public var body: SQLText
+    public var attributes: [Attribute]
+    public var leadingComments: [Comment]
+    public var range: SourceRange
+    public init(name: Name, timing: Name, event: Name, updateColumns: [Name], table: Name, forEachRow: Bool, whenClause: SQLText?, body: SQLText,
+                attributes: [Attribute], leadingComments: [Comment], range: SourceRange) {
+        self.name = name; self.timing = timing; self.event = event; self.updateColumns = updateColumns; self.table = table
+        self.forEachRow = forEachRow; self.whenClause = whenClause; self.body = body; self.attributes = attributes
+        self.leadingComments = leadingComments; self.range = range
+    }
+}
+
+public struct VirtualTableSyntax: Sendable, Hashable {
+    public var name: Name
+    public var module: Name
+    /// The module arguments between the parentheses, verbatim.
+    public var arguments: SQLText?
+    public var attributes: [Attribute]
+    public var leadingComments: [Comment]
+    public var range: SourceRange
+    public init(name: Name, module: Name, arguments: SQLText?, attributes: [Attribute], leadingComments: [Comment], range: SourceRange) {
+        self.name = name; self.module = module; self.arguments = arguments; self.attributes = attributes; self.leadingComments = leadingComments; self.range = range
+    }
 }
 
 public struct FileSyntax: Sendable, Hashable {

@@ -50,6 +50,17 @@ public enum LaunchMigrations {
             for p in plan.problems where !renameMessages.contains(p) {
                 diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(p)", file: path, range: fallback))
             }
+            // Triggers and virtual tables are created with a new database but not yet planned between
+            // versions: a chain that would fail its structure check at every launch is refused here.
+            let (oldSQL, newSQL) = (DDLEmitter.sqlSchema(old), DDLEmitter.sqlSchema(new))
+            let triggerChanges = Set(oldSQL.triggers).symmetricDifference(Set(newSQL.triggers)).map(\.name)
+            let virtualChanges = Set(oldSQL.virtualTables).symmetricDifference(Set(newSQL.virtualTables)).map(\.name)
+            if !triggerChanges.isEmpty || !virtualChanges.isEmpty {
+                let what = (triggerChanges.isEmpty ? [] : ["trigger \(Set(triggerChanges).sorted().joined(separator: ", "))"])
+                    + (virtualChanges.isEmpty ? [] : ["virtual table \(Set(virtualChanges).sorted().joined(separator: ", "))"])
+                diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(what.joined(separator: " and ")) added, removed or changed; a launch migration does not plan trigger or virtual-table changes yet: keep them as in version \(old.version)",
+                                              file: path, range: fallback))
+            }
             // Drops: each dropped table or column declared for this version (`@dropped`), or refused.
             let declared = new.declaredDrops.filter { $0.version == new.version }
             let declaredKeys = Set(declared.map(\.key))

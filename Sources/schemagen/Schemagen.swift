@@ -11,7 +11,7 @@ struct Schemagen: ParsableCommand {
         commandName: "schemagen",
         abstract: "A schema compiler for Swift and SQLite: .victor schema files to SQLite DDL, Swift row types and DAOs, lint findings and migrations.",
         version: "0.2.0",
-        subcommands: [DDL.self, Generate.self, Lint.self, Rules.self, Migrate.self, Evolve.self, Docs.self, Format.self, Migrations.self]
+        subcommands: [DDL.self, Generate.self, Lint.self, Rules.self, Migrate.self, Evolve.self, Docs.self, Format.self, Migrations.self, Import.self]
     )
 }
 

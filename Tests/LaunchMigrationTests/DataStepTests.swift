@@ -197,4 +197,19 @@ enum DataVersions {
         #expect(r.status == 1)
         #expect(r.stderr.contains("the schema changed since version 2 was frozen"), "\(r.stderr)")
     }
+
+    @Test func aTriggerChangeBetweenVersionsIsRefusedNotLeftToFailAtLaunch() throws {
+        let v2 = DataVersions.v1.replacingOccurrences(of: "version 1", with: "version 2") + """
+            trigger app_owner_touch after insert on app_owner {
+                UPDATE app_owner SET code = 'new' WHERE id = new.id;
+            }
+
+            """
+        let r = try DataVersions.diagnostics(frozen: [DataVersions.v1], current: v2)
+        #expect(r.messages.contains("version 1 → 2: trigger app_owner_touch added, removed or changed; a launch migration does not plan trigger or virtual-table changes yet: keep them as in version 1"), "\(r.messages)")
+        // Kept as it was, the same trigger migrates (a new install creates it).
+        let both = try Versions.project(frozen: [v2.replacingOccurrences(of: "version 2", with: "version 1")], current: v2)
+        let chain = try Versions.chain(both)
+        #expect(chain.structures[2]?.contains("trigger app_owner_touch on app_owner") == true)
+    }
 }
