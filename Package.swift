@@ -99,6 +99,8 @@ let package = Package(
         // Queries and views end to end: Tests/QueryCodegenTests/Queries.victor's generated Swift compiled here and run against SQLite.
         .testTarget(name: "QueryCodegenTests", dependencies: ["SchemagenRuntime", "SchemagenTestSupport", "SchemagenDriver", "SchemaQuery"],
                     exclude: ["Queries.victor"], swiftSettings: strict),
+        // Issue 14's constructs with a Swift face: Tests/LanguageCodegenTests/Language.victor's generated Swift compiled here and run against SQLite.
+        .testTarget(name: "LanguageCodegenTests", dependencies: ["SchemagenRuntime"], exclude: ["Language.victor"], swiftSettings: strict),
         .testTarget(name: "SchemaQueryTests", dependencies: ["SchemaQuery", "SchemaModel", "SchemaSyntax", "SchemaEmit", "CSQLite"], swiftSettings: strict),
     ]
 )

@@ -27,6 +27,10 @@ swift run schemagen migrations verify Examples/VictorLearner/Sources/VictorLearn
 echo "== Generated/ is fresh"
 swift run schemagen generate schema.victor --output Generated --check
 
+echo "== the generated Swift the codegen test targets compile is fresh"
+swift run schemagen generate Tests/QueryCodegenTests/Queries.victor --output Tests/QueryCodegenTests/Generated --swift-only --check
+swift run schemagen generate Tests/LanguageCodegenTests/Language.victor --output Tests/LanguageCodegenTests/Generated --swift-only --check
+
 echo "== docs/schema/ is fresh"
 swift run schemagen docs schema.victor --output docs/schema --check
 

@@ -27,6 +27,7 @@ public enum SwiftEmitter {
         for table in schema.tables {
             for d in tableDeclarations(SwiftTable(table), queries, tables: tables) { r.topLevel(d) }
         }
+        for d in ftsDeclarations(schema) { r.topLevel(d) }
         for d in queryDeclarations(schema, queries, tables: tables) { r.topLevel(d) }
         return r.finish()
     }
@@ -36,6 +37,7 @@ public enum SwiftEmitter {
         var declarations = schemaDeclarations(schema, migrations: migrations)
         let tables = swiftTables(schema, queries)
         for table in schema.tables { declarations += tableDeclarations(SwiftTable(table), queries, tables: tables) }
+        declarations += ftsDeclarations(schema)
         declarations += queryDeclarations(schema, queries, tables: tables)
         return SwiftFile(header: header(schema), imports: [RuntimeAPI.foundation, RuntimeAPI.module], declarations: declarations)
     }
@@ -60,6 +62,11 @@ public enum SwiftEmitter {
         var out = tableDeclarations(t)
         if let e = QueryTranslator.tableExtension(t, queries.queries(ofTable: t.table.name), tables: tables) { out.append(e) }
         return out
+    }
+
+    /// Each FTS5 virtual table's row struct and typed search (FTSTranslator).
+    static func ftsDeclarations(_ schema: Schema) -> [SwiftDeclaration] {
+        schema.virtualTables.compactMap(SwiftFTSTable.init).flatMap(FTSTranslator.declarations)
     }
 
     /// The views' declarations, then the schema-wide queries' namespace.
@@ -92,6 +99,10 @@ public enum SwiftEmitter {
             let t = SwiftTable(table)
             files.append(GeneratedFile(path: path(t.typeName), contents: SwiftRenderer.render(SwiftFile(
                 header: header(schema), imports: imports, declarations: tableDeclarations(t)), capacity: 24_000)))
+        }
+        for f in schema.virtualTables.compactMap(SwiftFTSTable.init) {
+            files.append(GeneratedFile(path: path(f.typeName), contents: SwiftRenderer.render(SwiftFile(
+                header: header(schema), imports: imports, declarations: FTSTranslator.declarations(f)))))
         }
         return files
     }

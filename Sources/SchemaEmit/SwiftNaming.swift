@@ -12,8 +12,12 @@ import SchemaModel
 ///   (`db.rlQValue`); a convenience name that would shadow a `Database` member gets a `Table`
 ///   suffix (`path` → `db.pathTable`). The read DAO is the type name + `Reads`
 ///   (`RlQValueReads<DB>`), reachable by the same name on every `DatabaseReading`.
+/// - **Words** are split at `_`, at characters no identifier holds (spaces, quotes, `-`) and at case
+///   boundaries: `ArtistId`, `artist_id`, `artistId` and `artist id` all have the words artist, id;
+///   `TrackID` has Track, ID (an acronym stays one word).
 /// - **Properties**: lowerCamelCase of the column name (first word lower-cased, later words
-///   capitalised: `learner_id` → `learnerId`); a leading digit gets a leading `_`; a Swift
+///   capitalised: `learner_id` → `learnerId`, `ArtistId` → `artistId`, `TrackID` → `trackID`,
+///   `file entry` → `fileEntry`); a leading digit gets a leading `_`; a Swift
 ///   keyword is written in backticks (`` `default` ``). `@swift("name")` on the column replaces
 ///   the derived name. `CodingKeys` map every property back to its column name.
 public enum SwiftNaming {
@@ -43,10 +47,25 @@ public enum SwiftNaming {
         "lastInsertRowID", "changes", "cachedStatementCount", "inMemory", "init", "deinit", "self",
     ]
 
+    /// The words of a name: split at `_`, at every character that cannot be in an identifier
+    /// (spaces, quotes, `-`), and at case boundaries, so PascalCase and camelCase keep their words
+    /// (`ArtistId` → Artist Id, `TrackID` → Track ID, `HTTPServer` → HTTP Server, `file entry` → file entry).
     static func words(_ name: String) -> [String] {
-        name.split(separator: "_").map { word in
-            String(word.map { c -> Character in c.isLetter || c.isNumber ? c : "_" })
+        var out: [String] = []
+        var current: [Character] = []
+        func flush() { if !current.isEmpty { out.append(String(current)); current = [] } }
+        let chars = Array(name)
+        for (i, c) in chars.enumerated() {
+            guard c.isLetter || c.isNumber else { flush(); continue }
+            if let last = current.last, c.isUppercase {
+                let nextIsLower = i + 1 < chars.count && chars[i + 1].isLowercase
+                // aB → a|B; ABc → A|Bc (the end of an acronym); 1B → 1|B
+                if last.isLowercase || last.isNumber || (last.isUppercase && nextIsLower) { flush() }
+            }
+            current.append(c)
         }
+        flush()
+        return out
     }
 
     static func capitalized(_ word: String) -> String {

@@ -18,9 +18,6 @@ public struct VictorWriter {
     }
 
     public func write(_ schema: SQLSchema) throws(ImportError) -> String {
-        if let v = schema.views.first {
-            throw ImportError("error: view '\(v.name)' cannot be imported yet: the schema language has no views on this branch")
-        }
         var out = "\(Self.marker) from \(Self.comment(sourceName)). It is your schema now: edit it freely.\n"
         out += "schema \(Self.name(schemaName).isPlainName ? schemaName : "imported") version 1\n\n"
         out += "naming { preset: legacy }\n"
@@ -37,10 +34,39 @@ public struct VictorWriter {
             if let a = v.arguments { out += "(\(a))" }
             out += "\n"
         }
+        // Views by name: the emitted DDL orders them by dependency (views on views).
+        for v in schema.views {
+            out += "\n" + (try view(v))
+        }
         for tr in schema.triggers {
             out += "\n" + (try trigger(tr))
         }
         return out
+    }
+
+    // MARK: Views
+
+    /// `view NAME { SELECT … }`: the SELECT exactly as SQLite stores it (comments and layout kept).
+    func view(_ v: SQLView) throws(ImportError) -> String {
+        let t = SQLTokenizer.tokens(v.sql)
+        var i = 0
+        func at(_ w: String) -> Bool { i < t.count && t[i].isWord(w) }
+        guard at("CREATE") else { throw ImportError("error: view '\(v.name)' cannot be read: \(Self.comment(String(v.sql.prefix(80))))") }
+        i += 1
+        if at("TEMP") || at("TEMPORARY") { i += 1 }
+        guard at("VIEW") else { throw ImportError("error: view '\(v.name)' cannot be read: \(Self.comment(String(v.sql.prefix(80))))") }
+        i += 1
+        if at("IF") { i += 3 }
+        i += 1 // the name
+        if i + 1 < t.count, t[i].text == "." { i += 2 }
+        if i < t.count, t[i].text == "(" {
+            throw ImportError("error: view '\(v.name)' names its columns (CREATE VIEW \(v.name)(…) AS …), which the schema language cannot express yet; name them with AS in its SELECT")
+        }
+        guard at("AS"), i + 1 < t.count else { throw ImportError("error: view '\(v.name)' cannot be read: \(Self.comment(String(v.sql.prefix(80))))") }
+        let bytes = Array(v.sql.utf8)
+        var select = String(decoding: bytes[t[i + 1].start...], as: UTF8.self).trimmingASCIIWhitespace()
+        if select.hasSuffix(";") { select = String(select.dropLast()).trimmingASCIIWhitespace() }
+        return "view \(try Self.victorName(v.name, "view")) {\n    \(select)\n}\n"
     }
 
     static func comment(_ s: String) -> String {

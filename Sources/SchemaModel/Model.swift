@@ -159,6 +159,8 @@ public struct Column: Sendable, Hashable {
     public var generated: GeneratedColumn? = nil
     /// `in ('a', 'b')`: the closed set of values, emitted as `CHECK (col IN (…))`.
     public var allowedValues: [DefaultValue]? = nil
+    /// Where `in (…)` is written.
+    public var allowedValuesRange: SourceRange? = nil
     /// `not null` written on a primary key column: emitted (SQLite's legacy rule admits NULL otherwise).
     public var isExplicitNotNull: Bool = false
 

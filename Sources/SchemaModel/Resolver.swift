@@ -670,6 +670,7 @@ public struct Resolver {
                 if let d = resolveDefault(v, type: column.type, nullable: false, column: c.name.text) { out.append(d) }
             }
             column.allowedValues = out
+            column.allowedValuesRange = r
         default:
             break
         }

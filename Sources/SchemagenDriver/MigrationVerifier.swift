@@ -146,6 +146,7 @@ public enum MigrationVerifier {
                 for style in [i, 2] { // the row's own style, then plain
                     var names: [String] = [], exprs: [String] = []
                     for c in t.columns {
+                        if c.generated != nil { continue } // computed by SQLite, never written
                         if c.isAutoincrement || (t.rowidAlias?.name == c.name) { names.append(c.name); exprs.append("\(i + 1)"); continue }
                         if let fk = t.foreignKeys.first(where: { $0.columns.contains(c.name) }) {
                             let pos = fk.columns.firstIndex(of: c.name) ?? 0
@@ -176,6 +177,8 @@ public enum MigrationVerifier {
 
     static func value(_ c: Column, row i: Int, style: Int) -> String {
         if style == 1 && c.isNullable && !c.isPrimaryKey { return "NULL" }
+        // A value set (`in (…)`): its values in turn.
+        if let set = c.allowedValues, !set.isEmpty { return set[i % set.count].sql }
         let extreme = style == 0
         switch c.type {
         case .integer: return extreme ? (i == 0 ? "-9223372036854775808" : "9223372036854775807") : "\(i * 7 + 1)"

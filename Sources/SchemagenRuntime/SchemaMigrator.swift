@@ -176,19 +176,41 @@ public enum SchemaStructure {
             let type = o[0] ?? "", name = o[1] ?? ""
             if let only, !only.contains(name.lowercased()) { continue }
             switch type {
-            case "view": lines.append("view \(name)")
-            case "trigger": lines.append("trigger \(name) on \(o[2] ?? "")")
+            case "view": lines.append("view \(label(name))")
+            case "trigger": lines.append("trigger \(label(name)) on \(label(o[2] ?? ""))")
             default: lines += try table(name, db)
             }
         }
         return lines.sorted()
     }
 
+    /// An object's name in a description line: as is, or in double quotes (doubled inside) when
+    /// it holds a space or a quote or is empty, so `names(in:)` reads it back (`table "board column"`).
+    static func label(_ name: String) -> String {
+        guard name.isEmpty || name.contains(" ") || name.contains("\"") else { return name }
+        var out = "\""
+        for c in name { out.append(c); if c == "\"" { out.append(c) } }
+        return out + "\""
+    }
+
     /// The names of the objects a description covers (lowercased).
     public static func names(in lines: [String]) -> Set<String> {
         Set(lines.compactMap { line in
-            let parts = line.split(separator: " ", maxSplits: 2)
-            return parts.count >= 2 ? String(parts[1]).lowercased() : nil
+            guard let space = line.firstIndex(of: " ") else { return nil }
+            let rest = line[line.index(after: space)...]
+            guard rest.first == "\"" else { return rest.split(separator: " ", maxSplits: 1).first.map { String($0).lowercased() } }
+            var name = ""
+            var i = rest.index(after: rest.startIndex)
+            while i < rest.endIndex {
+                let c = rest[i]
+                i = rest.index(after: i)
+                if c == "\"" {
+                    guard i < rest.endIndex, rest[i] == "\"" else { break }
+                    i = rest.index(after: i)
+                }
+                name.append(c)
+            }
+            return name.lowercased()
         })
     }
 
@@ -199,7 +221,7 @@ public enum SchemaStructure {
     }
 
     static func table(_ name: String, _ db: Database) throws(DatabaseError) -> [String] {
-        let t = "table \(name)"
+        let t = "table \(label(name))"
         var lines: [String] = []
         let list = try rows(db, "SELECT CAST(wr AS TEXT), CAST(strict AS TEXT) FROM pragma_table_list WHERE schema = 'main' AND name = ?1", name).first
         lines.append(t + (list?[0] == "1" ? " without rowid" : "") + (list?[1] == "1" ? " strict" : ""))

@@ -155,7 +155,7 @@ let everyShapeProbe = #"""
             check(error.constraint == .foreignKey, "typed foreign-key error: \(error)")
         }
 
-        let d = try db.defaultTable.insert(Default(default: "d", type: 7, class: "c", where: "w", _1st: 2, two_words: "2w", café: "é", let: "l"))
+        let d = try db.defaultTable.insert(Default(default: "d", type: 7, class: "c", where: "w", _1st: 2, twoWords: "2w", café: "é", let: "l"))
         check(d.`self` != nil && d.`init` == false && d.`inout` == 0, "keyword columns")
         check(try db.defaultTable.fetch(self: d.`self` ?? -1) == d, "fetch by a column named self")
         check(try db.defaultTable.fetch(let: "l")?.café == "é", "fetch by a column named let")

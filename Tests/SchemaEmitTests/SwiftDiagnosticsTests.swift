@@ -123,6 +123,28 @@ import SchemagenDriver
         #expect(SwiftEmitter.diagnostics(for: schema).isEmpty)
     }
 
+    /// Issue 14's Swift faces: value-set case names and FTS5 type names that would not compile.
+    @Test func valueSetsAndFTSTablesThatWouldNotCompileAreLocated() {
+        #expect(Self.describe("""
+            table task_item {
+                id: integer primary key
+                state: text in ('in progress', 'in_progress', 'done')
+                mark: text in ('+', '-')
+            }
+            """) == [
+                "5:17: swift-value-set-name: values 'in progress' and 'in_progress' of column 'state' of table 'task_item' get the same Swift case name 'inProgress'",
+                "6:16: swift-value-set-name: value '+' of column 'mark' of table 'task_item' gets no Swift case name (it needs a letter or a digit)",
+            ])
+        #expect(Self.describe("""
+            table NoteSearch {
+                id: integer primary key
+            }
+            virtual table note_search using fts5(body)
+            """) == [
+                "6:15: swift-type-name-collision: virtual table 'note_search' gets the Swift type name 'NoteSearch', already used by table 'NoteSearch'; rename it",
+            ])
+    }
+
     @Test func keywordsDigitsSpacesAndUnicodeNeedNoRename() {
         #expect(Self.describe("""
             table default {

@@ -118,7 +118,7 @@ struct ImportBadInputTests {
 
     @Test func whatTheLanguageCannotSayIsNamed() throws {
         let cases: [(String, String)] = [
-            ("CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE VIEW v AS SELECT id FROM t;", "view 'v' cannot be imported yet"),
+            ("CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE VIEW v(a) AS SELECT id FROM t;", "view 'v' names its columns"),
             ("CREATE TABLE t (id INTEGER CONSTRAINT nn NOT NULL);", "a named column constraint (id: nn) cannot be expressed yet"),
             ("CREATE TABLE t (id INTEGER, n TEXT COLLATE myco);", ""),
         ]
@@ -153,5 +153,97 @@ struct ImportBadInputTests {
         #expect(failed.status == 1)
         #expect(failed.stderr.split(separator: "\n").count == 1)
         #expect(try Data(contentsOf: out) == before)
+    }
+
+    /// A locked, corrupt or not-SQLite database: one line on stderr, exit 1, no output file.
+    @Test func aDatabaseThatCannotBeReadIsOneLineAndWritesNothing() throws {
+        let dir = try SchemagenCLI.temporaryDirectory("import-bad-db")
+        let locked = dir.appendingPathComponent("locked.sqlite")
+        var options = Database.Options()
+        options.walMode = false   // a rollback journal: an EXCLUSIVE lock keeps every reader out
+        let holder = try Database(path: locked.path, options: options)
+        try holder.execute("CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1)")
+        try holder.execute("BEGIN EXCLUSIVE; UPDATE t SET id = 2")
+        defer { try? holder.execute("ROLLBACK") }
+        var corruptBytes = Data("SQLite format 3\u{0}".utf8)
+        corruptBytes.append(Data(repeating: 0x5A, count: 8192))
+        let corrupt = dir.appendingPathComponent("corrupt.sqlite")
+        try corruptBytes.write(to: corrupt)
+        let notSQLite = dir.appendingPathComponent("photo.jpg")
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00]).write(to: notSQLite)
+        for input in [locked, corrupt, notSQLite] {
+            let out = dir.appendingPathComponent(input.lastPathComponent + ".victor")
+            let r = try SchemagenCLI.run(["import", input.path, "--output", out.path])
+            #expect(r.status == 1, "\(input.lastPathComponent): \(r.stderr)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(input.lastPathComponent): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("error: cannot import '\(input.path)': "), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out.path))
+        }
+    }
+}
+
+/// The adoption path (issue 14 item 4, README "Adopting schemagen for an existing database"):
+/// `import`, then `migrations freeze` makes the database's present shape version 1, and the launch
+/// migration (`migrations apply`, the generated `migrate(db)`'s code path) takes the existing
+/// database over without rebuilding anything: every table and index keeps its root page and its
+/// statement (so its rows are untouched), `user_version` becomes 1, and the next launch does nothing.
+struct AdoptionTests {
+    static func objects(_ db: Database) throws -> [String] {
+        try db.withStatement(sql: "SELECT type || '|' || name || '|' || rootpage || '|' || coalesce(sql, '') FROM sqlite_schema ORDER BY type, name") {
+            (s: borrowing Statement) throws(DatabaseError) -> [String] in
+            var out: [String] = []
+            while try s.step() { out.append(try s.text(0)) }
+            return out
+        }
+    }
+
+    static func scalar(_ db: Database, _ sql: String) throws -> Int64 {
+        try db.withStatement(sql: sql) { (s: borrowing Statement) throws(DatabaseError) -> Int64 in try s.step() ? try s.int64(0) : -1 }
+    }
+
+    /// `migrations verify` fills every table with rows and runs the launch chain: generated columns
+    /// are left to SQLite and value-set columns get their own values (Tests/LanguageCodegenTests's
+    /// schema: value sets, generated columns, STRICT, WITHOUT ROWID, quoted names, FTS5 and triggers).
+    @Test func migrationsVerifyHandlesTheNewConstructs() throws {
+        let dir = try SchemagenCLI.temporaryDirectory("verify-lang")
+        let schema = dir.appendingPathComponent("Language.victor")
+        let source = corpusDirectory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("LanguageCodegenTests").appendingPathComponent("Language.victor")
+        try FileManager.default.copyItem(at: source, to: schema)
+        let frozen = try SchemagenCLI.run(["migrations", "freeze", schema.path])
+        #expect(frozen.status == 0, "\(frozen.stderr)")
+        let verified = try SchemagenCLI.run(["migrations", "verify", schema.path])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("ok: version 1 → 1: 3 tables, 12 rows kept"), "\(verified.stdout)")
+    }
+
+    @Test(arguments: corpusFiles())
+    func anImportedDatabaseIsTakenOverWithoutARebuild(_ file: String) throws {
+        let dir = try SchemagenCLI.temporaryDirectory("adopt")
+        let dbPath = dir.appendingPathComponent("app.sqlite").path
+        do {
+            let db = try Database(path: dbPath)
+            try db.execute(String(contentsOf: corpusDirectory.appendingPathComponent(file), encoding: .utf8))
+            db.close()
+        }
+        let schema = dir.appendingPathComponent("app.victor").path
+        let imported = try SchemagenCLI.run(["import", dbPath, "--output", schema])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let frozen = try SchemagenCLI.run(["migrations", "freeze", schema])
+        #expect(frozen.status == 0, "\(frozen.stderr)")
+
+        let before: [String]
+        do { let db = try Database(path: dbPath); before = try Self.objects(db); db.close() }
+        let first = try SchemagenCLI.run(["migrations", "apply", schema, "--database", dbPath])
+        #expect(first.status == 0, "\(file): \(first.stdout)\(first.stderr)")
+        let db = try Database(path: dbPath)
+        defer { db.close() }
+        #expect(try Self.scalar(db, "PRAGMA user_version") == 1)
+        #expect(try Self.objects(db) == before, "\(file): a table was rebuilt or an object changed")
+        #expect(try Self.scalar(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0)
+        let again = try SchemagenCLI.run(["migrations", "apply", schema, "--database", dbPath])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("is at version 1"), "\(again.stdout)")
     }
 }

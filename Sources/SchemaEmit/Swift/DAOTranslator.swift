@@ -147,7 +147,7 @@ enum DAOTranslator {
     // MARK: Writes
 
     static func update(_ t: SwiftTable, _ pk: SwiftKey) -> SwiftDeclaration? {
-        let others = t.columns.filter { !pk.names.contains($0.column.name) }
+        let others = t.columns.filter { !pk.names.contains($0.column.name) && !$0.isGenerated }
         guard !others.isEmpty else { return nil }
         let whereClause = pk.columns.map { "\($0.sqlName) = ?\($0.parameter)" }.joined(separator: " AND ")
         let sql = "UPDATE \(t.sqlTable) SET \(others.map(\.assignment).joined(separator: ", ")) WHERE \(whereClause)"
@@ -216,7 +216,7 @@ enum DAOTranslator {
     /// `INSERT … ON CONFLICT(key) DO UPDATE SET …` for one target.
     static func upsertSQL(_ t: SwiftTable, _ target: ConflictTarget) -> String {
         let pkNames = t.primaryKey?.names ?? []
-        let settable = t.columns.filter { !target.key.names.contains($0.column.name) && !pkNames.contains($0.column.name) }
+        let settable = t.columns.filter { !target.key.names.contains($0.column.name) && !pkNames.contains($0.column.name) && !$0.isGenerated }
         var sets = settable.map { c in
             c.databaseDefault == nil
                 ? "\(c.sqlName) = excluded.\(c.sqlName)"

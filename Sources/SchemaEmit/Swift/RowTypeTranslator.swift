@@ -8,6 +8,9 @@ enum RowTypeTranslator {
         let statementParameter = SwiftParameter(label: nil, name: "statement", type: .borrowing(.named(RuntimeAPI.statement)))
         var members: [SwiftDeclaration] = []
 
+        // Value sets: an enum per column, nested in the row struct.
+        for c in t.columns { if let set = c.valueSet { members.append(ValueSetTranslator.declaration(set, column: c.column)) } }
+
         members += properties(t.columns, draftName: t.draftColumns == nil ? nil : "\(t.typeName).Draft")
 
         members.append(SwiftDeclaration(.enum(SwiftTypeDeclaration(
@@ -92,7 +95,7 @@ enum RowTypeTranslator {
             doc: "Binds every column, in schema order, to parameters `?1`…`?\(columns.count)`.",
             .function(SwiftFunction(
                 .function("_bindColumns"), parameters: [SwiftParameter(label: "to", name: "statement", type: .borrowing(.named(RuntimeAPI.statement)))],
-                body: columns.map { c in c.bind(SwiftExpression.selfReference.dot(c.name), at: c.parameter, to: statement) })))
+                body: columns.filter { !$0.isGenerated }.map { c in c.bind(SwiftExpression.selfReference.dot(c.name), at: c.parameter, to: statement) })))
     }
 
     /// `T.Draft`: a row to insert, whose NOT NULL columns with an SQL default may be left nil for

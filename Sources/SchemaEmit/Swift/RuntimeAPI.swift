@@ -43,6 +43,10 @@ enum RuntimeAPI {
     static let bindTimestamp = "bindTimestamp"
     static let bindEpoch = "bindEpoch"
     static let bindJSON = "bindJSON"
+    /// A value-set column's enum (ValueSets.swift): `bindValue(_:at:)`, `value(_:as:)`, `optionalValue(_:as:)`.
+    static let bindValue = "bindValue"
+    static let readValue = "value"
+    static let readOptionalValue = "optionalValue"
     /// `Statement.int(_:)`, the reader for `count(*)`.
     static let readInt = "int"
 

@@ -12,6 +12,8 @@ public enum SwiftDiagnosticID: String, Sendable, Hashable, CaseIterable {
     case propertyNameCollision = "swift-property-name-collision"
     /// A `json<T>` argument is not a Swift type name.
     case invalidJSONType = "swift-invalid-json-type"
+    /// A value set's enum: a value with no case name, two values with one, or an enum name taken.
+    case valueSetName = "swift-value-set-name"
 }
 
 extension SwiftEmitter {
@@ -110,11 +112,36 @@ extension SwiftEmitter {
                 } else {
                     owners[name] = column
                 }
+                if let r = column.allowedValuesRange, case let problems = ValueSetTranslator.problems(in: table, typeName: typeName),
+                   let p = problems.first(where: { $0.column.name == column.name }) {
+                    error(.valueSetName, p.message, r)
+                }
                 if case .json(let t?) = column.type, !SwiftNaming.isTypeReference(t) {
                     error(.invalidJSONType, "'json<\(t)>' of column '\(column.name)' does not name a Swift type; write json<TypeName>",
                           column.typeRange)
                 }
             }
+        }
+        // FTS5 tables: their row struct, search type and `db.` accessor share the tables' namespace.
+        for v in schema.virtualTables {
+            guard let f = SwiftFTSTable(v) else { continue }
+            if !SwiftNaming.isUsableIdentifier(f.typeName) {
+                error(.invalidTypeName, "virtual table '\(v.name)' gets the Swift type name '\(f.typeName)', which is not a Swift identifier; rename it", v.nameRange)
+                continue
+            }
+            var collided = false
+            for name in [f.typeName, f.searchName] {
+                if let owner = typeOwners[name] {
+                    error(.typeNameCollision, "virtual table '\(v.name)' gets the Swift type name '\(name)', already used by \(owner); rename it", v.nameRange)
+                    collided = true
+                    break
+                }
+                typeOwners[name] = "virtual table '\(v.name)'"
+            }
+            if !collided, let other = accessors[f.propertyName] {
+                error(.typeNameCollision, "virtual table '\(v.name)' gets the accessor 'db.\(f.propertyName)', already used by table '\(other.table)'; rename it", v.nameRange)
+            }
+            accessors[f.propertyName] = (v.name, v.nameRange)
         }
         return found
     }

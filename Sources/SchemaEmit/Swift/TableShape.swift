@@ -21,10 +21,15 @@ final class SwiftColumn {
     /// A NOT NULL column only the database can fill in (an SQL-expression default): non-optional on
     /// the row struct, optional on the table's `Draft` (nil lets the database fill it in).
     let isDraftDefaulted: Bool
+    /// A column with a value set whose values all have a Swift spelling: its enum (`Book.Status`).
+    let valueSet: SwiftValueSet?
 
     /// - Parameter draft: the column as the `Draft` insert type sees it (rather than the row struct).
-    init(_ column: Column, index: Int, isRowid: Bool, draft: Bool = false) {
+    /// - Parameter owner: the row struct's name (the enum of a value set is nested in it).
+    init(_ column: Column, index: Int, isRowid: Bool, draft: Bool = false, owner: String) {
         self.column = column
+        let valueSet = isRowid ? nil : SwiftValueSet(column, owner: owner)
+        self.valueSet = valueSet
         self.index = index
         self.name = SwiftNaming.propertyName(for: column)
         self.sqlName = SQLIdentifier.quoted(column.name)
@@ -42,7 +47,7 @@ final class SwiftColumn {
                 initDefault = column.isNullable ? .nil : nil
             } else if let literal = SwiftColumn.swiftLiteral(d, for: column.type) {
                 databaseDefault = nil
-                initDefault = literal
+                initDefault = valueSet.map { set in set.caseName(for: d).map { .implicitMember($0) } ?? literal } ?? literal
             } else {
                 databaseDefault = d.sql
                 initDefault = .nil
@@ -77,7 +82,10 @@ final class SwiftColumn {
     }
 
     var parameter: Int { index + 1 }
-    var baseType: SwiftType { .named(column.type.swiftType) }
+    /// A generated column (`as (…) stored|virtual`): read, never written (its parameter number
+    /// stays unused in INSERT and UPDATE, and `_bindColumns` skips it).
+    var isGenerated: Bool { column.generated != nil }
+    var baseType: SwiftType { .named(valueSet?.qualifiedName ?? column.type.swiftType) }
     /// The property is optional: nullable, a rowid alias (nil before insert), or defaulted by the database.
     var isOptional: Bool { column.isNullable || isRowid || databaseDefault != nil }
     var swiftType: SwiftType { isOptional ? .optional(baseType) : baseType }
@@ -98,6 +106,10 @@ final class SwiftColumn {
 
     /// `try statement.int64(0)`: reads this column from result column `index` of `statement`.
     func read(from statement: SwiftExpression) -> SwiftExpression {
+        if let set = valueSet {
+            return .try(statement.call(column.isNullable ? RuntimeAPI.readOptionalValue : RuntimeAPI.readValue,
+                                       [SwiftArgument(nil, .integer(Int64(index))), SwiftArgument("as", .metatype(.named(set.qualifiedName)))]))
+        }
         let reader = RuntimeAPI.reader(for: column.type, nullable: column.isNullable && !isRowid)
         var args = [SwiftArgument(nil, .integer(Int64(index)))]
         if case .json(let t) = column.type {
@@ -108,7 +120,7 @@ final class SwiftColumn {
 
     /// `statement.bind(value, at: N)`.
     func bind(_ value: SwiftExpression, at parameter: Int, to statement: SwiftExpression) -> SwiftStatement {
-        .expression(statement.call(RuntimeAPI.binder(for: column.type), [SwiftArgument(nil, value), SwiftArgument("at", .integer(Int64(parameter)))]))
+        .expression(statement.call(valueSet == nil ? RuntimeAPI.binder(for: column.type) : RuntimeAPI.bindValue, [SwiftArgument(nil, value), SwiftArgument("at", .integer(Int64(parameter)))]))
     }
 }
 
@@ -169,10 +181,11 @@ struct SwiftTable {
         readDAOName = typeName + "Reads"
         daoPropertyName = SwiftNaming.daoPropertyName(for: table)
         let rowid = table.rowidAlias?.name
-        let cols = table.columns.enumerated().map { SwiftColumn($1, index: $0, isRowid: $1.name == rowid) }
+        let owner = typeName
+        let cols = table.columns.enumerated().map { SwiftColumn($1, index: $0, isRowid: $1.name == rowid, owner: owner) }
         columns = cols
         draftColumns = cols.contains(where: \.isDraftDefaulted)
-            ? table.columns.enumerated().map { SwiftColumn($1, index: $0, isRowid: $1.name == rowid, draft: true) }
+            ? table.columns.enumerated().map { SwiftColumn($1, index: $0, isRowid: $1.name == rowid, draft: true, owner: owner) }
             : nil
         selectList = cols.map(\.sqlName).joined(separator: ", ")
         func key(_ names: [String]) -> SwiftKey? {
@@ -211,7 +224,7 @@ struct SwiftTable {
     /// apart from the rowid, so the stored row can be computed without `RETURNING`.
     var storedRowIsComputable: Bool {
         columns.allSatisfy { c in
-            guard c.databaseDefault == nil else { return false }
+            guard c.databaseDefault == nil, !c.isGenerated else { return false }
             if case .json = c.column.type { return false }
             return true
         }
@@ -235,6 +248,7 @@ struct SwiftTable {
     var insertSQL: String { insertSQL(columns) }
 
     func insertSQL(_ columns: [SwiftColumn]) -> String {
-        "INSERT INTO \(sqlTable) (\(selectList)) VALUES (\(columns.map(\.insertValue).joined(separator: ", ")))"
+        let written = columns.filter { !$0.isGenerated }
+        return "INSERT INTO \(sqlTable) (\(written.map(\.sqlName).joined(separator: ", "))) VALUES (\(written.map(\.insertValue).joined(separator: ", ")))"
     }
 }

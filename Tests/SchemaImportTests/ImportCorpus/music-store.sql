@@ -77,3 +77,12 @@ CREATE INDEX [IFK_TrackAlbumId] ON [Track] ([AlbumId]);
 CREATE INDEX [IFK_TrackGenreId] ON [Track] ([GenreId]);
 CREATE INDEX [IFK_TrackMediaTypeId] ON [Track] ([MediaTypeId]);
 CREATE INDEX [IFK_InvoiceCustomerId] ON [Invoice] ([CustomerId]);
+-- Views on views, as reporting queries over the sample are usually kept.
+CREATE VIEW [AlbumTrackCount] AS
+    SELECT a.[AlbumId], a.[Title], count(t.[TrackId]) AS [Tracks], sum(t.[Milliseconds]) AS [TotalMs]
+    FROM [Album] a JOIN [Track] t ON t.[AlbumId] = a.[AlbumId]
+    GROUP BY a.[AlbumId];
+CREATE VIEW IF NOT EXISTS [LongAlbum] AS SELECT [AlbumId], [Title], CAST([TotalMs] / 60000 AS INTEGER) AS [Minutes] FROM [AlbumTrackCount] WHERE [TotalMs] > 3600000;
+CREATE VIEW "ArtistLongAlbums" AS
+    SELECT ar.[Name] AS [Artist], la.[Title], la.[Minutes] -- the view above, joined back
+    FROM [LongAlbum] la JOIN [Album] al ON al.[AlbumId] = la.[AlbumId] JOIN [Artist] ar ON ar.[ArtistId] = al.[ArtistId];

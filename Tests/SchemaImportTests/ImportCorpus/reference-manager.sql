@@ -53,3 +53,5 @@ CREATE TRIGGER items_touch AFTER UPDATE OF version ON items
 BEGIN
     UPDATE items SET clientDateModified = CURRENT_TIMESTAMP WHERE itemID = new.itemID;
 END;
+CREATE VIEW itemCreatorNames AS SELECT ic.itemID, CAST(c.lastName || ', ' || c.firstName AS TEXT) AS name, ic.orderIndex FROM itemCreators ic JOIN creators c USING (creatorID);
+CREATE VIEW "first creators" AS SELECT itemID, name FROM itemCreatorNames WHERE orderIndex = 0;
