@@ -29,6 +29,8 @@ public struct EvolutionPlan: Sendable {
         public var statements: [String]
         /// True when the step removes stored values (a dropped table, column or AUTOINCREMENT counter).
         public var losesData: Bool
+        /// What it removes, lowercased: `table`, `table.column`, or `table.autoincrement` for a counter.
+        public var dropped: [String] = []
     }
 
     /// A column whose declared type changes: the rebuild's copy converts its stored values.
@@ -106,7 +108,7 @@ public enum SchemaEvolution {
         }
         for t in renamed.old.tables where newTables[t.name.lowercased()] == nil {
             plan.steps.append(.init(kind: .dropTable, table: t.name, summary: "drop table \(t.name)",
-                                    statements: [SQLRenderer.dropTable(t.name)], losesData: true))
+                                    statements: [SQLRenderer.dropTable(t.name)], losesData: true, dropped: [t.name.lowercased()]))
         }
         if !plan.steps.isEmpty && new.version <= old.version {
             plan.problems.append("the schema changed but its version did not increase (\(old.version) -> \(new.version)); raise 'version' in the header")
@@ -148,7 +150,7 @@ public enum SchemaEvolution {
                 steps.append(.init(kind: .dropColumns, table: new.name,
                                    summary: "drop column\(removed.count == 1 ? "" : "s") \(removed.map(\.name).joined(separator: ", ")) from \(new.name)",
                                    statements: removed.map { SQLRenderer.dropColumn($0.name, from: new.name) },
-                                   losesData: true))
+                                   losesData: true, dropped: removed.map { "\(new.name).\($0.name)".lowercased() }))
             } else {
                 steps.append(rebuild(old, new, schemaTable: schemaTable, oldSchemaTable: oldSchemaTable, plan: &plan))
                 return steps // a rebuild recreates every index
@@ -238,7 +240,8 @@ public enum SchemaEvolution {
         if losesCounter { losses.append("dropping its AUTOINCREMENT counter") }
         return .init(kind: .rebuildTable, table: new.name,
                      summary: "rebuild table \(new.name)" + (losses.isEmpty ? "" : ", " + losses.joined(separator: " and ")),
-                     statements: statements, losesData: !losses.isEmpty)
+                     statements: statements, losesData: !losses.isEmpty,
+                     dropped: dropped.map { "\(new.name).\($0.name)".lowercased() } + (losesCounter ? ["\(new.name).autoincrement".lowercased()] : []))
     }
 
     // MARK: The database

@@ -97,7 +97,8 @@ struct Printer {
     mutating func classify(_ tree: FileSyntax) {
         for item in tree.items {
             if case .schema(let h) = item {
-                mark(h.range); separated.insert(first(at: h.range.start))
+                attributes(h.attributes)
+                mark(h.range); separated.insert(first(at: h.attributes.first?.range.start ?? h.range.start))
             } else if case .naming(let c) = item {
                 config(c)
             } else if case .lint(let c) = item {
@@ -106,12 +107,22 @@ struct Printer {
                 domain(d)
             } else if case .table(let t) = item {
                 table(t)
+            } else if case .sql(let q) = item, q.kind == .migration {
+                dataStep(q)
             } else if case .trigger(let t) = item {
                 trigger(t)
             } else if case .virtualTable(let v) = item {
                 virtualTable(v)
             }
         }
+    }
+
+    /// `@run(version: N, before|after) migration NAME { SQL }`: the attributes and the head are
+    /// formatted; the braces and the SQL between them are copied byte for byte.
+    private mutating func dataStep(_ q: SQLDeclarationSyntax) {
+        separated.insert(first(at: q.range.start))
+        attributes(q.attributes)
+        mark(SourceRange(start: q.range.start, end: q.name.range.end))
     }
 
     /// The head re-spaced, the `when` an island, the body with its braces copied byte for byte.

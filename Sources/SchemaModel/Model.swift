@@ -386,6 +386,48 @@ public struct View: Sendable, Hashable {
     }
 }
 
+/// `@run(version: N, before|after) migration NAME { SQL }`: hand-written SQL (a backfill, a data fix)
+/// run inside the launch migration step that reaches version `version`, before or after its
+/// structural statements, checked by SQLite at generate time against the schema at that point
+/// (docs/MIGRATION.md, "Data steps").
+public struct DataStep: Sendable, Hashable {
+    public enum Point: String, Sendable, Hashable {
+        /// Before the step's structural statements: the database is exactly the previous version.
+        case before
+        /// After them: the database has this version's structure.
+        case after
+    }
+    public var name: String
+    public var version: Int
+    public var point: Point
+    public var doc: String?
+    /// The SQL exactly as written between the braces (one or more statements).
+    public var sql: String
+    public var sqlRange: SourceRange
+    public var nameRange: SourceRange
+    public var range: SourceRange
+    public init(name: String, version: Int, point: Point, doc: String?, sql: String, sqlRange: SourceRange, nameRange: SourceRange, range: SourceRange) {
+        self.name = name; self.version = version; self.point = point; self.doc = doc; self.sql = sql
+        self.sqlRange = sqlRange; self.nameRange = nameRange; self.range = range
+    }
+}
+
+/// `@dropped(TABLE, version: N, reason: "…")` or `@dropped(TABLE, column: COLUMN, version: N, reason: "…")`
+/// before the `schema` header: the migration step reaching version `version` may drop that table or
+/// column and its stored values (docs/MIGRATION.md, "Declared drops").
+public struct DeclaredDrop: Sendable, Hashable {
+    public var table: String
+    public var column: String?
+    public var version: Int
+    public var reason: String
+    public var range: SourceRange
+    public init(table: String, column: String?, version: Int, reason: String, range: SourceRange) {
+        self.table = table; self.column = column; self.version = version; self.reason = reason; self.range = range
+    }
+    /// `table` or `table.column`, lowercased: what a plan's dropped items are matched against.
+    public var key: String { column.map { "\(table).\($0)" }?.lowercased() ?? table.lowercased() }
+}
+
 public struct Domain: Sendable, Hashable {
     /// The prefix, e.g. `rl`; tables in the domain are named `rl_…`.
     public var name: String
@@ -441,6 +483,10 @@ public struct Schema: Sendable, Hashable {
     public var triggers: [Trigger] = []
     /// Every virtual table, in source order (emitted after the tables, before the triggers).
     public var virtualTables: [VirtualTable] = []
+    /// Hand-written data steps of version migrations (`@run(version: N, before|after) migration NAME { SQL }`), in source order.
+    public var dataSteps: [DataStep] = []
+    /// What a version's migration may drop (`@dropped(…)` before the `schema` header), in source order.
+    public var declaredDrops: [DeclaredDrop] = []
 
     /// Whether a range lies inside a declaration that already failed.
     public func isInsideFailedDeclaration(_ r: SourceRange) -> Bool {

@@ -37,6 +37,7 @@ public struct Resolver {
                     error(.duplicateHeader, "duplicate 'schema' header", h.range, notes: [.init(message: "first declared here", range: first.range)])
                 } else {
                     header = h
+                    schema.declaredDrops = resolveDrops(h.attributes)
                     schema.name = h.name.text
                     if let v = h.version {
                         if v < 1 { error(.invalidVersion, "the schema version must be a positive integer", h.versionRange) }
@@ -103,9 +104,15 @@ public struct Resolver {
     // MARK: Queries and views
 
     private mutating func resolveSQLDeclaration(_ q: SQLDeclarationSyntax, table: String?, domain: String?, into schema: inout Schema) {
+        if q.kind == .migration {
+            if let step = resolveDataStep(q, table: table) { schema.dataSteps.append(step) }
+            return
+        }
         for a in q.attributes { error(.invalidAttribute, "attribute '@\(a.name.text)' is not allowed on a \(q.kind.rawValue)", a.range) }
         let doc = q.leadingComments.docText
         switch q.kind {
+        case .migration:
+            break
         case .query:
             schema.queries.append(Query(name: q.name.text, table: table, domain: domain, doc: doc, sql: q.sql.text,
                                         sqlRange: q.sql.range, nameRange: q.name.range, range: q.range))
@@ -718,4 +725,67 @@ public struct Resolver {
 
 extension Substring {
     func trimmingCharacters() -> String { String(self).trimmingWhitespace() }
+}
+
+// MARK: Version migrations (data steps, declared drops)
+
+extension Resolver {
+    /// `@run(version: N, before|after) migration NAME { SQL }` (docs/MIGRATION.md, "Data steps").
+    fileprivate mutating func resolveDataStep(_ q: SQLDeclarationSyntax, table: String?) -> DataStep? {
+        let usage = "a data step says when it runs: @run(version: N, before) or @run(version: N, after) before 'migration \(q.name.text) { … }'"
+        var version: Int?, point: DataStep.Point?
+        var ok = true
+        for a in q.attributes {
+            guard a.name.text == "run" else {
+                error(.invalidAttribute, "attribute '@\(a.name.text)' is not allowed on a migration; \(usage)", a.range); ok = false; continue
+            }
+            if version != nil { error(.invalidAttribute, "@run is given twice", a.range); ok = false; continue }
+            for arg in a.arguments {
+                if arg.label == "version", let v = Int(arg.value), v >= 1 {
+                    version = v
+                } else if arg.label == nil, let p = DataStep.Point(rawValue: arg.value), point == nil {
+                    point = p
+                } else {
+                    error(.invalidAttribute, "@run takes a version and a point: @run(version: N, before) or @run(version: N, after); '\(arg.value)' is neither", arg.range)
+                    ok = false
+                }
+            }
+            if version == nil || point == nil {
+                if ok { error(.invalidAttribute, usage, a.range) }
+                ok = false
+            }
+        }
+        if q.attributes.isEmpty { error(.invalidAttribute, usage, q.name.range); ok = false }
+        if table != nil { error(.invalidAttribute, "a migration is declared at the top level, not in a table", q.name.range); ok = false }
+        guard ok, let version, let point else { return nil }
+        return DataStep(name: q.name.text, version: version, point: point, doc: q.leadingComments.docText, sql: q.sql.text,
+                        sqlRange: q.sql.range, nameRange: q.name.range, range: q.range)
+    }
+
+    /// `@dropped(TABLE[, column: COLUMN], version: N, reason: "…")` before the header (docs/MIGRATION.md, "Declared drops").
+    fileprivate mutating func resolveDrops(_ attributes: [Attribute]) -> [DeclaredDrop] {
+        var drops: [DeclaredDrop] = []
+        for a in attributes {
+            guard a.name.text == "dropped" else {
+                error(.invalidAttribute, "attribute '@\(a.name.text)' is not allowed on the schema header; expected @dropped(TABLE, version: N, reason: \"…\")", a.range)
+                continue
+            }
+            let table = a.arguments.first { $0.label == nil }
+            let column = a.arguments.first { $0.label == "column" }
+            let version = a.arguments.first { $0.label == "version" }.flatMap { Int($0.value) }
+            let reason = a.arguments.first { $0.label == "reason" }
+            let known = Set([nil, "column", "version", "reason"] as [String?])
+            guard let table, Self.isSwiftIdentifier(table.value), column.map({ Self.isSwiftIdentifier($0.value) }) ?? true,
+                  let version, version >= 1, a.arguments.allSatisfy({ known.contains($0.label) }), a.arguments.count == (column == nil ? 3 : 4) else {
+                error(.invalidAttribute, "@dropped names what version N's migration drops and why: @dropped(TABLE, version: N, reason: \"…\") or @dropped(TABLE, column: COLUMN, version: N, reason: \"…\")", a.range)
+                continue
+            }
+            guard let reason, !reason.value.trimmingWhitespace().isEmpty else {
+                error(.invalidAttribute, "@dropped(\(table.value)\(column.map { ", column: \($0.value)" } ?? "")) needs a reason: reason: \"why the stored values may go\"", a.range)
+                continue
+            }
+            drops.append(DeclaredDrop(table: table.value, column: column?.value, version: version, reason: reason.value, range: a.range))
+        }
+        return drops
+    }
 }

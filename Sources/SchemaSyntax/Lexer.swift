@@ -49,9 +49,10 @@ public struct Lexer {
             let t = next()
             tokens.append(t)
             if t.kind == .endOfFile { break }
-            // `query NAME {` / `view NAME {`: the body is SQL, lexed by SQL's rules, not this language's.
+            // `query NAME {` / `view NAME {` / `migration NAME {`: the body is SQL, lexed by SQL's rules, not this language's.
             let n = tokens.count
-            if t.isSymbol("{"), n >= 3, tokens[n - 3].isWord("query") || tokens[n - 3].isWord("view"), tokens[n - 2].kind == .identifier {
+            if t.isSymbol("{"), n >= 3, tokens[n - 3].isWord("query") || tokens[n - 3].isWord("view") || tokens[n - 3].isWord("migration"),
+               tokens[n - 2].kind == .identifier {
                 tokens.append(sqlBody())
             } else if t.isSymbol("{"), Lexer.opensTriggerBody(tokens) {
                 tokens.append(sqlBody())

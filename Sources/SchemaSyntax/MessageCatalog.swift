@@ -128,6 +128,7 @@ extension MessageID {
     public static let queryViewCycle = MessageID(.sql, "view-cycle", "Views that select from each other.")
     public static let queryDuplicateView = MessageID(.sql, "duplicate-view", "A view named like a table or another view.")
     public static let querySwiftName = MessageID(.swift, "unrepresentable-query-name", "A query, parameter or result column whose Swift name collides or cannot be formed.")
+    public static let launchMigration = MessageID(.schema, "launch-migration", "The frozen history or the launch migration chain: a frozen version edited, missing or misnamed, a change without a version bump, a rename without a source, a drop without `@dropped`, a data step SQLite rejects at its point.")
     public static let rejectedBySQLite = MessageID(.sql, "rejected-by-sqlite", "An SQL fragment (check, default, where, mapping) or name that SQLite rejects, or that is not exactly one expression of its kind (a statement tail, a comment swallowing structure).")
 }
 
@@ -146,7 +147,7 @@ public enum MessageCatalog {
         .conflictingPrimaryKey, .optionalPrimaryKey, .invalidAutoincrement, .duplicateModifier, .optionalNotNull,
         .defaultMismatch, .unknownDefault, .unknownCollation, .invalidForeignKey, .unknownColumn,
         .duplicateIndexColumn, .duplicateMappingTarget, .invalidPackTarget,
-        .duplicateQuery,
+        .duplicateQuery, .launchMigration,
         .rejectedBySQLite, .unrepresentableSwiftName,
         .querySyntax, .queryUnknownTable, .queryUnknownColumn, .queryUnknownFunction, .queryAmbiguousColumn,
         .queryMisplacedParameter, .queryMultipleStatements, .queryWriteToView, .queryUnsupportedStatement,

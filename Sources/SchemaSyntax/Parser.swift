@@ -9,7 +9,7 @@ public struct Parser {
     private var p = 0
     public private(set) var diagnostics: [Diagnostic]
 
-    public static let topLevelKeywords = ["schema", "naming", "lint", "domain", "table", "query", "view", "trigger", "virtual"]
+    public static let topLevelKeywords = ["schema", "naming", "lint", "domain", "table", "query", "view", "trigger", "virtual", "migration"]
     public static let memberKeywords = ["index", "unique", "primary", "check", "foreign", "from", "query"]
     public static let columnModifierKeywords = ["primary", "unique", "not", "default", "references", "check", "collate"]
     public static let legacyKeywords = ["unpivot", "pack", "archive", "drop"]
@@ -181,7 +181,7 @@ public struct Parser {
             let attributes = parseAttributes()
             let start = tok.range.start
             if tok.isWord("schema") {
-                if let h = parseSchemaHeader(comments) { items.append(.schema(h)) }
+                if var h = parseSchemaHeader(comments) { h.attributes = attributes; items.append(.schema(h)) }
             } else if tok.isWord("naming") || tok.isWord("lint") {
                 let kw = advance()
                 let block = parseConfigBlock(Name(kw.text, kw.range), start: start)
@@ -712,15 +712,15 @@ public struct Parser {
 
     // MARK: Queries and views
 
-    /// `query NAME {` or `view NAME {` (the lexer turned the body into one `.sqlBody` token).
+    /// `query NAME {`, `view NAME {` or `migration NAME {` (the lexer turned the body into one `.sqlBody` token).
     private var isSQLDeclarationStart: Bool {
-        (tok.isWord("query") || tok.isWord("view")) && peek().kind == .identifier
+        (tok.isWord("query") || tok.isWord("view") || tok.isWord("migration")) && peek().kind == .identifier
     }
 
     /// `query NAME { SQL }` / `view NAME { SQL }`. The SQL is one token (`sqlBody`), kept verbatim.
     private mutating func parseSQLDeclaration(_ attributes: [Attribute], _ comments: [Comment]) -> SQLDeclarationSyntax? {
         let kw = advance()
-        let kind: SQLDeclarationSyntax.Kind = kw.text == "view" ? .view : .query
+        let kind: SQLDeclarationSyntax.Kind = kw.text == "view" ? .view : kw.text == "migration" ? .migration : .query
         let start = attributes.first?.range.start ?? kw.range.start
         guard let name = expectName("a \(kind.rawValue) name after '\(kw.text)'") else { skipLine(); return nil }
         guard tok.isSymbol("{") else {

@@ -216,11 +216,12 @@ public struct LegacySourceSyntax: Sendable, Hashable {
     }
 }
 
-/// `query NAME { SQL }` (in a table, a domain or at top level) or `view NAME { SELECT … }`.
+/// `query NAME { SQL }` (in a table, a domain or at top level), `view NAME { SELECT … }`, or a
+/// hand-written data step of a version's migration, `@run(version: N, before|after) migration NAME { SQL }`.
 /// The SQL is kept byte for byte, comments and whitespace included, with its range, so an error
 /// SQLite reports at an offset in it points into the schema file.
 public struct SQLDeclarationSyntax: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case query, view }
+    public enum Kind: String, Sendable, Hashable { case query, view, migration }
     public var kind: Kind
     public var name: Name
     /// Exactly the text between the braces.
@@ -289,6 +290,8 @@ public struct SchemaHeaderSyntax: Sendable, Hashable {
     public var versionRange: SourceRange
     public var leadingComments: [Comment]
     public var range: SourceRange
+    /// Attributes before `schema` (`@dropped(…)`: what this version's migration may drop).
+    public var attributes: [Attribute] = []
     public init(name: Name, version: Int?, versionRange: SourceRange, leadingComments: [Comment], range: SourceRange) {
         self.name = name; self.version = version; self.versionRange = versionRange; self.leadingComments = leadingComments; self.range = range
     }

@@ -144,8 +144,11 @@ public struct SchemaHistory: Sendable {
         return out
     }
 
+    /// What a version's migration carries besides its structure: renames, data steps, declared drops.
     static func renames(_ schema: Schema) -> [String] {
         schema.tables.flatMap { t in (t.renamedFrom.map { ["\(t.name)<-\($0)"] } ?? []) + t.columns.compactMap { c in c.renamedFrom.map { "\(t.name).\(c.name)<-\($0)" } } }
+            + schema.dataSteps.map { "data \($0.version) \($0.point.rawValue) \($0.name)\u{0}\($0.sql)" }
+            + schema.declaredDrops.map { "dropped \($0.version) \($0.key)" }
     }
 
     /// Where the header's version is written (the start of the file when it cannot be found).

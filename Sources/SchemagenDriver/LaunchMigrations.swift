@@ -5,6 +5,7 @@ import SchemaEmit
 import SchemaSQL
 import SchemaEvolve
 import SchemagenRuntime
+import SchemaCheck
 
 /// The migration chain the generated code carries: from each frozen version of the schema to the
 /// next and from the last frozen one to the current one, planned by SchemaEvolve's one planner at
@@ -49,10 +50,65 @@ public enum LaunchMigrations {
             for p in plan.problems where !renameMessages.contains(p) {
                 diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(p)", file: path, range: fallback))
             }
-            for s in plan.steps where s.losesData {
-                diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(s.summary) loses stored values; a launch migration never drops data", file: path, range: fallback))
+            // Triggers and virtual tables are created with a new database but not yet planned between
+            // versions: a chain that would fail its structure check at every launch is refused here.
+            let (oldSQL, newSQL) = (DDLEmitter.sqlSchema(old), DDLEmitter.sqlSchema(new))
+            let triggerChanges = Set(oldSQL.triggers).symmetricDifference(Set(newSQL.triggers)).map(\.name)
+            let virtualChanges = Set(oldSQL.virtualTables).symmetricDifference(Set(newSQL.virtualTables)).map(\.name)
+            if !triggerChanges.isEmpty || !virtualChanges.isEmpty {
+                let what = (triggerChanges.isEmpty ? [] : ["trigger \(Set(triggerChanges).sorted().joined(separator: ", "))"])
+                    + (virtualChanges.isEmpty ? [] : ["virtual table \(Set(virtualChanges).sorted().joined(separator: ", "))"])
+                diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(what.joined(separator: " and ")) added, removed or changed; a launch migration does not plan trigger or virtual-table changes yet: keep them as in version \(old.version)",
+                                              file: path, range: fallback))
             }
-            steps.append(.init(from: old.version, to: new.version, statements: plan.steps.flatMap(\.statements), rebuilds: plan.needsRebuild))
+            // Drops: each dropped table or column declared for this version (`@dropped`), or refused.
+            let declared = new.declaredDrops.filter { $0.version == new.version }
+            let declaredKeys = Set(declared.map(\.key))
+            let droppedKeys = Set(plan.steps.flatMap(\.dropped))
+            for s in plan.steps where s.losesData {
+                let undeclared = s.dropped.filter { !declaredKeys.contains($0) }
+                if !undeclared.isEmpty || s.dropped.isEmpty {
+                    let how = undeclared.map { key -> String in
+                        let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+                        if parts.count == 2, parts[1] == "autoincrement" { return "its AUTOINCREMENT counter (a launch migration never drops it)" }
+                        return parts.count == 2 ? "@dropped(\(parts[0]), column: \(parts[1]), version: \(new.version), reason: \"…\")"
+                                                : "@dropped(\(parts[0]), version: \(new.version), reason: \"…\")"
+                    }
+                    diagnostics.append(Diagnostic(.error, "version \(old.version) → \(new.version): \(s.summary) loses stored values; a launch migration drops nothing undeclared: declare it before the schema header with \(how.joined(separator: " and ")), or keep it", file: path, range: fallback))
+                }
+            }
+            for d in declared where !droppedKeys.contains(d.key) {
+                diagnostics.append(Diagnostic(.error, "@dropped(\(d.table)\(d.column.map { ", column: \($0)" } ?? "")): version \(new.version)'s migration does not drop \(d.column.map { "column \($0) of table \(d.table)" } ?? "table \(d.table)") (version \(old.version) has no such \(d.column == nil ? "table" : "column"), or it is kept)",
+                                              file: path, range: isCurrent ? d.range : .empty))
+            }
+            // Data steps of this version, each checked by SQLite against the schema at its point.
+            let data = new.dataSteps.filter { $0.version == new.version }
+            var seenNames: Set<String> = []
+            for d in data where !seenNames.insert(d.name.lowercased()).inserted {
+                diagnostics.append(Diagnostic(.error, "version \(new.version) has two data steps named \(d.name)", file: path, range: isCurrent ? d.nameRange : .empty))
+            }
+            for d in data {
+                let at = d.point == .before ? old : new
+                guard let probe = ProbeDatabase() else { continue }
+                for sql in creationStatements(at) { probe.execute(sql) }
+                diagnostics += DataStepCheck.diagnostics(sql: d.sql, at: isCurrent ? d.sqlRange : .empty, in: path, source: isCurrent ? file : nil,
+                                                         what: "data step \(d.name) (run \(d.point.rawValue) the changes of version \(new.version), against version \(at.version))",
+                                                         database: probe)
+            }
+            steps.append(.init(from: old.version, to: new.version, statements: plan.steps.flatMap(\.statements), rebuilds: plan.needsRebuild,
+                               before: data.filter { $0.point == .before }.map { .init(name: $0.name, sql: $0.sql) },
+                               after: data.filter { $0.point == .after }.map { .init(name: $0.name, sql: $0.sql) },
+                               checks: valueChecks(plan, from: old, to: new)))
+        }
+        // Data steps in this file for a version it does not make: a later version's, or an older
+        // one's that its frozen file does not hold (it would never run).
+        for d in loaded.schema.dataSteps where d.version != loaded.schema.version {
+            let frozen = history.versions.first { $0.version == d.version }?.loaded.schema.dataSteps
+            if d.version > loaded.schema.version || !(frozen ?? []).contains(where: { $0.name == d.name && $0.sql == d.sql && $0.point == d.point }) {
+                diagnostics.append(Diagnostic(.error, "data step \(d.name) is for version \(d.version), but this file is version \(loaded.schema.version)"
+                                              + (d.version > loaded.schema.version ? "" : " and version \(d.version) is frozen without it, so it would never run; a data step belongs to the version whose migration runs it"),
+                                              file: loaded.path, range: file == nil ? .empty : d.nameRange))
+            }
         }
         var structures: [(version: Int, lines: [String])] = []
         for s in schemas {
@@ -66,11 +122,49 @@ public enum LaunchMigrations {
                       diagnostics: diagnostics, schemas: schemas)
     }
 
-    /// What creates a version from nothing: its tables and indexes, then its views in dependency order.
-    static func creationStatements(_ schema: Schema) -> [String] {
-        SQLRenderer.statements(for: DDLEmitter.sqlSchema(schema))
-            + schema.viewsInDependencyOrder.map { DDLEmitter.createViewStatement(name: $0.name, select: $0.statementSQL) }
+    /// The stored values a step must not change silently, checked at launch inside the step after
+    /// its `before` data steps (old names: the renames have not run yet): a column that becomes NOT
+    /// NULL while rows hold NULL, and a declared conversion (`@convert`) of a value that would not
+    /// become the new type (stored into a probe column of that type, as evolve checks it).
+    static func valueChecks(_ plan: EvolutionPlan, from old: Schema, to new: Schema) -> [EmbeddedMigrations.ValueCheck] {
+        var checks: [EmbeddedMigrations.ValueCheck] = []
+        let oldTables = old.tablesByName
+        for table in plan.rebuiltTables {
+            guard let nt = new.table(named: table),
+                  let ot = oldTables[nt.name.lowercased()] ?? nt.renamedFrom.flatMap({ oldTables[$0.lowercased()] }) else { continue }
+            let oldSQL = DDLEmitter.sqlTable(ot)
+            let key = oldSQL.withoutRowid
+                ? ot.primaryKey.map { "quote(\(SQLName.quoted($0)))" }.joined(separator: " || ', ' || ")
+                : "CAST(rowid AS TEXT)"
+            let from = SQLName.quoted(ot.name)
+            for nc in nt.columns {
+                guard let oc = ot.column(named: nc.name) ?? nc.renamedFrom.flatMap({ ot.column(named: $0) }) else { continue }
+                let col = SQLName.quoted(oc.name)
+                if oc.isNullable && !nc.isNullable {
+                    checks.append(.init(table: ot.name, column: oc.name, problem: "holds NULL but becomes NOT NULL in version \(new.version)", setup: [],
+                                        query: "SELECT \(key) FROM \(from) WHERE \(col) IS NULL ORDER BY 1"))
+                }
+                if let c = plan.conversions.first(where: { $0.isDeclared && $0.table.lowercased() == nt.name.lowercased() && $0.column.lowercased() == nc.name.lowercased() }) {
+                    let storage: String
+                    switch c.toType.uppercased() {
+                    case "INTEGER": storage = "integer"
+                    case "REAL": storage = "real"
+                    case "TEXT": storage = "text"
+                    case "BLOB": storage = "blob"
+                    default: continue
+                    }
+                    checks.append(.init(table: ot.name, column: oc.name, problem: "holds a value that would not become \(c.toType.uppercased()) (@convert(from: \(c.fromType.lowercased())))",
+                                        setup: ["CREATE TEMP TABLE schemagen_probe (rid TEXT, v \(c.toType))",
+                                                "INSERT INTO temp.schemagen_probe (rid, v) SELECT \(key), \(col) FROM main.\(from)"],
+                                        query: "SELECT rid FROM temp.schemagen_probe WHERE v IS NOT NULL AND typeof(v) <> '\(storage)' ORDER BY rowid"))
+                }
+            }
+        }
+        return checks
     }
+
+    /// What creates a version from nothing: its tables and indexes, then its views in dependency order.
+    static func creationStatements(_ schema: Schema) -> [String] { EmbeddedMigrations.creationStatements(schema) }
 
     /// The structure lines of a version: its DDL executed in a scratch database and read back with
     /// the runtime's own `SchemaStructure` (so launch compares like with like).
@@ -143,7 +237,11 @@ public enum LaunchMigrations {
     /// The runtime value of a chain (for `migrations verify` and tests).
     public static func runtimeValue(_ chain: EmbeddedMigrations, schema: String) -> SchemaMigration {
         SchemaMigration(schema: schema, version: chain.version, create: chain.create,
-                        steps: chain.steps.map { SchemaMigration.Step(from: $0.from, to: $0.to, statements: $0.statements, rebuilds: $0.rebuilds) },
+                        steps: chain.steps.map { s in
+                            SchemaMigration.Step(from: s.from, to: s.to, statements: s.statements, rebuilds: s.rebuilds,
+                                                 before: s.before.map { .init($0.name, sql: $0.sql) }, after: s.after.map { .init($0.name, sql: $0.sql) },
+                                                 checks: s.checks.map { .init(table: $0.table, column: $0.column, problem: $0.problem, setup: $0.setup, query: $0.query) })
+                        },
                         structures: Dictionary(chain.structures.map { ($0.version, $0.lines.joined(separator: "\n")) }, uniquingKeysWith: { a, _ in a }))
     }
 }

@@ -85,7 +85,7 @@ public struct SchemaPipeline: Sendable {
     }
 
     /// The frozen history (docs/MIGRATION.md): no change without a version bump, a plannable chain.
-    public static let history = CheckStage("history") { file, schema in
+    public static let history = CheckStage("history", id: .launchMigration) { file, schema in
         LaunchMigrations.build(schema, file: file).diagnostics
     }
 

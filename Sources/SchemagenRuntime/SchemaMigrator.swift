@@ -5,6 +5,38 @@ import CSQLite
 /// the statements that create a fresh database at the current version, one step per released
 /// version to the next, and the expected structure of every version (`SchemaStructure`).
 public struct SchemaMigration: Sendable {
+    /// A hand-written data step (`migration NAME { SQL }` in the schema file): SQL run inside a step,
+    /// before or after its structural statements.
+    public struct DataStep: Sendable, Equatable {
+        public let name: String
+        public let sql: String
+        public init(_ name: String, sql: String) {
+            self.name = name
+            self.sql = sql
+        }
+    }
+
+    /// A check of the stored values a step would otherwise change or refuse, run inside the step's
+    /// transaction after its `before` data steps: a column becoming NOT NULL while rows hold NULL,
+    /// or a declared conversion (`@convert`) of a value that would not become the new type.
+    /// `query` returns one row per offending row: its rowid (or primary key), as text.
+    public struct ValueCheck: Sendable, Equatable {
+        public let table: String
+        public let column: String
+        /// What is wrong with the rows `query` returns, e.g. "holds NULL but becomes NOT NULL".
+        public let problem: String
+        /// Run before `query` (a probe table in `temp`); `temp.schemagen_probe` is dropped after it.
+        public let setup: [String]
+        public let query: String
+        public init(table: String, column: String, problem: String, setup: [String] = [], query: String) {
+            self.table = table
+            self.column = column
+            self.problem = problem
+            self.setup = setup
+            self.query = query
+        }
+    }
+
     /// One version's step to the next: the planner's statements, run in one transaction.
     public struct Step: Sendable {
         public let from: Int
@@ -13,16 +45,27 @@ public struct SchemaMigration: Sendable {
         /// The step rebuilds a table: the database's triggers and views are dropped before it and
         /// recreated after it (in their original order).
         public let rebuilds: Bool
-        public init(from: Int, to: Int, statements: [String], rebuilds: Bool) {
+        /// Data steps run before the structural statements (the database is version `from`).
+        public let before: [DataStep]
+        /// Data steps run after them (the database has version `to`'s structure).
+        public let after: [DataStep]
+        /// Checked after `before`, ahead of the structural statements.
+        public let checks: [ValueCheck]
+        public init(from: Int, to: Int, statements: [String], rebuilds: Bool,
+                    before: [DataStep] = [], after: [DataStep] = [], checks: [ValueCheck] = []) {
             self.from = from
             self.to = to
             self.statements = statements
             self.rebuilds = rebuilds
+            self.before = before
+            self.after = after
+            self.checks = checks
         }
 
         /// A step whose statements are one `;`-separated script (what generated code embeds).
-        public init(from: Int, to: Int, sql: String, rebuilds: Bool) {
-            self.init(from: from, to: to, statements: [sql], rebuilds: rebuilds)
+        public init(from: Int, to: Int, sql: String, rebuilds: Bool,
+                    before: [DataStep] = [], after: [DataStep] = [], checks: [ValueCheck] = []) {
+            self.init(from: from, to: to, statements: [sql], rebuilds: rebuilds, before: before, after: after, checks: checks)
         }
     }
 
@@ -75,8 +118,17 @@ public enum SchemaMigrationError: Error, CustomStringConvertible, Sendable, Equa
     /// The database's structure is not what its recorded version says (one readable line per
     /// difference: `missing: …` the version has and the database lacks, `unexpected: …` the reverse).
     case structureMismatch(version: Int, differences: [String])
-    /// A statement failed; the step's transaction was rolled back.
+    /// A statement failed; the step's transaction was rolled back. `error.resultCode` says why:
+    /// 13 `SQLITE_FULL` (the disk or `max_page_count` is full), 5 `SQLITE_BUSY` (another connection
+    /// held the lock beyond the busy timeout), 8 `SQLITE_READONLY`, … (`DatabaseError.kind`).
     case stepFailed(from: Int, to: Int, error: DatabaseError)
+    /// A data step (`migration NAME { … }`) failed; the step's transaction was rolled back.
+    case dataStepFailed(from: Int, to: Int, name: String, error: DatabaseError)
+    /// Stored values the step would change or could not keep: rows of `table` whose `column` holds
+    /// NULL while it becomes NOT NULL, or a value a declared conversion cannot convert. Nothing was
+    /// changed; `rows` are the first offending rowids (or primary keys), `count` all of them. Fix
+    /// them in a data step that runs before the change (`@run(version: to, before)`).
+    case valuesRefused(from: Int, to: Int, table: String, column: String, problem: String, rows: [String], count: Int)
 
     public var description: String {
         switch self {
@@ -88,6 +140,10 @@ public enum SchemaMigrationError: Error, CustomStringConvertible, Sendable, Equa
             return "the database is not structurally version \(v):\n  " + lines.joined(separator: "\n  ")
         case .stepFailed(let f, let t, let e):
             return "migrating from version \(f) to \(t) failed: \(e.message)" + (e.sql.map { " — while executing: \($0)" } ?? "")
+        case .dataStepFailed(let f, let t, let name, let e):
+            return "migrating from version \(f) to \(t) failed in data step \(name): \(e.message)" + (e.sql.map { " — while executing: \($0)" } ?? "")
+        case .valuesRefused(let f, let t, let table, let column, let problem, let rows, let count):
+            return "migrating from version \(f) to \(t) refused: table \(table): column \(column) \(problem) in \(count) row\(count == 1 ? "" : "s") (rowid \(rows.joined(separator: ", "))\(count > rows.count ? ", …" : "")); nothing was changed — fix them in a data step run before the change, @run(version: \(t), before)"
         }
     }
 }
@@ -102,12 +158,15 @@ public enum SchemaMigrationOutcome: Sendable, Equatable {
     case migrated(from: Int, to: Int)
 }
 
-/// The structure of a database as one canonical line per object, read from the PRAGMAs only, so a
-/// database created fresh and one migrated by ALTER steps describe the same (the stored CREATE
-/// text differs between them). Covers each table (WITHOUT ROWID, STRICT), its columns (name,
-/// declared type, NOT NULL, default, primary-key position), foreign keys (columns, target, actions),
-/// indexes and UNIQUE constraints (columns, order, collation, partial), and views and triggers by
-/// name. Not CHECK expressions, column collations, AUTOINCREMENT or generated expressions.
+/// The structure of a database as one canonical line per object, so a database created fresh and
+/// one migrated by ALTER steps describe the same (their stored CREATE text differs: ALTER appends
+/// and rewrites it). From the PRAGMAs: each table (WITHOUT ROWID, STRICT), its columns (name,
+/// declared type, NOT NULL, default, primary-key position, hidden), foreign keys (columns, target,
+/// actions), indexes and UNIQUE constraints (columns, order, collation, partial), views and
+/// triggers by name. From the table's CREATE text in `sqlite_schema`, split into its parts and
+/// compared token-wise (`CreateTableParts`: keywords and unquoted names lowercased, quotes around
+/// plain names dropped, one space): CHECK expressions (column and table), column collations,
+/// AUTOINCREMENT and generated-column expressions.
 public enum SchemaStructure {
     /// The lines of every table, view and trigger (or only those named in `only`, lowercased), sorted.
     public static func describe(_ db: Database, only: Set<String>? = nil) throws(DatabaseError) -> [String] {
@@ -172,6 +231,9 @@ public enum SchemaStructure {
         let t = "table \(label(name))"
         var lines: [String] = []
         lines.append(t + (list?[0] == "1" ? " without rowid" : "") + (list?[1] == "1" ? " strict" : ""))
+        if let create = try rows(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", name).first?.first ?? nil {
+            lines += CreateTableParts(create).lines.map { "\(t) \($0)" }
+        }
         for (i, c) in try rows(db, "SELECT name, type, CAST(\"notnull\" AS TEXT), dflt_value, CAST(pk AS TEXT), CAST(hidden AS TEXT) FROM pragma_table_xinfo(?1) ORDER BY cid", name).enumerated() {
             var line = "\(t) column \(i) \(c[0] ?? "") \(c[1].map { $0.isEmpty ? "(none)" : $0.uppercased() } ?? "(none)")"
             if c[2] == "1" { line += " not null" }
@@ -236,7 +298,8 @@ public enum SchemaMigrator {
 
     @discardableResult
     public static func migrate(_ db: Database, _ migration: SchemaMigration, structureCheck: StructureCheck = .whenMigrating,
-                               willCommit: ((_ from: Int, _ to: Int) -> Void)? = nil) throws(SchemaMigrationError) -> SchemaMigrationOutcome {
+                               willCommit: ((_ from: Int, _ to: Int) -> Void)? = nil,
+                               dataStepRan: ((_ to: Int, _ name: String, _ changes: Int) -> Void)? = nil) throws(SchemaMigrationError) -> SchemaMigrationOutcome {
         let recorded = try version(db, doing: migration)
         if recorded == migration.version {
             if structureCheck == .always { try checkStructure(db, migration, version: recorded) }
@@ -256,7 +319,8 @@ public enum SchemaMigrator {
         var start: Int?
         var created = false
         while true {
-            let step = try locked(db, migration, from: 0, to: 0) { () throws(SchemaMigrationError) -> (Int, Bool) in
+            var ran: [(Int, String, Int)] = []
+            let step = try locked(db, migration, from: start ?? recorded, to: migration.version) { () throws(SchemaMigrationError) -> (Int, Bool) in
                 let v = try version(db, doing: migration)
                 if v == migration.version { return (v, true) }
                 if v > migration.version { throw .databaseIsNewer(database: v, code: migration.version) }
@@ -283,12 +347,15 @@ public enum SchemaMigrator {
                     throw .unknownVersion(database: v, known: migration.knownVersions)
                 }
                 try checkStructure(db, migration, version: v)
+                for d in s.before { ran.append((s.to, d.name, try runDataStep(db, d, from: s.from, to: s.to))) }
+                for c in s.checks { try checkValues(db, c, from: s.from, to: s.to) }
                 let objects = s.rebuilds ? try triggersAndViews(db, from: s.from, to: s.to) : []
                 for o in objects.reversed() {
                     try run(db, ["DROP \(o.kind == "view" ? "VIEW" : "TRIGGER") \(quoted(o.name))"], from: s.from, to: s.to)
                 }
                 try run(db, s.statements, from: s.from, to: s.to)
                 try run(db, objects.map(\.sql), from: s.from, to: s.to)
+                for d in s.after { ran.append((s.to, d.name, try runDataStep(db, d, from: s.from, to: s.to))) }
                 let violations = try query(db, "SELECT count(*) FROM pragma_foreign_key_check", from: s.from, to: s.to)
                 if violations > 0 {
                     throw .stepFailed(from: s.from, to: s.to, error: DatabaseError(kind: .sqlite, resultCode: 19, extendedResultCode: 787,
@@ -299,6 +366,7 @@ public enum SchemaMigrator {
                 willCommit?(s.from, s.to)
                 return (s.to, s.to == migration.version)
             }
+            for r in ran { dataStepRan?(r.0, r.1, r.2) }
             if step.1 { break }
         }
         guard let start else { return .current }
@@ -341,6 +409,28 @@ public enum SchemaMigrator {
         for sql in statements {
             do throws(DatabaseError) { try db.execute(sql) } catch { throw .stepFailed(from: from, to: to, error: error) }
         }
+    }
+
+    /// Runs a data step; returns the rows it changed (`sqlite3_total_changes` before and after).
+    static func runDataStep(_ db: Database, _ d: SchemaMigration.DataStep, from: Int, to: Int) throws(SchemaMigrationError) -> Int {
+        let before = try query(db, "SELECT total_changes()", from: from, to: to)
+        do throws(DatabaseError) { try db.execute(d.sql) } catch { throw .dataStepFailed(from: from, to: to, name: d.name, error: error) }
+        return Int(try query(db, "SELECT total_changes()", from: from, to: to) - before)
+    }
+
+    /// The rows a value check reports, as `.valuesRefused` (at most 10 listed, all counted).
+    static func checkValues(_ db: Database, _ c: SchemaMigration.ValueCheck, from: Int, to: Int) throws(SchemaMigrationError) {
+        var rows: [String] = []
+        var count = 0
+        do throws(DatabaseError) {
+            for sql in c.setup { try db.execute(sql) }
+            defer { if !c.setup.isEmpty { try? db.execute("DROP TABLE IF EXISTS temp.schemagen_probe") } }
+            for r in try SchemaStructure.rows(db, c.query) {
+                count += 1
+                if rows.count < 10 { rows.append(r.first.flatMap { $0 } ?? "NULL") }
+            }
+        } catch { throw .stepFailed(from: from, to: to, error: error) }
+        if count > 0 { throw .valuesRefused(from: from, to: to, table: c.table, column: c.column, problem: c.problem, rows: rows, count: count) }
     }
 
     static func stamp(_ db: Database, _ version: Int, from: Int) throws(SchemaMigrationError) {
@@ -388,5 +478,169 @@ public enum SchemaMigrator {
 
     static func quoted(_ name: String) -> String {
         "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}
+
+/// The parts of a `CREATE TABLE` statement the PRAGMAs do not report — CHECK expressions, column
+/// collations, AUTOINCREMENT, generated-column expressions — each as a normalized token string, so
+/// the same table created fresh and reached by ALTER steps (which append to and rewrite the stored
+/// text, quoting renamed names) compare equal, and a different CHECK does not.
+struct CreateTableParts {
+    enum Kind: Equatable { case word, quoted, string, number, symbol }
+    struct Token { var kind: Kind; var text: String; var wasQuoted = false }
+
+    var lines: [String] = []
+
+    init(_ sql: String) {
+        let tokens = Self.tokens(sql)
+        // The definitions: the parenthesized list after the table name, split at depth-1 commas.
+        guard let open = tokens.firstIndex(where: { $0.kind == .symbol && $0.text == "(" }) else { return }
+        var parts: [[Token]] = [[]]
+        var depth = 0
+        for t in tokens[(open + 1)...] {
+            if t.kind == .symbol && t.text == "(" { depth += 1 }
+            if t.kind == .symbol && t.text == ")" {
+                if depth == 0 { break }
+                depth -= 1
+            }
+            if depth == 0 && t.kind == .symbol && t.text == "," { parts.append([]); continue }
+            parts[parts.count - 1].append(t)
+        }
+        for part in parts where !part.isEmpty {
+            let first = part[0]
+            let isConstraint = first.kind == .word && !first.wasQuoted && ["constraint", "primary", "unique", "check", "foreign"].contains(first.text)
+            let owner = isConstraint ? "" : "column \(first.text) "
+            var k = isConstraint ? 0 : 1
+            while k < part.count {
+                let t = part[k]
+                guard t.kind == .word else { k += 1; continue }
+                switch t.text {
+                case "constraint":
+                    k += 2 // the constraint's name is not structure
+                    continue
+                case "collate" where k + 1 < part.count && !isConstraint:
+                    lines.append("\(owner)collate \(part[k + 1].text.uppercased())")
+                    k += 2
+                    continue
+                case "check":
+                    let (expr, next) = Self.parenthesized(part, from: k + 1)
+                    lines.append("\(owner)check \(expr)")
+                    k = next
+                    continue
+                case "autoincrement":
+                    lines.append("autoincrement")
+                case "as" where !isConstraint:
+                    let (expr, next) = Self.parenthesized(part, from: k + 1)
+                    let stored = next < part.count && part[next].kind == .word && part[next].text == "stored"
+                    lines.append("\(owner)generated \(expr)\(stored ? " stored" : " virtual")")
+                    k = next
+                    continue
+                case "default", "references":
+                    // A parenthesized default or a reference's column list may hold words
+                    // (`check`, `as`, `collate`) that are not this column's; skip it.
+                    if k + 1 < part.count, part[k + 1].kind == .symbol, part[k + 1].text == "(" {
+                        k = Self.parenthesized(part, from: k + 1).next
+                        continue
+                    }
+                default:
+                    break
+                }
+                k += 1
+            }
+        }
+    }
+
+    /// The parenthesized tokens at `from` as one normalized string, and the index after them.
+    static func parenthesized(_ part: [Token], from: Int) -> (String, next: Int) {
+        guard from < part.count, part[from].kind == .symbol, part[from].text == "(" else { return ("", from) }
+        var depth = 0
+        var k = from
+        var out: [Token] = []
+        while k < part.count {
+            let t = part[k]
+            if t.kind == .symbol && t.text == "(" { depth += 1 }
+            if t.kind == .symbol && t.text == ")" { depth -= 1 }
+            out.append(t)
+            k += 1
+            if depth == 0 { break }
+        }
+        return (joined(out), k)
+    }
+
+    /// Tokens joined with single spaces, none inside parentheses' edges, before commas, or between
+    /// a function name and its `(`.
+    static func joined(_ tokens: [Token]) -> String {
+        let spacedBeforeParen: Set<String> = ["and", "or", "not", "in", "is", "as", "exists", "between", "like", "glob", "when", "then", "else", "case", "select", "where", "on", "values", "check"]
+        var out = ""
+        var previous: Token?
+        for t in tokens {
+            if let p = previous {
+                let noSpace = (p.kind == .symbol && p.text == "(") || (t.kind == .symbol && (t.text == ")" || t.text == ","))
+                    || (t.kind == .symbol && t.text == "(" && (p.kind == .word || p.kind == .quoted) && !spacedBeforeParen.contains(p.text))
+                if !noSpace { out += " " }
+            }
+            out += t.text
+            previous = t
+        }
+        return out
+    }
+
+    /// SQLite's lexical classes, enough to compare statements: words lowercased, a quoted name
+    /// that is a plain name unquoted and lowercased, strings and numbers as written, comments and
+    /// whitespace dropped, `<=`-style operators as one symbol.
+    static func tokens(_ sql: String) -> [Token] {
+        let b = Array(sql.utf8)
+        var out: [Token] = []
+        var i = 0
+        func isWordByte(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c == 0x24 || c >= 0x80 }
+        func text(_ from: Int, _ to: Int) -> String { String(decoding: b[from..<min(to, b.count)], as: UTF8.self) }
+        while i < b.count {
+            let c = b[i]
+            switch c {
+            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
+                i += 1
+            case UInt8(ascii: "-") where i + 1 < b.count && b[i + 1] == UInt8(ascii: "-"):
+                while i < b.count && b[i] != 0x0A { i += 1 }
+            case UInt8(ascii: "/") where i + 1 < b.count && b[i + 1] == UInt8(ascii: "*"):
+                i += 2
+                while i + 1 < b.count && !(b[i] == UInt8(ascii: "*") && b[i + 1] == UInt8(ascii: "/")) { i += 1 }
+                i += 2
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "["):
+                let close = c == UInt8(ascii: "[") ? UInt8(ascii: "]") : c
+                let start = i
+                i += 1
+                while i < b.count {
+                    if b[i] == close {
+                        if close != UInt8(ascii: "]") && i + 1 < b.count && b[i + 1] == close { i += 2; continue }
+                        break
+                    }
+                    i += 1
+                }
+                i += 1
+                let whole = text(start, i)
+                if c == UInt8(ascii: "'") {
+                    out.append(Token(kind: .string, text: whole))
+                } else {
+                    let inner = text(start + 1, i - 1)
+                    let plain = !inner.isEmpty && inner.utf8.allSatisfy(isWordByte) && !(inner.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false)
+                    out.append(plain ? Token(kind: .word, text: inner.lowercased(), wasQuoted: true) : Token(kind: .quoted, text: "\"" + inner.lowercased() + "\""))
+                }
+            default:
+                let start = i
+                if isWordByte(c) {
+                    let digit = c >= 0x30 && c <= 0x39
+                    while i < b.count && (isWordByte(b[i]) || (digit && b[i] == UInt8(ascii: "."))) { i += 1 }
+                    let w = text(start, i)
+                    let isNumber = c >= 0x30 && c <= 0x39
+                    out.append(Token(kind: isNumber ? .number : .word, text: isNumber ? w : w.lowercased()))
+                } else {
+                    i += 1
+                    let two = text(start, i + 1)
+                    if ["<=", ">=", "<>", "!=", "==", "||", "<<", ">>", "->"].contains(two) { i += 1 }
+                    out.append(Token(kind: .symbol, text: text(start, i)))
+                }
+            }
+        }
+        return out
     }
 }

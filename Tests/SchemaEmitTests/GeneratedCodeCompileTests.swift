@@ -249,6 +249,17 @@ let everyShapeProbe = #"""
         #expect(joined == SwiftEmitter.emit(schema, migrations: LaunchMigrations.build(schema, file: nil).chain))
     }
 
+    /// The current DDL is in the generated code once: the chain's create statements reference
+    /// `<Schema>DDL.sql` (the compile test above proves a fresh database is created from it).
+    @Test func theCurrentDDLIsEmittedOnceAndReferencedByTheChain() throws {
+        let schema = try Self.loadEveryShape()
+        let chain = try #require(LaunchMigrations.build(schema, file: nil).chain)
+        let code = SwiftEmitter.emit(schema, migrations: chain)
+        #expect(code.contains("createSQL: EveryShapeDDL.sql, steps: ["), "\(code)")
+        #expect(code.components(separatedBy: "CREATE TABLE thing (").count - 1 == 1)
+        #expect(chain.create == EmbeddedMigrations.creationStatements(schema))
+    }
+
     /// `emit` renders table by table; it is exactly the rendering of the whole code model.
     @Test func streamedEmitEqualsTheRenderedModel() throws {
         let schema = try Self.loadEveryShape()

@@ -298,6 +298,42 @@ private func repoSchemaFiles() -> [URL] {
 }
 
 @Suite struct FormatPropertyTests {
+    @Test func theFormatterPrintsDataStepsAndDropsAndKeepsTheirComments() throws {
+        let messy = """
+            // header comment
+            @dropped( app_old,version: 2,  reason: "gone" )
+            schema  app version 2
+            table app_owner {
+              id: integer primary key
+            }
+            /// doc of the step
+            @run(version:2,  before)   // why before
+            migration   fill {
+               -- SQL comments and layout are kept
+                 UPDATE app_owner SET id = id ;
+            }
+            """
+        let out = try format(messy)
+        #expect(out == """
+            // header comment
+            @dropped(app_old, version: 2, reason: "gone")
+            schema app version 2
+
+            table app_owner {
+                id: integer primary key
+            }
+
+            /// doc of the step
+            @run(version: 2, before) // why before
+            migration fill {
+               -- SQL comments and layout are kept
+                 UPDATE app_owner SET id = id ;
+            }
+
+            """, "\(out)")
+        #expect(try format(out) == out)
+    }
+
     @Test func refusesSyntaxErrors() throws {
         #expect(throws: FormatError.self) { try format("schema s version 1\ntable t {\n  id integer\n}\n") }
         do {

@@ -10,17 +10,32 @@ enum MigrationTranslator {
         SwiftNaming.fixLeadingDigit(SwiftNaming.upperCamel(schema.name)) + "Migrations"
     }
 
-    static func script(_ statements: [String]) -> String {
-        statements.map { $0.hasSuffix(";") ? $0 : $0 + ";" }.joined(separator: "\n")
-    }
+    static func script(_ statements: [String]) -> String { EmbeddedMigrations.script(statements) }
 
     static func migrationsEnum(_ schema: Schema, chain: EmbeddedMigrations) -> SwiftDeclaration {
         let released = chain.structures.map { String($0.version) }.joined(separator: ", ")
+        func dataSteps(_ list: [EmbeddedMigrations.DataStep]) -> SwiftExpression {
+            .array(list.map { d in
+                .call(.type(.named(RuntimeAPI.migrationDataStep)), [SwiftArgument(nil, .string(d.name)), SwiftArgument("sql", .multilineString(d.sql))])
+            })
+        }
         let steps: [SwiftExpression] = chain.steps.map { step in
-            .call(.type(.named(RuntimeAPI.migrationStep)), [
+            var arguments = [
                 SwiftArgument("from", .integer(Int64(step.from))), SwiftArgument("to", .integer(Int64(step.to))),
                 SwiftArgument("sql", .multilineString(script(step.statements))), SwiftArgument("rebuilds", .bool(step.rebuilds)),
-            ])
+            ]
+            if !step.before.isEmpty { arguments.append(SwiftArgument("before", dataSteps(step.before))) }
+            if !step.after.isEmpty { arguments.append(SwiftArgument("after", dataSteps(step.after))) }
+            if !step.checks.isEmpty {
+                arguments.append(SwiftArgument("checks", .array(step.checks.map { c in
+                    .call(.type(.named(RuntimeAPI.migrationValueCheck)), [
+                        SwiftArgument("table", .string(c.table)), SwiftArgument("column", .string(c.column)),
+                        SwiftArgument("problem", .string(c.problem)),
+                        SwiftArgument("setup", .array(c.setup.map { .string($0) })), SwiftArgument("query", .string(c.query)),
+                    ])
+                })))
+            }
+            return .call(.type(.named(RuntimeAPI.migrationStep)), arguments)
         }
         let versions: [SwiftExpression] = chain.structures.map { v in
             .call(.type(.named(RuntimeAPI.migrationVersion)), [
@@ -30,7 +45,9 @@ enum MigrationTranslator {
         let chainValue = SwiftExpression.call(.type(.named(RuntimeAPI.schemaMigration)), [
             SwiftArgument("schema", .string(schema.name)),
             SwiftArgument("version", .integer(Int64(chain.version))),
-            SwiftArgument("createSQL", .multilineString(script(chain.create))),
+            // The current version's DDL is `<Schema>DDL.sql` (the same statements): referenced, not repeated.
+            SwiftArgument("createSQL", chain.create == EmbeddedMigrations.creationStatements(schema)
+                          ? .member(.identifier(SwiftEmitter.ddlTypeName(for: schema)), "sql") : .multilineString(script(chain.create))),
             SwiftArgument("steps", .array(steps)),
             SwiftArgument("versions", .array(versions)),
         ])

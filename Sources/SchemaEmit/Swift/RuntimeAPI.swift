@@ -21,6 +21,8 @@ enum RuntimeAPI {
     static let schemaMigration = "SchemaMigration"
     static let migrationStep = "SchemaMigration.Step"
     static let migrationVersion = "SchemaMigration.Version"
+    static let migrationDataStep = "SchemaMigration.DataStep"
+    static let migrationValueCheck = "SchemaMigration.ValueCheck"
     static let schemaMigrator = "SchemaMigrator"
     static let migratorStructureCheck = "SchemaMigrator.StructureCheck"
     static let schemaMigrationError = "SchemaMigrationError"

@@ -4,18 +4,7 @@ import SchemaModel
 /// (`<Schema>Migrations.migrate(db)`, MigrationTranslator, creates and migrates databases).
 enum SchemaEnumTranslator {
     static func schemaEnum(_ schema: Schema, typeName: String) -> SwiftDeclaration {
-        var sql = ""
-        for table in schema.tablesInDependencyOrder {
-            for s in DDLEmitter.statements(for: table) {
-                if !sql.isEmpty { sql += "\n" }
-                sql += s
-                if !s.hasSuffix(";") { sql += ";" }
-            }
-        }
-        for view in schema.viewsInDependencyOrder {
-            if !sql.isEmpty { sql += "\n" }
-            sql += DDLEmitter.createView(view)
-        }
+        let sql = EmbeddedMigrations.script(EmbeddedMigrations.creationStatements(schema))
         let members: [SwiftDeclaration] = [
             SwiftDeclaration(doc: "The schema version declared in the schema file.", .variable(SwiftVariable(
                 access: .public, isStatic: true, name: "version", initializer: .integer(Int64(schema.version))))),
