@@ -265,6 +265,17 @@ def check_sample(g):
     c.expect("order_id: integer references", "cascade", "keyword.other.victor")
     c.expect("drop deleted \"soft-deleted", "\"soft-deleted rows are filtered\"", "string.quoted.double.victor")
     c.expect("hits as 'hit_count'", "as", "keyword.other.victor")
+    vt = "virtual table shop_line_search using fts5(name, content='shop_line', content_rowid='rowid')"
+    c.expect(vt, "virtual", "keyword.other.declaration.victor")
+    c.expect(vt, "fts5", "support.function.victor")
+    c.expect(vt, "'shop_line'", SQL)
+    c.expect(vt, "fts5", "support.function.victor", absent=SQL)
+    head = "trigger shop_line_named after update of name on shop_line for each row when new.name <> trim(new.name) {"
+    c.expect(head, "trigger", "keyword.other.declaration.victor")
+    c.expect(head, "shop_line_named", "entity.name.function.victor")
+    c.expect(head, "when", "meta.embedded.block.sql")
+    c.expect(head, "<>", "keyword.operator.sql")
+    c.expect("UPDATE shop_line SET name = trim(new.name)", "trim", "support.function.sql")
     return c
 
 

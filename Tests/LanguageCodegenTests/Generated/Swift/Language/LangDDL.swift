@@ -32,6 +32,18 @@ public enum LangDDL {
             Body TEXT NOT NULL,
             Edits INTEGER NOT NULL DEFAULT 0
         );
+        CREATE VIRTUAL TABLE NoteSearch USING fts5(Body, content='Note', content_rowid='NoteId', tokenize='porter unicode61');
+        CREATE TRIGGER Note_ai AFTER INSERT ON Note BEGIN
+            INSERT INTO NoteSearch (rowid, Body) VALUES (new.NoteId, new.Body);
+        END;
+        CREATE TRIGGER Note_au AFTER UPDATE OF Body ON Note BEGIN
+            INSERT INTO NoteSearch (NoteSearch, rowid, Body) VALUES ('delete', old.NoteId, old.Body);
+            INSERT INTO NoteSearch (rowid, Body) VALUES (new.NoteId, new.Body);
+            UPDATE Note SET Edits = Edits + 1 WHERE NoteId = new.NoteId;
+        END;
+        CREATE TRIGGER Note_ad AFTER DELETE ON Note BEGIN
+            INSERT INTO NoteSearch (NoteSearch, rowid, Body) VALUES ('delete', old.NoteId, old.Body);
+        END;
         """
 }
 
@@ -46,41 +58,7 @@ public enum LangMigrations {
     }
 
     /// The chain, planned by schemagen from the frozen history (`<stem>.history/`).
-    public static let chain = SchemaMigration(schema: "lang", version: 1, createSQL: """
-        CREATE TABLE Ticket (
-            TicketId INTEGER PRIMARY KEY,
-            Title TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'todo' CHECK (status IN ('todo', 'in-progress', 'done', 'default')),
-            Priority INTEGER CHECK (Priority IN (1, 2, 3)),
-            TitleLength INTEGER GENERATED ALWAYS AS (length(Title)) STORED,
-            TitleUpper TEXT GENERATED ALWAYS AS (upper(Title)) VIRTUAL,
-            \"due date\" TEXT,
-            TrackID INTEGER
-        ) STRICT;
-        CREATE INDEX Ticket_status ON Ticket (status);
-        CREATE TABLE \"board column\" (
-            \"column key\" TEXT PRIMARY KEY,
-            \"default\" TEXT NOT NULL,
-            \"order\" INTEGER NOT NULL DEFAULT 0
-        ) WITHOUT ROWID;
-        CREATE TABLE Note (
-            NoteId INTEGER PRIMARY KEY,
-            Body TEXT NOT NULL,
-            Edits INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE VIRTUAL TABLE NoteSearch USING fts5(Body, content='Note', content_rowid='NoteId', tokenize='porter unicode61');
-        CREATE TRIGGER Note_ai AFTER INSERT ON Note BEGIN
-            INSERT INTO NoteSearch (rowid, Body) VALUES (new.NoteId, new.Body);
-        END;
-        CREATE TRIGGER Note_au AFTER UPDATE OF Body ON Note BEGIN
-            INSERT INTO NoteSearch (NoteSearch, rowid, Body) VALUES ('delete', old.NoteId, old.Body);
-            INSERT INTO NoteSearch (rowid, Body) VALUES (new.NoteId, new.Body);
-            UPDATE Note SET Edits = Edits + 1 WHERE NoteId = new.NoteId;
-        END;
-        CREATE TRIGGER Note_ad AFTER DELETE ON Note BEGIN
-            INSERT INTO NoteSearch (NoteSearch, rowid, Body) VALUES ('delete', old.NoteId, old.Body);
-        END;
-        """, steps: [], versions: [SchemaMigration.Version(1, structure: """
+    public static let chain = SchemaMigration(schema: "lang", version: 1, createSQL: LangDDL.sql, steps: [], versions: [SchemaMigration.Version(1, structure: """
         table \"board column\" column 0 column key TEXT not null primary key 1
         table \"board column\" column 1 default TEXT not null
         table \"board column\" column 2 order INTEGER not null default 0
@@ -114,6 +92,10 @@ public enum LangMigrations {
         table Ticket column 5 TitleUpper TEXT hidden 2
         table Ticket column 6 due date TEXT
         table Ticket column 7 TrackID INTEGER
+        table Ticket column priority check (priority in (1, 2, 3))
+        table Ticket column status check (status in ('todo', 'in-progress', 'done', 'default'))
+        table Ticket column titlelength generated (length(title)) stored
+        table Ticket column titleupper generated (upper(title)) virtual
         table Ticket index Ticket_status (status BINARY)
         table Ticket strict
         trigger Note_ad on Note

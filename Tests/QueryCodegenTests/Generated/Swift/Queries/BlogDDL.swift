@@ -49,32 +49,7 @@ public enum BlogMigrations {
     }
 
     /// The chain, planned by schemagen from the frozen history (`<stem>.history/`).
-    public static let chain = SchemaMigration(schema: "blog", version: 1, createSQL: """
-        CREATE TABLE app_author (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL,
-            email TEXT
-        );
-        CREATE TABLE app_post (
-            id INTEGER PRIMARY KEY,
-            author_id INTEGER NOT NULL REFERENCES app_author(id) ON DELETE CASCADE,
-            title TEXT NOT NULL,
-            body TEXT,
-            score REAL NOT NULL DEFAULT 0,
-            published INTEGER NOT NULL DEFAULT 0,
-            created_at TEXT NOT NULL DEFAULT (datetime('now')),
-            meta TEXT
-        );
-        CREATE INDEX idx_app_post_author ON app_post (author_id);
-        CREATE TABLE app_counter (
-            name TEXT PRIMARY KEY,
-            hits INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE VIEW app_author_stats AS SELECT a.id, a.name, count(p.id) AS posts, max(p.created_at) AS latest
-                FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
-                GROUP BY a.id;
-        CREATE VIEW app_post_with_author AS SELECT p.id, p.title, a.name AS author_name FROM app_post p LEFT JOIN app_author a ON a.id = p.author_id;
-        """, steps: [], versions: [SchemaMigration.Version(1, structure: """
+    public static let chain = SchemaMigration(schema: "blog", version: 1, createSQL: BlogDDL.sql, steps: [], versions: [SchemaMigration.Version(1, structure: """
         table app_author
         table app_author column 0 id INTEGER primary key 1
         table app_author column 1 name TEXT not null

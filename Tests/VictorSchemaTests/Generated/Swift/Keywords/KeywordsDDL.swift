@@ -34,17 +34,7 @@ public enum KeywordsMigrations {
     }
 
     /// The chain, planned by schemagen from the frozen history (`<stem>.history/`).
-    public static let chain = SchemaMigration(schema: "keywords", version: 1, createSQL: """
-        CREATE TABLE \"order\" (
-            id INTEGER PRIMARY KEY,
-            \"group\" TEXT NOT NULL UNIQUE,
-            \"default\" INTEGER NOT NULL DEFAULT 3 CHECK (\"default\" >= 0),
-            \"select\" INTEGER NOT NULL DEFAULT 1,
-            \"where\" TEXT,
-            placed_at TEXT NOT NULL DEFAULT (datetime('now'))
-        );
-        CREATE INDEX idx_order_where ON \"order\" (\"where\", \"default\");
-        """, steps: [], versions: [SchemaMigration.Version(1, structure: """
+    public static let chain = SchemaMigration(schema: "keywords", version: 1, createSQL: KeywordsDDL.sql, steps: [], versions: [SchemaMigration.Version(1, structure: """
         table order
         table order column 0 id INTEGER primary key 1
         table order column 1 group TEXT not null
@@ -52,6 +42,7 @@ public enum KeywordsMigrations {
         table order column 3 select INTEGER not null default 1
         table order column 4 where TEXT
         table order column 5 placed_at TEXT not null default datetime('now')
+        table order column default check (default >= 0)
         table order index idx_order_where (where BINARY, default BINARY)
         table order unique (group BINARY)
         """)])
