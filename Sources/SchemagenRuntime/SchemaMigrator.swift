@@ -523,8 +523,10 @@ struct CreateTableParts {
                     k += 2
                     continue
                 case "check":
+                    // A CHECK is the table's whether it is written on a column or on the table:
+                    // SQLite evaluates both on the whole row, so the place is not structure.
                     let (expr, next) = Self.parenthesized(part, from: k + 1)
-                    lines.append("\(owner)check \(expr)")
+                    lines.append("check \(expr)")
                     k = next
                     continue
                 case "autoincrement":

@@ -131,8 +131,11 @@ enum Shop {
         let out = dir.appendingPathComponent("out")
         let g = try SchemagenCLI.run(["generate", dir.appendingPathComponent("app.victor").path, "--output", out.path, "--swift-only"])
         try #require(g.status == 0, "\(g.stderr)")
-        let generated = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("Swift").path)
-            .filter { $0.hasSuffix(".swift") }.map { out.appendingPathComponent("Swift/\($0)").path }
+        // Every Swift file generate wrote (Swift/<stem>/: one per table and the schema's).
+        let swiftDir = out.appendingPathComponent("Swift")
+        let generated = (FileManager.default.subpaths(atPath: swiftDir.path) ?? [])
+            .filter { $0.hasSuffix(".swift") }.sorted().map { swiftDir.appendingPathComponent($0).path }
+        try #require(!generated.isEmpty, "generate wrote no Swift under \(swiftDir.path)")
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let csqlite = root.appendingPathComponent("Sources/CSQLite").path
         let runtime = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Sources/SchemagenRuntime").path)

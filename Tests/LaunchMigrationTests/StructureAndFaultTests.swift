@@ -46,11 +46,11 @@ enum NoteVersions {
         let dir = try Versions.project(frozen: [NoteVersions.v1], current: NoteVersions.v2)
         let chain = try Versions.chain(dir)
         let v1 = chain.structures[1] ?? ""
-        #expect(v1.contains("table app_note column body check (length(body) > 0)"), "\(v1)")
+        #expect(v1.contains("table app_note check (length(body) > 0)"), "\(v1)")
         #expect(v1.contains("table app_note check (id > 0)"), "\(v1)")
         #expect(v1.contains("table app_note column tag collate NOCASE"), "\(v1)")
         #expect(v1.contains("table app_note autoincrement"), "\(v1)")
-        #expect(chain.structures[2]?.contains("table app_note column content check (length(content) > 0)") == true)
+        #expect(chain.structures[2]?.contains("table app_note check (length(content) > 0)") == true)
         // RENAME COLUMN rewrites the CHECK ("content" quoted) and ADD COLUMN appends: still version 2.
         let path = dir.appendingPathComponent("notes.db").path
         try NoteVersions.database(path)
@@ -78,8 +78,8 @@ enum NoteVersions {
         } catch let error as SchemaMigrationError {
             guard case .structureMismatch(let version, let lines) = error else { Issue.record("\(error)"); return }
             #expect(version == 1)
-            #expect(lines.contains("missing: table app_note column body check (length(body) > 0)"), "\(lines)")
-            #expect(lines.contains("unexpected: table app_note column body check (length(body) > 1)"), "\(lines)")
+            #expect(lines.contains("missing: table app_note check (length(body) > 0)"), "\(lines)")
+            #expect(lines.contains("unexpected: table app_note check (length(body) > 1)"), "\(lines)")
             #expect(lines.contains("missing: table app_note check (id > 0)"), "\(lines)")
             #expect(lines.contains("missing: table app_note column tag collate NOCASE"), "\(lines)")
             #expect(lines.contains("unexpected: table app_note column tag collate RTRIM"), "\(lines)")

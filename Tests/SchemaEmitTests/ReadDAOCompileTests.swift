@@ -169,18 +169,26 @@ import SchemagenDriver
         let loaded = pipeline.run(file)
         #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
         let checked = try #require(loaded.checked)
-        let swift = try #require(pipeline.emit(checked).first { $0.path.hasSuffix(".swift") })
+        // Every Swift file the pipeline emits (one per table, the schema's and the queries' files).
+        let swiftFiles = pipeline.emit(checked).filter { $0.path.hasSuffix(".swift") }
+        try #require(!swiftFiles.isEmpty)
         let dir = try SchemagenTemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let compile = GeneratedCodeCompileTests()
         let (lib, csqlite) = try compile.buildRuntime(in: dir, libraryToo: false)
-        let generated = dir.appendingPathComponent("pool_probe.swift")
-        try swift.contents.write(to: generated, atomically: true, encoding: .utf8)
+        let generatedDir = dir.appendingPathComponent("generated")
+        try FileManager.default.createDirectory(at: generatedDir, withIntermediateDirectories: true)
+        var generated: [String] = []
+        for f in swiftFiles {
+            let url = generatedDir.appendingPathComponent(URL(fileURLWithPath: f.path).lastPathComponent)
+            try f.contents.write(to: url, atomically: true, encoding: .utf8)
+            generated.append(url.path)
+        }
         func typecheck(_ source: String, name: String) throws -> (status: Int32, output: String) {
             let file = dir.appendingPathComponent(name)
             try source.write(to: file, atomically: true, encoding: .utf8)
-            return try compile.run("swiftc", ["-typecheck", "-swift-version", "6", "-warnings-as-errors", "-I", lib.path, "-I", csqlite,
-                                              generated.path, file.path], in: dir)
+            return try compile.run("swiftc", ["-typecheck", "-swift-version", "6", "-warnings-as-errors", "-I", lib.path, "-I", csqlite]
+                                   + generated + [file.path], in: dir)
         }
 
         let good = try typecheck(Self.allowed, name: "allowed.swift")

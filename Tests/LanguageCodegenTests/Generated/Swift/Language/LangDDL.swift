@@ -84,6 +84,8 @@ public enum LangMigrations {
         table NoteSearch_idx column 1 term (none) not null primary key 2
         table NoteSearch_idx column 2 pgno (none)
         table NoteSearch_idx without rowid
+        table Ticket check (priority in (1, 2, 3))
+        table Ticket check (status in ('todo', 'in-progress', 'done', 'default'))
         table Ticket column 0 TicketId INTEGER primary key 1
         table Ticket column 1 Title TEXT not null
         table Ticket column 2 status TEXT not null default 'todo'
@@ -92,8 +94,6 @@ public enum LangMigrations {
         table Ticket column 5 TitleUpper TEXT hidden 2
         table Ticket column 6 due date TEXT
         table Ticket column 7 TrackID INTEGER
-        table Ticket column priority check (priority in (1, 2, 3))
-        table Ticket column status check (status in ('todo', 'in-progress', 'done', 'default'))
         table Ticket column titlelength generated (length(title)) stored
         table Ticket column titleupper generated (upper(title)) virtual
         table Ticket index Ticket_status (status BINARY)

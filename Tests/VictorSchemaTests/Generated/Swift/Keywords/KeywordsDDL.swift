@@ -36,13 +36,13 @@ public enum KeywordsMigrations {
     /// The chain, planned by schemagen from the frozen history (`<stem>.history/`).
     public static let chain = SchemaMigration(schema: "keywords", version: 1, createSQL: KeywordsDDL.sql, steps: [], versions: [SchemaMigration.Version(1, structure: """
         table order
+        table order check (default >= 0)
         table order column 0 id INTEGER primary key 1
         table order column 1 group TEXT not null
         table order column 2 default INTEGER not null default 3
         table order column 3 select INTEGER not null default 1
         table order column 4 where TEXT
         table order column 5 placed_at TEXT not null default datetime('now')
-        table order column default check (default >= 0)
         table order index idx_order_where (where BINARY, default BINARY)
         table order unique (group BINARY)
         """)])
