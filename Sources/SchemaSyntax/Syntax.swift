@@ -23,7 +23,7 @@ public struct Attribute: Sendable, Hashable {
 }
 
 /// A value in a `naming` or `lint` block: a number, string, word or list.
-public indirect enum ConfigValue: Sendable, Hashable {
+public enum ConfigValue: Sendable, Hashable {
     case integer(Int, SourceRange)
     case string(String, SourceRange)
     case word(String, SourceRange)
