@@ -95,7 +95,7 @@ let package = Package(name: "CompileCost", targets: [
 SWIFT
 cd "$WORK/pkg"
 swift build --target SchemagenRuntime >/dev/null 2>&1 || swift build --target SchemagenRuntime
-rm -rf .build/debug/Gen.build .build/debug/Modules/Gen.* .build/debug/Gen.swiftmodule
+rm -rf .build/debug/Gen.build .build/debug/Modules/Gen.* .build/debug/Gen.swiftmodule .build/debug/description.json
 # Wall time and the CPU time (user + system, every compiler process) of the build: on a loaded
 # shared machine the CPU time is the repeatable figure; wall ~ CPU / cores on an idle one.
 /usr/bin/time -f '%e %U %S' -o "$WORK/time.txt" swift build --target Gen > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }

@@ -19,7 +19,7 @@ import SchemaModel
 ///   capitalised: `learner_id` → `learnerId`, `ArtistId` → `artistId`, `TrackID` → `trackID`,
 ///   `file entry` → `fileEntry`); a leading digit gets a leading `_`; a Swift
 ///   keyword is written in backticks (`` `default` ``). `@swift("name")` on the column replaces
-///   the derived name. `CodingKeys` map every property back to its column name.
+///   the derived name. `Codable` keys every property by its column name.
 public enum SwiftNaming {
     /// Swift keywords that must be escaped with backticks to be used as identifiers.
     public static let keywords: Set<String> = [
@@ -35,7 +35,8 @@ public enum SwiftNaming {
     public static let reservedTypeNames: Set<String> = [
         "Any", "Self", "Type", "Protocol", "Date", "Data",
         "String", "Int", "Int32", "Int64", "Double", "Bool", "Optional", "Array", "Dictionary", "Error",
-        "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Sequence",
+        "Sendable", "Hashable", "Codable", "CodingKey", "CodingKeys", "Sequence", "Decoder", "Encoder",
+        RuntimeAPI.columnKey,
         RuntimeAPI.database, RuntimeAPI.databaseError, RuntimeAPI.statement, RuntimeAPI.jsonValue,
         RuntimeAPI.timestamp, RuntimeAPI.foundation, RuntimeAPI.module,
         RuntimeAPI.readOnlyDatabase, RuntimeAPI.databaseReading, ReadDAOTranslator.readerParameter,

@@ -83,10 +83,24 @@ import SchemagenRuntime
         let trackID: Int64? = t.trackID
         #expect(dueDate == "2026-12-24")
         #expect(trackID == 5)
-        // CodingKeys map each property back to its column name.
-        let json = String(decoding: try JSONEncoder().encode(t), as: UTF8.self)
+        // Codable keys each property by its column name, and decodes back to the same row.
+        let encoded = try JSONEncoder().encode(t)
+        let json = String(decoding: encoded, as: UTF8.self)
         #expect(json.contains("\"due date\":\"2026-12-24\""))
         #expect(json.contains("\"TrackID\":5"))
+        #expect(try JSONDecoder().decode(Ticket.self, from: encoded) == t)
+        // A nil optional is left out (encodeIfPresent), and a missing key decodes as nil.
+        let bare = try db.ticket.insert(Ticket(title: "bare"))
+        let bareJSON = String(decoding: try JSONEncoder().encode(bare), as: UTF8.self)
+        #expect(!bareJSON.contains("due date"))
+        #expect(try JSONDecoder().decode(Ticket.self, from: Data(bareJSON.utf8)) == bare)
+        // A missing required column is a DecodingError naming the column's key.
+        do {
+            _ = try JSONDecoder().decode(Ticket.self, from: Data("{}".utf8))
+            Issue.record("decoded a ticket without its columns")
+        } catch let DecodingError.keyNotFound(key, _) {
+            #expect(key.stringValue == "Title")
+        }
     }
 
     @Test func fts5SearchIsTypedAndRanked() throws {

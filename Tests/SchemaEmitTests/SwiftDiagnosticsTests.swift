@@ -96,13 +96,13 @@ import SchemagenDriver
             @swift("Database")
             table t {
                 id: integer primary key
-                @swift("CodingKeys") a: text
+                @swift("Draft") a: text
                 @swift("Int64") b: text
                 `_`: text?
             }
             """) == [
             #"4:7: swift-invalid-type-name: table 't' gets the Swift type name 'Database', a name the generated code already uses; name it with @swift("DatabaseRow")"#,
-            #"6:26: swift-invalid-property-name: column 'a' of table 't' gets the Swift property name 'CodingKeys', a name the generated row type already uses; name it with @swift("CodingKeysValue")"#,
+            #"6:21: swift-invalid-property-name: column 'a' of table 't' gets the Swift property name 'Draft', a name the generated row type already uses; name it with @swift("DraftValue")"#,
             #"7:21: swift-invalid-property-name: column 'b' of table 't' gets the Swift property name 'Int64', a name the generated row type already uses; name it with @swift("Int64Value")"#,
             #"8:5: swift-invalid-property-name: column '_' of table 't' gets the Swift property name '_', not a Swift identifier; name it with @swift("value") fix: @swift("value") "#,
         ])

@@ -255,6 +255,38 @@ import SchemagenRuntime
         #expect(error?.kind == .decoding)
     }
 
+    /// The fixed-form fast path (`YYYY-MM-DD HH:MM:SS`, its own day arithmetic) and the general
+    /// parser (the `T` form) agree on the first and last day of every month of every year a
+    /// four-digit year holds, and both agree with SQLite's own `unixepoch`.
+    @Test func fixedFormFastPathAgreesWithTheGeneralParserOnEveryYear() throws {
+        let db = try Database.inMemory()
+        var mismatches: [String] = []
+        for year in 0...9999 {
+            let y = String(year).count < 4 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+            for month in 1...12 {
+                let m = month < 10 ? "0\(month)" : "\(month)"
+                let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+                let last = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+                for day in [1, last] {
+                    let d = day < 10 ? "0\(day)" : "\(day)"
+                    let fast = SQLiteTimestamp.date(from: "\(y)-\(m)-\(d) 23:59:59")?.timeIntervalSince1970
+                    let general = SQLiteTimestamp.date(from: "\(y)-\(m)-\(d)T23:59:59")?.timeIntervalSince1970
+                    if fast == nil || fast != general { mismatches.append("\(y)-\(m)-\(d): \(fast as Any) vs \(general as Any)") }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        // A sample against SQLite itself.
+        for text in ["0000-01-01 00:00:00", "0000-02-29 12:00:00", "1600-02-29 00:00:00", "1900-03-01 00:00:00", "2000-02-29 23:59:59", "9999-12-31 23:59:59"] {
+            let sqlite = try db.withStatement(sql: "SELECT unixepoch(?1)") { s throws(DatabaseError) -> Int64 in
+                s.bind(text, at: 1)
+                _ = try s.step()
+                return try s.int64(0)
+            }
+            #expect(SQLiteTimestamp.date(from: text)?.timeIntervalSince1970 == Double(sqlite), "\(text)")
+        }
+    }
+
     @Test func timestampFromSQLiteDatetimeNow() throws {
         let db = try Database.inMemory()
         try db.execute("""

@@ -15,14 +15,6 @@ public struct AgentCurriculumMetric: Codable, Sendable, Hashable {
     public var metricValue: Double?
     public var createdAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case stageId = "stage_id"
-        case metricName = "metric_name"
-        case metricValue = "metric_value"
-        case createdAt = "created_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -36,6 +28,26 @@ public struct AgentCurriculumMetric: Codable, Sendable, Hashable {
         self.metricName = metricName
         self.metricValue = metricValue
         self.createdAt = createdAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.stageId = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("stage_id"))
+        self.metricName = try container.decodeIfPresent(String.self, forKey: ColumnKey("metric_name"))
+        self.metricValue = try container.decodeIfPresent(Double.self, forKey: ColumnKey("metric_value"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encodeIfPresent(self.stageId, forKey: ColumnKey("stage_id"))
+        try container.encodeIfPresent(self.metricName, forKey: ColumnKey("metric_name"))
+        try container.encodeIfPresent(self.metricValue, forKey: ColumnKey("metric_value"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -77,8 +89,8 @@ public struct AgentCurriculumMetric: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `agent_curriculum_metric` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AgentCurriculumMetricDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `agent_curriculum_metric` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AgentCurriculumMetricDAO`, which adds the writes.
 public struct AgentCurriculumMetricReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -115,19 +127,15 @@ public struct AgentCurriculumMetricReads<DB: DatabaseReading & Sendable>: Sendab
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `agent_curriculum_metric` (a `Database` has the full `AgentCurriculumMetricDAO` instead).
+    /// Typed access to `agent_curriculum_metric`: `AgentCurriculumMetricDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var agentCurriculumMetric: AgentCurriculumMetricReads<Self> { AgentCurriculumMetricReads(db: self) }
 }
 
-/// Typed access to `agent_curriculum_metric`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AgentCurriculumMetricReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AgentCurriculumMetricDAO: Sendable {
-    public let db: Database
+/// Typed access to `agent_curriculum_metric` over a `Database` (`db.agentCurriculumMetric`): `AgentCurriculumMetricReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AgentCurriculumMetricDAO = AgentCurriculumMetricReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AgentCurriculumMetricDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentCurriculumMetric) throws(DatabaseError) -> AgentCurriculumMetric {
@@ -147,21 +155,6 @@ public struct AgentCurriculumMetricDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentCurriculumMetric? {
-        try AgentCurriculumMetricReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentCurriculumMetric] {
-        try AgentCurriculumMetricReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AgentCurriculumMetricReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -231,9 +224,4 @@ public struct AgentCurriculumMetricDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `agent_curriculum_metric`.
-    public var agentCurriculumMetric: AgentCurriculumMetricDAO { AgentCurriculumMetricDAO(db: self) }
 }

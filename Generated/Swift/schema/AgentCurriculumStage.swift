@@ -16,15 +16,6 @@ public struct AgentCurriculumStage: Codable, Sendable, Hashable {
     public var completionCriteria: String?
     public var createdAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case stageName = "stage_name"
-        case difficulty
-        case prerequisites
-        case completionCriteria = "completion_criteria"
-        case createdAt = "created_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -40,6 +31,28 @@ public struct AgentCurriculumStage: Codable, Sendable, Hashable {
         self.prerequisites = prerequisites
         self.completionCriteria = completionCriteria
         self.createdAt = createdAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.stageName = try container.decode(String.self, forKey: ColumnKey("stage_name"))
+        self.difficulty = try container.decodeIfPresent(Double.self, forKey: ColumnKey("difficulty"))
+        self.prerequisites = try container.decodeIfPresent(String.self, forKey: ColumnKey("prerequisites"))
+        self.completionCriteria = try container.decodeIfPresent(String.self, forKey: ColumnKey("completion_criteria"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.stageName, forKey: ColumnKey("stage_name"))
+        try container.encodeIfPresent(self.difficulty, forKey: ColumnKey("difficulty"))
+        try container.encodeIfPresent(self.prerequisites, forKey: ColumnKey("prerequisites"))
+        try container.encodeIfPresent(self.completionCriteria, forKey: ColumnKey("completion_criteria"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -83,8 +96,8 @@ public struct AgentCurriculumStage: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `agent_curriculum_stage` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AgentCurriculumStageDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `agent_curriculum_stage` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AgentCurriculumStageDAO`, which adds the writes.
 public struct AgentCurriculumStageReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -121,19 +134,15 @@ public struct AgentCurriculumStageReads<DB: DatabaseReading & Sendable>: Sendabl
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `agent_curriculum_stage` (a `Database` has the full `AgentCurriculumStageDAO` instead).
+    /// Typed access to `agent_curriculum_stage`: `AgentCurriculumStageDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var agentCurriculumStage: AgentCurriculumStageReads<Self> { AgentCurriculumStageReads(db: self) }
 }
 
-/// Typed access to `agent_curriculum_stage`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AgentCurriculumStageReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AgentCurriculumStageDAO: Sendable {
-    public let db: Database
+/// Typed access to `agent_curriculum_stage` over a `Database` (`db.agentCurriculumStage`): `AgentCurriculumStageReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AgentCurriculumStageDAO = AgentCurriculumStageReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AgentCurriculumStageDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentCurriculumStage) throws(DatabaseError) -> AgentCurriculumStage {
@@ -153,21 +162,6 @@ public struct AgentCurriculumStageDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentCurriculumStage? {
-        try AgentCurriculumStageReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentCurriculumStage] {
-        try AgentCurriculumStageReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AgentCurriculumStageReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -232,9 +226,4 @@ public struct AgentCurriculumStageDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `agent_curriculum_stage`.
-    public var agentCurriculumStage: AgentCurriculumStageDAO { AgentCurriculumStageDAO(db: self) }
 }

@@ -18,15 +18,6 @@ public struct AgentPolicySnapshot: Codable, Sendable, Hashable {
     /// fills it in (the stored value is returned); nil on update or upsert keeps the stored value.
     public var createdAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case learnerId = "learner_id"
-        case snapshotName = "snapshot_name"
-        case policyData = "policy_data"
-        case performanceScore = "performance_score"
-        case createdAt = "created_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -42,6 +33,28 @@ public struct AgentPolicySnapshot: Codable, Sendable, Hashable {
         self.policyData = policyData
         self.performanceScore = performanceScore
         self.createdAt = createdAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.learnerId = try container.decodeIfPresent(String.self, forKey: ColumnKey("learner_id"))
+        self.snapshotName = try container.decodeIfPresent(String.self, forKey: ColumnKey("snapshot_name"))
+        self.policyData = try container.decodeIfPresent(JSONValue.self, forKey: ColumnKey("policy_data"))
+        self.performanceScore = try container.decodeIfPresent(Double.self, forKey: ColumnKey("performance_score"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encodeIfPresent(self.learnerId, forKey: ColumnKey("learner_id"))
+        try container.encodeIfPresent(self.snapshotName, forKey: ColumnKey("snapshot_name"))
+        try container.encodeIfPresent(self.policyData, forKey: ColumnKey("policy_data"))
+        try container.encodeIfPresent(self.performanceScore, forKey: ColumnKey("performance_score"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -75,8 +88,8 @@ public struct AgentPolicySnapshot: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `agent_policy_snapshot` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AgentPolicySnapshotDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `agent_policy_snapshot` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AgentPolicySnapshotDAO`, which adds the writes.
 public struct AgentPolicySnapshotReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -113,19 +126,15 @@ public struct AgentPolicySnapshotReads<DB: DatabaseReading & Sendable>: Sendable
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `agent_policy_snapshot` (a `Database` has the full `AgentPolicySnapshotDAO` instead).
+    /// Typed access to `agent_policy_snapshot`: `AgentPolicySnapshotDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var agentPolicySnapshot: AgentPolicySnapshotReads<Self> { AgentPolicySnapshotReads(db: self) }
 }
 
-/// Typed access to `agent_policy_snapshot`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AgentPolicySnapshotReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AgentPolicySnapshotDAO: Sendable {
-    public let db: Database
+/// Typed access to `agent_policy_snapshot` over a `Database` (`db.agentPolicySnapshot`): `AgentPolicySnapshotReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AgentPolicySnapshotDAO = AgentPolicySnapshotReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AgentPolicySnapshotDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentPolicySnapshot) throws(DatabaseError) -> AgentPolicySnapshot {
@@ -144,21 +153,6 @@ public struct AgentPolicySnapshotDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentPolicySnapshot? {
-        try AgentPolicySnapshotReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPolicySnapshot] {
-        try AgentPolicySnapshotReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AgentPolicySnapshotReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -214,9 +208,4 @@ public struct AgentPolicySnapshotDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `agent_policy_snapshot`.
-    public var agentPolicySnapshot: AgentPolicySnapshotDAO { AgentPolicySnapshotDAO(db: self) }
 }

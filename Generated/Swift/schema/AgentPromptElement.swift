@@ -15,14 +15,6 @@ public struct AgentPromptElement: Codable, Sendable, Hashable {
     public var content: String?
     public var position: Int64?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case styleId = "style_id"
-        case elementType = "element_type"
-        case content
-        case position
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -36,6 +28,26 @@ public struct AgentPromptElement: Codable, Sendable, Hashable {
         self.elementType = elementType
         self.content = content
         self.position = position
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.styleId = try container.decodeIfPresent(String.self, forKey: ColumnKey("style_id"))
+        self.elementType = try container.decodeIfPresent(String.self, forKey: ColumnKey("element_type"))
+        self.content = try container.decodeIfPresent(String.self, forKey: ColumnKey("content"))
+        self.position = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("position"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encodeIfPresent(self.styleId, forKey: ColumnKey("style_id"))
+        try container.encodeIfPresent(self.elementType, forKey: ColumnKey("element_type"))
+        try container.encodeIfPresent(self.content, forKey: ColumnKey("content"))
+        try container.encodeIfPresent(self.position, forKey: ColumnKey("position"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -75,8 +87,8 @@ public struct AgentPromptElement: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `agent_prompt_element` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AgentPromptElementDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `agent_prompt_element` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AgentPromptElementDAO`, which adds the writes.
 public struct AgentPromptElementReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -113,19 +125,15 @@ public struct AgentPromptElementReads<DB: DatabaseReading & Sendable>: Sendable 
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `agent_prompt_element` (a `Database` has the full `AgentPromptElementDAO` instead).
+    /// Typed access to `agent_prompt_element`: `AgentPromptElementDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var agentPromptElement: AgentPromptElementReads<Self> { AgentPromptElementReads(db: self) }
 }
 
-/// Typed access to `agent_prompt_element`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AgentPromptElementReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AgentPromptElementDAO: Sendable {
-    public let db: Database
+/// Typed access to `agent_prompt_element` over a `Database` (`db.agentPromptElement`): `AgentPromptElementReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AgentPromptElementDAO = AgentPromptElementReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AgentPromptElementDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentPromptElement) throws(DatabaseError) -> AgentPromptElement {
@@ -145,21 +153,6 @@ public struct AgentPromptElementDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentPromptElement? {
-        try AgentPromptElementReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPromptElement] {
-        try AgentPromptElementReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AgentPromptElementReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -229,9 +222,4 @@ public struct AgentPromptElementDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `agent_prompt_element`.
-    public var agentPromptElement: AgentPromptElementDAO { AgentPromptElementDAO(db: self) }
 }

@@ -16,16 +16,6 @@ public struct AgentPromptStyle: Codable, Sendable, Hashable {
     public var usageCount: Int64?
     public var updatedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case styleName = "style_name"
-        case description
-        case template
-        case successRate = "success_rate"
-        case usageCount = "usage_count"
-        case updatedAt = "updated_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: String,
@@ -43,6 +33,30 @@ public struct AgentPromptStyle: Codable, Sendable, Hashable {
         self.successRate = successRate
         self.usageCount = usageCount
         self.updatedAt = updatedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decode(String.self, forKey: ColumnKey("id"))
+        self.styleName = try container.decode(String.self, forKey: ColumnKey("style_name"))
+        self.description = try container.decodeIfPresent(String.self, forKey: ColumnKey("description"))
+        self.template = try container.decodeIfPresent(String.self, forKey: ColumnKey("template"))
+        self.successRate = try container.decodeIfPresent(Double.self, forKey: ColumnKey("success_rate"))
+        self.usageCount = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("usage_count"))
+        self.updatedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("updated_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encode(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.styleName, forKey: ColumnKey("style_name"))
+        try container.encodeIfPresent(self.description, forKey: ColumnKey("description"))
+        try container.encodeIfPresent(self.template, forKey: ColumnKey("template"))
+        try container.encodeIfPresent(self.successRate, forKey: ColumnKey("success_rate"))
+        try container.encodeIfPresent(self.usageCount, forKey: ColumnKey("usage_count"))
+        try container.encodeIfPresent(self.updatedAt, forKey: ColumnKey("updated_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -87,8 +101,8 @@ public struct AgentPromptStyle: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `agent_prompt_style` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AgentPromptStyleDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `agent_prompt_style` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AgentPromptStyleDAO`, which adds the writes.
 public struct AgentPromptStyleReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -125,19 +139,15 @@ public struct AgentPromptStyleReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `agent_prompt_style` (a `Database` has the full `AgentPromptStyleDAO` instead).
+    /// Typed access to `agent_prompt_style`: `AgentPromptStyleDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var agentPromptStyle: AgentPromptStyleReads<Self> { AgentPromptStyleReads(db: self) }
 }
 
-/// Typed access to `agent_prompt_style`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AgentPromptStyleReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AgentPromptStyleDAO: Sendable {
-    public let db: Database
+/// Typed access to `agent_prompt_style` over a `Database` (`db.agentPromptStyle`): `AgentPromptStyleReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AgentPromptStyleDAO = AgentPromptStyleReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AgentPromptStyleDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentPromptStyle) throws(DatabaseError) -> AgentPromptStyle {
@@ -157,21 +167,6 @@ public struct AgentPromptStyleDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: String) throws(DatabaseError) -> AgentPromptStyle? {
-        try AgentPromptStyleReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPromptStyle] {
-        try AgentPromptStyleReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AgentPromptStyleReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -235,9 +230,4 @@ public struct AgentPromptStyleDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `agent_prompt_style`.
-    public var agentPromptStyle: AgentPromptStyleDAO { AgentPromptStyleDAO(db: self) }
 }

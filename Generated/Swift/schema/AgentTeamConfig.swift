@@ -21,20 +21,6 @@ public struct AgentTeamConfig: Codable, Sendable, Hashable {
     public var qValue: Double?
     public var updatedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case configKey = "config_key"
-        case formation
-        case roleCounts = "role_counts"
-        case taskCategory = "task_category"
-        case executionCount = "execution_count"
-        case successCount = "success_count"
-        case avgQuality = "avg_quality"
-        case avgDuration = "avg_duration"
-        case qValue = "q_value"
-        case updatedAt = "updated_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -60,6 +46,38 @@ public struct AgentTeamConfig: Codable, Sendable, Hashable {
         self.avgDuration = avgDuration
         self.qValue = qValue
         self.updatedAt = updatedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.configKey = try container.decode(String.self, forKey: ColumnKey("config_key"))
+        self.formation = try container.decode(String.self, forKey: ColumnKey("formation"))
+        self.roleCounts = try container.decode(String.self, forKey: ColumnKey("role_counts"))
+        self.taskCategory = try container.decodeIfPresent(String.self, forKey: ColumnKey("task_category"))
+        self.executionCount = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("execution_count"))
+        self.successCount = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("success_count"))
+        self.avgQuality = try container.decodeIfPresent(Double.self, forKey: ColumnKey("avg_quality"))
+        self.avgDuration = try container.decodeIfPresent(Double.self, forKey: ColumnKey("avg_duration"))
+        self.qValue = try container.decodeIfPresent(Double.self, forKey: ColumnKey("q_value"))
+        self.updatedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("updated_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.configKey, forKey: ColumnKey("config_key"))
+        try container.encode(self.formation, forKey: ColumnKey("formation"))
+        try container.encode(self.roleCounts, forKey: ColumnKey("role_counts"))
+        try container.encodeIfPresent(self.taskCategory, forKey: ColumnKey("task_category"))
+        try container.encodeIfPresent(self.executionCount, forKey: ColumnKey("execution_count"))
+        try container.encodeIfPresent(self.successCount, forKey: ColumnKey("success_count"))
+        try container.encodeIfPresent(self.avgQuality, forKey: ColumnKey("avg_quality"))
+        try container.encodeIfPresent(self.avgDuration, forKey: ColumnKey("avg_duration"))
+        try container.encodeIfPresent(self.qValue, forKey: ColumnKey("q_value"))
+        try container.encodeIfPresent(self.updatedAt, forKey: ColumnKey("updated_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -115,8 +133,8 @@ public struct AgentTeamConfig: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `agent_team_config` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AgentTeamConfigDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `agent_team_config` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AgentTeamConfigDAO`, which adds the writes.
 public struct AgentTeamConfigReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -161,19 +179,15 @@ public struct AgentTeamConfigReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `agent_team_config` (a `Database` has the full `AgentTeamConfigDAO` instead).
+    /// Typed access to `agent_team_config`: `AgentTeamConfigDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var agentTeamConfig: AgentTeamConfigReads<Self> { AgentTeamConfigReads(db: self) }
 }
 
-/// Typed access to `agent_team_config`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AgentTeamConfigReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AgentTeamConfigDAO: Sendable {
-    public let db: Database
+/// Typed access to `agent_team_config` over a `Database` (`db.agentTeamConfig`): `AgentTeamConfigReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AgentTeamConfigDAO = AgentTeamConfigReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AgentTeamConfigDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentTeamConfig) throws(DatabaseError) -> AgentTeamConfig {
@@ -193,26 +207,6 @@ public struct AgentTeamConfigDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentTeamConfig? {
-        try AgentTeamConfigReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the row with this unique key (`config_key`).
-    public func fetch(configKey p0: String) throws(DatabaseError) -> AgentTeamConfig? {
-        try AgentTeamConfigReads(db: db).fetch(configKey: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentTeamConfig] {
-        try AgentTeamConfigReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AgentTeamConfigReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -313,9 +307,4 @@ public struct AgentTeamConfigDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `agent_team_config`.
-    public var agentTeamConfig: AgentTeamConfigDAO { AgentTeamConfigDAO(db: self) }
 }

@@ -24,21 +24,6 @@ public struct AgentTeamRun: Codable, Sendable, Hashable {
     /// fills it in (the stored value is returned); nil on update or upsert keeps the stored value.
     public var createdAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case teamId = "team_id"
-        case taskCategory = "task_category"
-        case formation
-        case roleCounts = "role_counts"
-        case memberCount = "member_count"
-        case budgetUsed = "budget_used"
-        case toolsUsed = "tools_used"
-        case success
-        case qualityScore = "quality_score"
-        case durationSeconds = "duration_seconds"
-        case createdAt = "created_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -66,6 +51,40 @@ public struct AgentTeamRun: Codable, Sendable, Hashable {
         self.qualityScore = qualityScore
         self.durationSeconds = durationSeconds
         self.createdAt = createdAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.teamId = try container.decode(String.self, forKey: ColumnKey("team_id"))
+        self.taskCategory = try container.decodeIfPresent(String.self, forKey: ColumnKey("task_category"))
+        self.formation = try container.decodeIfPresent(String.self, forKey: ColumnKey("formation"))
+        self.roleCounts = try container.decodeIfPresent(String.self, forKey: ColumnKey("role_counts"))
+        self.memberCount = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("member_count"))
+        self.budgetUsed = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("budget_used"))
+        self.toolsUsed = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("tools_used"))
+        self.success = try container.decodeIfPresent(Bool.self, forKey: ColumnKey("success"))
+        self.qualityScore = try container.decodeIfPresent(Double.self, forKey: ColumnKey("quality_score"))
+        self.durationSeconds = try container.decodeIfPresent(Double.self, forKey: ColumnKey("duration_seconds"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.teamId, forKey: ColumnKey("team_id"))
+        try container.encodeIfPresent(self.taskCategory, forKey: ColumnKey("task_category"))
+        try container.encodeIfPresent(self.formation, forKey: ColumnKey("formation"))
+        try container.encodeIfPresent(self.roleCounts, forKey: ColumnKey("role_counts"))
+        try container.encodeIfPresent(self.memberCount, forKey: ColumnKey("member_count"))
+        try container.encodeIfPresent(self.budgetUsed, forKey: ColumnKey("budget_used"))
+        try container.encodeIfPresent(self.toolsUsed, forKey: ColumnKey("tools_used"))
+        try container.encodeIfPresent(self.success, forKey: ColumnKey("success"))
+        try container.encodeIfPresent(self.qualityScore, forKey: ColumnKey("quality_score"))
+        try container.encodeIfPresent(self.durationSeconds, forKey: ColumnKey("duration_seconds"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -111,8 +130,8 @@ public struct AgentTeamRun: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `agent_team_run` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AgentTeamRunDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `agent_team_run` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AgentTeamRunDAO`, which adds the writes.
 public struct AgentTeamRunReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -149,19 +168,15 @@ public struct AgentTeamRunReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `agent_team_run` (a `Database` has the full `AgentTeamRunDAO` instead).
+    /// Typed access to `agent_team_run`: `AgentTeamRunDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var agentTeamRun: AgentTeamRunReads<Self> { AgentTeamRunReads(db: self) }
 }
 
-/// Typed access to `agent_team_run`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AgentTeamRunReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AgentTeamRunDAO: Sendable {
-    public let db: Database
+/// Typed access to `agent_team_run` over a `Database` (`db.agentTeamRun`): `AgentTeamRunReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AgentTeamRunDAO = AgentTeamRunReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AgentTeamRunDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentTeamRun) throws(DatabaseError) -> AgentTeamRun {
@@ -180,21 +195,6 @@ public struct AgentTeamRunDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentTeamRun? {
-        try AgentTeamRunReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentTeamRun] {
-        try AgentTeamRunReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AgentTeamRunReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -250,9 +250,4 @@ public struct AgentTeamRunDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `agent_team_run`.
-    public var agentTeamRun: AgentTeamRunDAO { AgentTeamRunDAO(db: self) }
 }

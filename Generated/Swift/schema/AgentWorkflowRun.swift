@@ -21,18 +21,6 @@ public struct AgentWorkflowRun: Codable, Sendable, Hashable {
     /// fills it in (the stored value is returned); nil on update or upsert keeps the stored value.
     public var createdAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case workflowName = "workflow_name"
-        case taskType = "task_type"
-        case success
-        case durationSeconds = "duration_seconds"
-        case qualityScore = "quality_score"
-        case vertical
-        case mode
-        case createdAt = "created_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -54,6 +42,34 @@ public struct AgentWorkflowRun: Codable, Sendable, Hashable {
         self.vertical = vertical
         self.mode = mode
         self.createdAt = createdAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.workflowName = try container.decode(String.self, forKey: ColumnKey("workflow_name"))
+        self.taskType = try container.decodeIfPresent(String.self, forKey: ColumnKey("task_type"))
+        self.success = try container.decodeIfPresent(Bool.self, forKey: ColumnKey("success"))
+        self.durationSeconds = try container.decodeIfPresent(Double.self, forKey: ColumnKey("duration_seconds"))
+        self.qualityScore = try container.decodeIfPresent(Double.self, forKey: ColumnKey("quality_score"))
+        self.vertical = try container.decodeIfPresent(String.self, forKey: ColumnKey("vertical"))
+        self.mode = try container.decodeIfPresent(String.self, forKey: ColumnKey("mode"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.workflowName, forKey: ColumnKey("workflow_name"))
+        try container.encodeIfPresent(self.taskType, forKey: ColumnKey("task_type"))
+        try container.encodeIfPresent(self.success, forKey: ColumnKey("success"))
+        try container.encodeIfPresent(self.durationSeconds, forKey: ColumnKey("duration_seconds"))
+        try container.encodeIfPresent(self.qualityScore, forKey: ColumnKey("quality_score"))
+        try container.encodeIfPresent(self.vertical, forKey: ColumnKey("vertical"))
+        try container.encodeIfPresent(self.mode, forKey: ColumnKey("mode"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -93,8 +109,8 @@ public struct AgentWorkflowRun: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `agent_workflow_run` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AgentWorkflowRunDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `agent_workflow_run` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AgentWorkflowRunDAO`, which adds the writes.
 public struct AgentWorkflowRunReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -131,19 +147,15 @@ public struct AgentWorkflowRunReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `agent_workflow_run` (a `Database` has the full `AgentWorkflowRunDAO` instead).
+    /// Typed access to `agent_workflow_run`: `AgentWorkflowRunDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var agentWorkflowRun: AgentWorkflowRunReads<Self> { AgentWorkflowRunReads(db: self) }
 }
 
-/// Typed access to `agent_workflow_run`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AgentWorkflowRunReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AgentWorkflowRunDAO: Sendable {
-    public let db: Database
+/// Typed access to `agent_workflow_run` over a `Database` (`db.agentWorkflowRun`): `AgentWorkflowRunReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AgentWorkflowRunDAO = AgentWorkflowRunReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AgentWorkflowRunDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AgentWorkflowRun) throws(DatabaseError) -> AgentWorkflowRun {
@@ -162,21 +174,6 @@ public struct AgentWorkflowRunDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> AgentWorkflowRun? {
-        try AgentWorkflowRunReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentWorkflowRun] {
-        try AgentWorkflowRunReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AgentWorkflowRunReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -232,9 +229,4 @@ public struct AgentWorkflowRunDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `agent_workflow_run`.
-    public var agentWorkflowRun: AgentWorkflowRunDAO { AgentWorkflowRunDAO(db: self) }
 }

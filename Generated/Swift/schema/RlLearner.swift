@@ -19,15 +19,6 @@ public struct RlLearner: Codable, Sendable, Hashable {
     public var createdAt: Date?
     public var updatedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case name
-        case type
-        case config
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: String,
@@ -43,6 +34,28 @@ public struct RlLearner: Codable, Sendable, Hashable {
         self.config = config
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decode(String.self, forKey: ColumnKey("id"))
+        self.name = try container.decode(String.self, forKey: ColumnKey("name"))
+        self.type = try container.decode(String.self, forKey: ColumnKey("type"))
+        self.config = try container.decodeIfPresent(JSONValue.self, forKey: ColumnKey("config"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+        self.updatedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("updated_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encode(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.name, forKey: ColumnKey("name"))
+        try container.encode(self.type, forKey: ColumnKey("type"))
+        try container.encodeIfPresent(self.config, forKey: ColumnKey("config"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
+        try container.encodeIfPresent(self.updatedAt, forKey: ColumnKey("updated_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -76,8 +89,8 @@ public struct RlLearner: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `rl_learner` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `RlLearnerDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `rl_learner` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `RlLearnerDAO`, which adds the writes.
 public struct RlLearnerReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -114,19 +127,15 @@ public struct RlLearnerReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `rl_learner` (a `Database` has the full `RlLearnerDAO` instead).
+    /// Typed access to `rl_learner`: `RlLearnerDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var rlLearner: RlLearnerReads<Self> { RlLearnerReads(db: self) }
 }
 
-/// Typed access to `rl_learner`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `RlLearnerReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct RlLearnerDAO: Sendable {
-    public let db: Database
+/// Typed access to `rl_learner` over a `Database` (`db.rlLearner`): `RlLearnerReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias RlLearnerDAO = RlLearnerReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension RlLearnerDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlLearner) throws(DatabaseError) -> RlLearner {
@@ -145,21 +154,6 @@ public struct RlLearnerDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: String) throws(DatabaseError) -> RlLearner? {
-        try RlLearnerReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlLearner] {
-        try RlLearnerReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try RlLearnerReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -214,9 +208,4 @@ public struct RlLearnerDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `rl_learner`.
-    public var rlLearner: RlLearnerDAO { RlLearnerDAO(db: self) }
 }

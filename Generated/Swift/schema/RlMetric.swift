@@ -18,15 +18,6 @@ public struct RlMetric: Codable, Sendable, Hashable {
     /// fills it in (the stored value is returned); nil on update or upsert keeps the stored value.
     public var createdAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case learnerId = "learner_id"
-        case metricType = "metric_type"
-        case metricValue = "metric_value"
-        case metadata
-        case createdAt = "created_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -42,6 +33,28 @@ public struct RlMetric: Codable, Sendable, Hashable {
         self.metricValue = metricValue
         self.metadata = metadata
         self.createdAt = createdAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.learnerId = try container.decodeIfPresent(String.self, forKey: ColumnKey("learner_id"))
+        self.metricType = try container.decode(String.self, forKey: ColumnKey("metric_type"))
+        self.metricValue = try container.decodeIfPresent(Double.self, forKey: ColumnKey("metric_value"))
+        self.metadata = try container.decodeIfPresent(JSONValue.self, forKey: ColumnKey("metadata"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encodeIfPresent(self.learnerId, forKey: ColumnKey("learner_id"))
+        try container.encode(self.metricType, forKey: ColumnKey("metric_type"))
+        try container.encodeIfPresent(self.metricValue, forKey: ColumnKey("metric_value"))
+        try container.encodeIfPresent(self.metadata, forKey: ColumnKey("metadata"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -75,8 +88,8 @@ public struct RlMetric: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `rl_metric` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `RlMetricDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `rl_metric` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `RlMetricDAO`, which adds the writes.
 public struct RlMetricReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -113,19 +126,15 @@ public struct RlMetricReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `rl_metric` (a `Database` has the full `RlMetricDAO` instead).
+    /// Typed access to `rl_metric`: `RlMetricDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var rlMetric: RlMetricReads<Self> { RlMetricReads(db: self) }
 }
 
-/// Typed access to `rl_metric`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `RlMetricReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct RlMetricDAO: Sendable {
-    public let db: Database
+/// Typed access to `rl_metric` over a `Database` (`db.rlMetric`): `RlMetricReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias RlMetricDAO = RlMetricReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension RlMetricDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlMetric) throws(DatabaseError) -> RlMetric {
@@ -144,21 +153,6 @@ public struct RlMetricDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> RlMetric? {
-        try RlMetricReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlMetric] {
-        try RlMetricReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try RlMetricReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -214,9 +208,4 @@ public struct RlMetricDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `rl_metric`.
-    public var rlMetric: RlMetricDAO { RlMetricDAO(db: self) }
 }

@@ -22,19 +22,6 @@ public struct RlOutcome: Codable, Sendable, Hashable {
     /// fills it in (the stored value is returned); nil on update or upsert keeps the stored value.
     public var createdAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case learnerId = "learner_id"
-        case provider
-        case model
-        case taskType = "task_type"
-        case vertical
-        case success
-        case qualityScore = "quality_score"
-        case metadata
-        case createdAt = "created_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -58,6 +45,36 @@ public struct RlOutcome: Codable, Sendable, Hashable {
         self.qualityScore = qualityScore
         self.metadata = metadata
         self.createdAt = createdAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.learnerId = try container.decode(String.self, forKey: ColumnKey("learner_id"))
+        self.provider = try container.decodeIfPresent(String.self, forKey: ColumnKey("provider"))
+        self.model = try container.decodeIfPresent(String.self, forKey: ColumnKey("model"))
+        self.taskType = try container.decodeIfPresent(String.self, forKey: ColumnKey("task_type"))
+        self.vertical = try container.decodeIfPresent(String.self, forKey: ColumnKey("vertical"))
+        self.success = try container.decodeIfPresent(Bool.self, forKey: ColumnKey("success"))
+        self.qualityScore = try container.decodeIfPresent(Double.self, forKey: ColumnKey("quality_score"))
+        self.metadata = try container.decodeIfPresent(JSONValue.self, forKey: ColumnKey("metadata"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.learnerId, forKey: ColumnKey("learner_id"))
+        try container.encodeIfPresent(self.provider, forKey: ColumnKey("provider"))
+        try container.encodeIfPresent(self.model, forKey: ColumnKey("model"))
+        try container.encodeIfPresent(self.taskType, forKey: ColumnKey("task_type"))
+        try container.encodeIfPresent(self.vertical, forKey: ColumnKey("vertical"))
+        try container.encodeIfPresent(self.success, forKey: ColumnKey("success"))
+        try container.encodeIfPresent(self.qualityScore, forKey: ColumnKey("quality_score"))
+        try container.encodeIfPresent(self.metadata, forKey: ColumnKey("metadata"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -99,8 +116,8 @@ public struct RlOutcome: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `rl_outcome` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `RlOutcomeDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `rl_outcome` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `RlOutcomeDAO`, which adds the writes.
 public struct RlOutcomeReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -191,19 +208,15 @@ public struct RlOutcomeReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `rl_outcome` (a `Database` has the full `RlOutcomeDAO` instead).
+    /// Typed access to `rl_outcome`: `RlOutcomeDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var rlOutcome: RlOutcomeReads<Self> { RlOutcomeReads(db: self) }
 }
 
-/// Typed access to `rl_outcome`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `RlOutcomeReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct RlOutcomeDAO: Sendable {
-    public let db: Database
+/// Typed access to `rl_outcome` over a `Database` (`db.rlOutcome`): `RlOutcomeReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias RlOutcomeDAO = RlOutcomeReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension RlOutcomeDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlOutcome) throws(DatabaseError) -> RlOutcome {
@@ -222,46 +235,6 @@ public struct RlOutcomeDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> RlOutcome? {
-        try RlOutcomeReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`learner_id`), ordered by the primary key.
-    public func fetchAll(learnerId p0: String) throws(DatabaseError) -> [RlOutcome] {
-        try RlOutcomeReads(db: db).fetchAll(learnerId: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`learner_id, created_at`), ordered by the primary key.
-    public func fetchAll(learnerId p0: String, createdAt p1: Date?) throws(DatabaseError) -> [RlOutcome] {
-        try RlOutcomeReads(db: db).fetchAll(learnerId: p0, createdAt: p1)
-    }
-
-    /// Fetches the rows matching the index prefix (`provider`), ordered by the primary key.
-    public func fetchAll(provider p0: String?) throws(DatabaseError) -> [RlOutcome] {
-        try RlOutcomeReads(db: db).fetchAll(provider: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`provider, model`), ordered by the primary key.
-    public func fetchAll(provider p0: String?, model p1: String?) throws(DatabaseError) -> [RlOutcome] {
-        try RlOutcomeReads(db: db).fetchAll(provider: p0, model: p1)
-    }
-
-    /// Fetches the rows matching the index prefix (`provider, model, task_type`), ordered by the primary key.
-    public func fetchAll(provider p0: String?, model p1: String?, taskType p2: String?) throws(DatabaseError) -> [RlOutcome] {
-        try RlOutcomeReads(db: db).fetchAll(provider: p0, model: p1, taskType: p2)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlOutcome] {
-        try RlOutcomeReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try RlOutcomeReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -322,9 +295,4 @@ public struct RlOutcomeDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `rl_outcome`.
-    public var rlOutcome: RlOutcomeDAO { RlOutcomeDAO(db: self) }
 }

@@ -20,17 +20,6 @@ public struct RlParam: Codable, Sendable, Hashable {
     public var confidence: Double?
     public var updatedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case learnerId = "learner_id"
-        case paramKey = "param_key"
-        case paramValue = "param_value"
-        case context
-        case sampleCount = "sample_count"
-        case confidence
-        case updatedAt = "updated_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -50,6 +39,32 @@ public struct RlParam: Codable, Sendable, Hashable {
         self.sampleCount = sampleCount
         self.confidence = confidence
         self.updatedAt = updatedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.learnerId = try container.decode(String.self, forKey: ColumnKey("learner_id"))
+        self.paramKey = try container.decode(String.self, forKey: ColumnKey("param_key"))
+        self.paramValue = try container.decodeIfPresent(Double.self, forKey: ColumnKey("param_value"))
+        self.context = try container.decodeIfPresent(String.self, forKey: ColumnKey("context"))
+        self.sampleCount = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("sample_count"))
+        self.confidence = try container.decodeIfPresent(Double.self, forKey: ColumnKey("confidence"))
+        self.updatedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("updated_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.learnerId, forKey: ColumnKey("learner_id"))
+        try container.encode(self.paramKey, forKey: ColumnKey("param_key"))
+        try container.encodeIfPresent(self.paramValue, forKey: ColumnKey("param_value"))
+        try container.encodeIfPresent(self.context, forKey: ColumnKey("context"))
+        try container.encodeIfPresent(self.sampleCount, forKey: ColumnKey("sample_count"))
+        try container.encodeIfPresent(self.confidence, forKey: ColumnKey("confidence"))
+        try container.encodeIfPresent(self.updatedAt, forKey: ColumnKey("updated_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -98,8 +113,8 @@ public struct RlParam: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `rl_param` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `RlParamDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `rl_param` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `RlParamDAO`, which adds the writes.
 public struct RlParamReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -146,19 +161,15 @@ public struct RlParamReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `rl_param` (a `Database` has the full `RlParamDAO` instead).
+    /// Typed access to `rl_param`: `RlParamDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var rlParam: RlParamReads<Self> { RlParamReads(db: self) }
 }
 
-/// Typed access to `rl_param`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `RlParamReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct RlParamDAO: Sendable {
-    public let db: Database
+/// Typed access to `rl_param` over a `Database` (`db.rlParam`): `RlParamReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias RlParamDAO = RlParamReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension RlParamDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlParam) throws(DatabaseError) -> RlParam {
@@ -178,26 +189,6 @@ public struct RlParamDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> RlParam? {
-        try RlParamReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the row with this unique key (`learner_id, param_key, context`).
-    public func fetch(learnerId p0: String, paramKey p1: String, context p2: String?) throws(DatabaseError) -> RlParam? {
-        try RlParamReads(db: db).fetch(learnerId: p0, paramKey: p1, context: p2)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlParam] {
-        try RlParamReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try RlParamReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -300,9 +291,4 @@ public struct RlParamDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `rl_param`.
-    public var rlParam: RlParamDAO { RlParamDAO(db: self) }
 }

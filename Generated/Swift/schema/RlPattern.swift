@@ -19,19 +19,6 @@ public struct RlPattern: Codable, Sendable, Hashable {
     public var createdAt: Date?
     public var updatedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case taskType = "task_type"
-        case patternName = "pattern_name"
-        case avgQuality = "avg_quality"
-        case confidence
-        case sourceVerticals = "source_verticals"
-        case recommendation
-        case sampleCount = "sample_count"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: String,
@@ -55,6 +42,36 @@ public struct RlPattern: Codable, Sendable, Hashable {
         self.sampleCount = sampleCount
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decode(String.self, forKey: ColumnKey("id"))
+        self.taskType = try container.decode(String.self, forKey: ColumnKey("task_type"))
+        self.patternName = try container.decodeIfPresent(String.self, forKey: ColumnKey("pattern_name"))
+        self.avgQuality = try container.decodeIfPresent(Double.self, forKey: ColumnKey("avg_quality"))
+        self.confidence = try container.decodeIfPresent(Double.self, forKey: ColumnKey("confidence"))
+        self.sourceVerticals = try container.decodeIfPresent(String.self, forKey: ColumnKey("source_verticals"))
+        self.recommendation = try container.decodeIfPresent(String.self, forKey: ColumnKey("recommendation"))
+        self.sampleCount = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("sample_count"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+        self.updatedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("updated_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encode(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.taskType, forKey: ColumnKey("task_type"))
+        try container.encodeIfPresent(self.patternName, forKey: ColumnKey("pattern_name"))
+        try container.encodeIfPresent(self.avgQuality, forKey: ColumnKey("avg_quality"))
+        try container.encodeIfPresent(self.confidence, forKey: ColumnKey("confidence"))
+        try container.encodeIfPresent(self.sourceVerticals, forKey: ColumnKey("source_verticals"))
+        try container.encodeIfPresent(self.recommendation, forKey: ColumnKey("recommendation"))
+        try container.encodeIfPresent(self.sampleCount, forKey: ColumnKey("sample_count"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
+        try container.encodeIfPresent(self.updatedAt, forKey: ColumnKey("updated_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -107,8 +124,8 @@ public struct RlPattern: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `rl_pattern` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `RlPatternDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `rl_pattern` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `RlPatternDAO`, which adds the writes.
 public struct RlPatternReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -145,19 +162,15 @@ public struct RlPatternReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `rl_pattern` (a `Database` has the full `RlPatternDAO` instead).
+    /// Typed access to `rl_pattern`: `RlPatternDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var rlPattern: RlPatternReads<Self> { RlPatternReads(db: self) }
 }
 
-/// Typed access to `rl_pattern`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `RlPatternReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct RlPatternDAO: Sendable {
-    public let db: Database
+/// Typed access to `rl_pattern` over a `Database` (`db.rlPattern`): `RlPatternReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias RlPatternDAO = RlPatternReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension RlPatternDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlPattern) throws(DatabaseError) -> RlPattern {
@@ -177,21 +190,6 @@ public struct RlPatternDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: String) throws(DatabaseError) -> RlPattern? {
-        try RlPatternReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlPattern] {
-        try RlPatternReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try RlPatternReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -255,9 +253,4 @@ public struct RlPatternDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `rl_pattern`.
-    public var rlPattern: RlPatternDAO { RlPatternDAO(db: self) }
 }

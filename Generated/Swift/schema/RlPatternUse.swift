@@ -16,15 +16,6 @@ public struct RlPatternUse: Codable, Sendable, Hashable {
     public var qualityScore: Double?
     public var appliedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case patternId = "pattern_id"
-        case targetVertical = "target_vertical"
-        case success
-        case qualityScore = "quality_score"
-        case appliedAt = "applied_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -40,6 +31,28 @@ public struct RlPatternUse: Codable, Sendable, Hashable {
         self.success = success
         self.qualityScore = qualityScore
         self.appliedAt = appliedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.patternId = try container.decode(String.self, forKey: ColumnKey("pattern_id"))
+        self.targetVertical = try container.decodeIfPresent(String.self, forKey: ColumnKey("target_vertical"))
+        self.success = try container.decodeIfPresent(Bool.self, forKey: ColumnKey("success"))
+        self.qualityScore = try container.decodeIfPresent(Double.self, forKey: ColumnKey("quality_score"))
+        self.appliedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("applied_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.patternId, forKey: ColumnKey("pattern_id"))
+        try container.encodeIfPresent(self.targetVertical, forKey: ColumnKey("target_vertical"))
+        try container.encodeIfPresent(self.success, forKey: ColumnKey("success"))
+        try container.encodeIfPresent(self.qualityScore, forKey: ColumnKey("quality_score"))
+        try container.encodeIfPresent(self.appliedAt, forKey: ColumnKey("applied_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -83,8 +96,8 @@ public struct RlPatternUse: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `rl_pattern_use` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `RlPatternUseDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `rl_pattern_use` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `RlPatternUseDAO`, which adds the writes.
 public struct RlPatternUseReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -121,19 +134,15 @@ public struct RlPatternUseReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `rl_pattern_use` (a `Database` has the full `RlPatternUseDAO` instead).
+    /// Typed access to `rl_pattern_use`: `RlPatternUseDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var rlPatternUse: RlPatternUseReads<Self> { RlPatternUseReads(db: self) }
 }
 
-/// Typed access to `rl_pattern_use`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `RlPatternUseReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct RlPatternUseDAO: Sendable {
-    public let db: Database
+/// Typed access to `rl_pattern_use` over a `Database` (`db.rlPatternUse`): `RlPatternUseReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias RlPatternUseDAO = RlPatternUseReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension RlPatternUseDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlPatternUse) throws(DatabaseError) -> RlPatternUse {
@@ -153,21 +162,6 @@ public struct RlPatternUseDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> RlPatternUse? {
-        try RlPatternUseReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlPatternUse] {
-        try RlPatternUseReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try RlPatternUseReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -237,9 +231,4 @@ public struct RlPatternUseDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `rl_pattern_use`.
-    public var rlPatternUse: RlPatternUseDAO { RlPatternUseDAO(db: self) }
 }

@@ -20,16 +20,6 @@ public struct RlQValue: Codable, Sendable, Hashable {
     public var visitCount: Int64?
     public var lastUpdated: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case learnerId = "learner_id"
-        case stateKey = "state_key"
-        case actionKey = "action_key"
-        case qValue = "q_value"
-        case visitCount = "visit_count"
-        case lastUpdated = "last_updated"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -47,6 +37,30 @@ public struct RlQValue: Codable, Sendable, Hashable {
         self.qValue = qValue
         self.visitCount = visitCount
         self.lastUpdated = lastUpdated
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.learnerId = try container.decode(String.self, forKey: ColumnKey("learner_id"))
+        self.stateKey = try container.decode(String.self, forKey: ColumnKey("state_key"))
+        self.actionKey = try container.decode(String.self, forKey: ColumnKey("action_key"))
+        self.qValue = try container.decodeIfPresent(Double.self, forKey: ColumnKey("q_value"))
+        self.visitCount = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("visit_count"))
+        self.lastUpdated = try container.decodeIfPresent(Date.self, forKey: ColumnKey("last_updated"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.learnerId, forKey: ColumnKey("learner_id"))
+        try container.encode(self.stateKey, forKey: ColumnKey("state_key"))
+        try container.encode(self.actionKey, forKey: ColumnKey("action_key"))
+        try container.encodeIfPresent(self.qValue, forKey: ColumnKey("q_value"))
+        try container.encodeIfPresent(self.visitCount, forKey: ColumnKey("visit_count"))
+        try container.encodeIfPresent(self.lastUpdated, forKey: ColumnKey("last_updated"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -92,8 +106,8 @@ public struct RlQValue: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `rl_q_value` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `RlQValueDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `rl_q_value` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `RlQValueDAO`, which adds the writes.
 public struct RlQValueReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -150,19 +164,15 @@ public struct RlQValueReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `rl_q_value` (a `Database` has the full `RlQValueDAO` instead).
+    /// Typed access to `rl_q_value`: `RlQValueDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var rlQValue: RlQValueReads<Self> { RlQValueReads(db: self) }
 }
 
-/// Typed access to `rl_q_value`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `RlQValueReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct RlQValueDAO: Sendable {
-    public let db: Database
+/// Typed access to `rl_q_value` over a `Database` (`db.rlQValue`): `RlQValueReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias RlQValueDAO = RlQValueReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension RlQValueDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlQValue) throws(DatabaseError) -> RlQValue {
@@ -182,31 +192,6 @@ public struct RlQValueDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> RlQValue? {
-        try RlQValueReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the row with this unique key (`learner_id, state_key, action_key`).
-    public func fetch(learnerId p0: String, stateKey p1: String, actionKey p2: String) throws(DatabaseError) -> RlQValue? {
-        try RlQValueReads(db: db).fetch(learnerId: p0, stateKey: p1, actionKey: p2)
-    }
-
-    /// Fetches the rows matching the index prefix (`learner_id`), ordered by the primary key.
-    public func fetchAll(learnerId p0: String) throws(DatabaseError) -> [RlQValue] {
-        try RlQValueReads(db: db).fetchAll(learnerId: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlQValue] {
-        try RlQValueReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try RlQValueReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -311,11 +296,6 @@ public struct RlQValueDAO: Sendable {
     }
 }
 
-extension Database {
-    /// The DAO for `rl_q_value`.
-    public var rlQValue: RlQValueDAO { RlQValueDAO(db: self) }
-}
-
 extension RlQValueReads {
     /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
     ///
@@ -389,44 +369,6 @@ extension RlQValueDAO {
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
             self.qValue = try statement.optionalDouble(0)
         }
-    }
-
-    /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
-    ///
-    /// ```sql
-    /// SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key
-    /// ```
-    ///
-    /// Returns every row. `getQValueFirst` returns the first; `getQValue(…, forEach:)` reads them one at a time.
-    public func getQValue(learnerId: String, stateKey: String, actionKey: String) throws(DatabaseError) -> [GetQValueRow] {
-        return try RlQValueReads(db: db).getQValue(learnerId: learnerId, stateKey: stateKey, actionKey: actionKey)
-    }
-
-    /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
-    ///
-    /// ```sql
-    /// SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func getQValueFirst(learnerId: String, stateKey: String, actionKey: String) throws(DatabaseError) -> GetQValueRow? {
-        return try RlQValueReads(db: db).getQValueFirst(learnerId: learnerId, stateKey: stateKey, actionKey: actionKey)
-    }
-
-    /// `BaseLearner.get_q_value`: the stored Q-value of one state and action (only `q_value` is read).
-    ///
-    /// ```sql
-    /// SELECT q_value FROM rl_q_value WHERE learner_id = :learner_id AND state_key = :state_key AND action_key = :action_key
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func getQValue(
-        learnerId: String,
-        stateKey: String,
-        actionKey: String,
-        forEach body: (GetQValueRow) throws(DatabaseError) -> Void
-    ) throws(DatabaseError) {
-        try RlQValueReads(db: db).getQValue(learnerId: learnerId, stateKey: stateKey, actionKey: actionKey, forEach: body)
     }
 
     /// `BaseLearner.update_q_value`: the proposal's upsert, counting every visit.

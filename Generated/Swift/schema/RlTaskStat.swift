@@ -17,16 +17,6 @@ public struct RlTaskStat: Codable, Sendable, Hashable {
     public var sampleCount: Int64?
     public var updatedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case learnerId = "learner_id"
-        case taskType = "task_type"
-        case statKey = "stat_key"
-        case statValue = "stat_value"
-        case sampleCount = "sample_count"
-        case updatedAt = "updated_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -44,6 +34,30 @@ public struct RlTaskStat: Codable, Sendable, Hashable {
         self.statValue = statValue
         self.sampleCount = sampleCount
         self.updatedAt = updatedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.learnerId = try container.decode(String.self, forKey: ColumnKey("learner_id"))
+        self.taskType = try container.decode(String.self, forKey: ColumnKey("task_type"))
+        self.statKey = try container.decode(String.self, forKey: ColumnKey("stat_key"))
+        self.statValue = try container.decodeIfPresent(Double.self, forKey: ColumnKey("stat_value"))
+        self.sampleCount = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("sample_count"))
+        self.updatedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("updated_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.learnerId, forKey: ColumnKey("learner_id"))
+        try container.encode(self.taskType, forKey: ColumnKey("task_type"))
+        try container.encode(self.statKey, forKey: ColumnKey("stat_key"))
+        try container.encodeIfPresent(self.statValue, forKey: ColumnKey("stat_value"))
+        try container.encodeIfPresent(self.sampleCount, forKey: ColumnKey("sample_count"))
+        try container.encodeIfPresent(self.updatedAt, forKey: ColumnKey("updated_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -89,8 +103,8 @@ public struct RlTaskStat: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `rl_task_stat` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `RlTaskStatDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `rl_task_stat` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `RlTaskStatDAO`, which adds the writes.
 public struct RlTaskStatReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -137,19 +151,15 @@ public struct RlTaskStatReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `rl_task_stat` (a `Database` has the full `RlTaskStatDAO` instead).
+    /// Typed access to `rl_task_stat`: `RlTaskStatDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var rlTaskStat: RlTaskStatReads<Self> { RlTaskStatReads(db: self) }
 }
 
-/// Typed access to `rl_task_stat`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `RlTaskStatReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct RlTaskStatDAO: Sendable {
-    public let db: Database
+/// Typed access to `rl_task_stat` over a `Database` (`db.rlTaskStat`): `RlTaskStatReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias RlTaskStatDAO = RlTaskStatReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension RlTaskStatDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlTaskStat) throws(DatabaseError) -> RlTaskStat {
@@ -169,26 +179,6 @@ public struct RlTaskStatDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> RlTaskStat? {
-        try RlTaskStatReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the row with this unique key (`learner_id, task_type, stat_key`).
-    public func fetch(learnerId p0: String, taskType p1: String, statKey p2: String) throws(DatabaseError) -> RlTaskStat? {
-        try RlTaskStatReads(db: db).fetch(learnerId: p0, taskType: p1, statKey: p2)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlTaskStat] {
-        try RlTaskStatReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try RlTaskStatReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -291,9 +281,4 @@ public struct RlTaskStatDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `rl_task_stat`.
-    public var rlTaskStat: RlTaskStatDAO { RlTaskStatDAO(db: self) }
 }

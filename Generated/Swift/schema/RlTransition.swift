@@ -21,17 +21,6 @@ public struct RlTransition: Codable, Sendable, Hashable {
     /// fills it in (the stored value is returned); nil on update or upsert keeps the stored value.
     public var createdAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case learnerId = "learner_id"
-        case fromState = "from_state"
-        case toState = "to_state"
-        case action
-        case reward
-        case metadata
-        case createdAt = "created_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -51,6 +40,32 @@ public struct RlTransition: Codable, Sendable, Hashable {
         self.reward = reward
         self.metadata = metadata
         self.createdAt = createdAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.learnerId = try container.decode(String.self, forKey: ColumnKey("learner_id"))
+        self.fromState = try container.decodeIfPresent(String.self, forKey: ColumnKey("from_state"))
+        self.toState = try container.decodeIfPresent(String.self, forKey: ColumnKey("to_state"))
+        self.action = try container.decodeIfPresent(String.self, forKey: ColumnKey("action"))
+        self.reward = try container.decodeIfPresent(Double.self, forKey: ColumnKey("reward"))
+        self.metadata = try container.decodeIfPresent(JSONValue.self, forKey: ColumnKey("metadata"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.learnerId, forKey: ColumnKey("learner_id"))
+        try container.encodeIfPresent(self.fromState, forKey: ColumnKey("from_state"))
+        try container.encodeIfPresent(self.toState, forKey: ColumnKey("to_state"))
+        try container.encodeIfPresent(self.action, forKey: ColumnKey("action"))
+        try container.encodeIfPresent(self.reward, forKey: ColumnKey("reward"))
+        try container.encodeIfPresent(self.metadata, forKey: ColumnKey("metadata"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -88,8 +103,8 @@ public struct RlTransition: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `rl_transition` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `RlTransitionDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `rl_transition` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `RlTransitionDAO`, which adds the writes.
 public struct RlTransitionReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -147,19 +162,15 @@ public struct RlTransitionReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `rl_transition` (a `Database` has the full `RlTransitionDAO` instead).
+    /// Typed access to `rl_transition`: `RlTransitionDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var rlTransition: RlTransitionReads<Self> { RlTransitionReads(db: self) }
 }
 
-/// Typed access to `rl_transition`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `RlTransitionReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct RlTransitionDAO: Sendable {
-    public let db: Database
+/// Typed access to `rl_transition` over a `Database` (`db.rlTransition`): `RlTransitionReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias RlTransitionDAO = RlTransitionReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension RlTransitionDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: RlTransition) throws(DatabaseError) -> RlTransition {
@@ -178,31 +189,6 @@ public struct RlTransitionDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> RlTransition? {
-        try RlTransitionReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`learner_id`), ordered by the primary key.
-    public func fetchAll(learnerId p0: String) throws(DatabaseError) -> [RlTransition] {
-        try RlTransitionReads(db: db).fetchAll(learnerId: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`learner_id, created_at`), ordered by the primary key.
-    public func fetchAll(learnerId p0: String, createdAt p1: Date?) throws(DatabaseError) -> [RlTransition] {
-        try RlTransitionReads(db: db).fetchAll(learnerId: p0, createdAt: p1)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlTransition] {
-        try RlTransitionReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try RlTransitionReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -263,11 +249,6 @@ public struct RlTransitionDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `rl_transition`.
-    public var rlTransition: RlTransitionDAO { RlTransitionDAO(db: self) }
 }
 
 extension RlTransitionReads {
@@ -344,38 +325,5 @@ extension RlTransitionDAO {
             try s.run()
             return s.changes
         }
-    }
-
-    /// One learner's transitions, oldest first.
-    ///
-    /// ```sql
-    /// SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id
-    /// ```
-    ///
-    /// Returns every row. `learnerTransitionsFirst` returns the first; `learnerTransitions(…, forEach:)` reads them one at a time.
-    public func learnerTransitions(learnerId: String) throws(DatabaseError) -> [RlTransition] {
-        return try RlTransitionReads(db: db).learnerTransitions(learnerId: learnerId)
-    }
-
-    /// One learner's transitions, oldest first.
-    ///
-    /// ```sql
-    /// SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func learnerTransitionsFirst(learnerId: String) throws(DatabaseError) -> RlTransition? {
-        return try RlTransitionReads(db: db).learnerTransitionsFirst(learnerId: learnerId)
-    }
-
-    /// One learner's transitions, oldest first.
-    ///
-    /// ```sql
-    /// SELECT * FROM rl_transition WHERE learner_id = :learner_id ORDER BY created_at, id
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func learnerTransitions(learnerId: String, forEach body: (RlTransition) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try RlTransitionReads(db: db).learnerTransitions(learnerId: learnerId, forEach: body)
     }
 }

@@ -12,12 +12,6 @@ public struct SysMetadata: Codable, Sendable, Hashable {
     public var value: String?
     public var updatedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case key
-        case value
-        case updatedAt = "updated_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         key: String,
@@ -27,6 +21,22 @@ public struct SysMetadata: Codable, Sendable, Hashable {
         self.key = key
         self.value = value
         self.updatedAt = updatedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.key = try container.decode(String.self, forKey: ColumnKey("key"))
+        self.value = try container.decodeIfPresent(String.self, forKey: ColumnKey("value"))
+        self.updatedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("updated_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encode(self.key, forKey: ColumnKey("key"))
+        try container.encodeIfPresent(self.value, forKey: ColumnKey("value"))
+        try container.encodeIfPresent(self.updatedAt, forKey: ColumnKey("updated_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -62,8 +72,8 @@ public struct SysMetadata: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `sys_metadata` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `SysMetadataDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `sys_metadata` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `SysMetadataDAO`, which adds the writes.
 public struct SysMetadataReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -100,19 +110,15 @@ public struct SysMetadataReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `sys_metadata` (a `Database` has the full `SysMetadataDAO` instead).
+    /// Typed access to `sys_metadata`: `SysMetadataDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var sysMetadata: SysMetadataReads<Self> { SysMetadataReads(db: self) }
 }
 
-/// Typed access to `sys_metadata`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `SysMetadataReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct SysMetadataDAO: Sendable {
-    public let db: Database
+/// Typed access to `sys_metadata` over a `Database` (`db.sysMetadata`): `SysMetadataReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias SysMetadataDAO = SysMetadataReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension SysMetadataDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: SysMetadata) throws(DatabaseError) -> SysMetadata {
@@ -132,21 +138,6 @@ public struct SysMetadataDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(key p0: String) throws(DatabaseError) -> SysMetadata? {
-        try SysMetadataReads(db: db).fetch(key: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [SysMetadata] {
-        try SysMetadataReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try SysMetadataReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -210,9 +201,4 @@ public struct SysMetadataDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `sys_metadata`.
-    public var sysMetadata: SysMetadataDAO { SysMetadataDAO(db: self) }
 }

@@ -14,11 +14,6 @@ public struct SysSchemaVersion: Codable, Sendable, Hashable {
     /// fills it in (the stored value is returned); nil on update or upsert keeps the stored value.
     public var appliedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case version
-        case appliedAt = "applied_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         version: Int64? = nil,
@@ -26,6 +21,20 @@ public struct SysSchemaVersion: Codable, Sendable, Hashable {
     ) {
         self.version = version
         self.appliedAt = appliedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.version = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("version"))
+        self.appliedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("applied_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.version, forKey: ColumnKey("version"))
+        try container.encodeIfPresent(self.appliedAt, forKey: ColumnKey("applied_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -51,8 +60,8 @@ public struct SysSchemaVersion: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `sys_schema_version` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `SysSchemaVersionDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `sys_schema_version` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `SysSchemaVersionDAO`, which adds the writes.
 public struct SysSchemaVersionReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -89,19 +98,15 @@ public struct SysSchemaVersionReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `sys_schema_version` (a `Database` has the full `SysSchemaVersionDAO` instead).
+    /// Typed access to `sys_schema_version`: `SysSchemaVersionDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var sysSchemaVersion: SysSchemaVersionReads<Self> { SysSchemaVersionReads(db: self) }
 }
 
-/// Typed access to `sys_schema_version`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `SysSchemaVersionReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct SysSchemaVersionDAO: Sendable {
-    public let db: Database
+/// Typed access to `sys_schema_version` over a `Database` (`db.sysSchemaVersion`): `SysSchemaVersionReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias SysSchemaVersionDAO = SysSchemaVersionReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension SysSchemaVersionDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: SysSchemaVersion) throws(DatabaseError) -> SysSchemaVersion {
@@ -120,21 +125,6 @@ public struct SysSchemaVersionDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(version p0: Int64) throws(DatabaseError) -> SysSchemaVersion? {
-        try SysSchemaVersionReads(db: db).fetch(version: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [SysSchemaVersion] {
-        try SysSchemaVersionReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try SysSchemaVersionReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -190,9 +180,4 @@ public struct SysSchemaVersionDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `sys_schema_version`.
-    public var sysSchemaVersion: SysSchemaVersionDAO { SysSchemaVersionDAO(db: self) }
 }

@@ -19,18 +19,6 @@ public struct UiFailedCall: Codable, Sendable, Hashable {
     public var lastSeen: Date?
     public var expiresAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case toolName = "tool_name"
-        case argsHash = "args_hash"
-        case argsJson = "args_json"
-        case errorMessage = "error_message"
-        case failureCount = "failure_count"
-        case firstSeen = "first_seen"
-        case lastSeen = "last_seen"
-        case expiresAt = "expires_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -52,6 +40,34 @@ public struct UiFailedCall: Codable, Sendable, Hashable {
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.expiresAt = expiresAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.toolName = try container.decode(String.self, forKey: ColumnKey("tool_name"))
+        self.argsHash = try container.decode(String.self, forKey: ColumnKey("args_hash"))
+        self.argsJson = try container.decodeIfPresent(JSONValue.self, forKey: ColumnKey("args_json"))
+        self.errorMessage = try container.decodeIfPresent(String.self, forKey: ColumnKey("error_message"))
+        self.failureCount = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("failure_count"))
+        self.firstSeen = try container.decodeIfPresent(Date.self, forKey: ColumnKey("first_seen"))
+        self.lastSeen = try container.decodeIfPresent(Date.self, forKey: ColumnKey("last_seen"))
+        self.expiresAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("expires_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.toolName, forKey: ColumnKey("tool_name"))
+        try container.encode(self.argsHash, forKey: ColumnKey("args_hash"))
+        try container.encodeIfPresent(self.argsJson, forKey: ColumnKey("args_json"))
+        try container.encodeIfPresent(self.errorMessage, forKey: ColumnKey("error_message"))
+        try container.encodeIfPresent(self.failureCount, forKey: ColumnKey("failure_count"))
+        try container.encodeIfPresent(self.firstSeen, forKey: ColumnKey("first_seen"))
+        try container.encodeIfPresent(self.lastSeen, forKey: ColumnKey("last_seen"))
+        try container.encodeIfPresent(self.expiresAt, forKey: ColumnKey("expires_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -91,8 +107,8 @@ public struct UiFailedCall: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `ui_failed_call` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `UiFailedCallDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `ui_failed_call` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `UiFailedCallDAO`, which adds the writes.
 public struct UiFailedCallReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -158,19 +174,15 @@ public struct UiFailedCallReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `ui_failed_call` (a `Database` has the full `UiFailedCallDAO` instead).
+    /// Typed access to `ui_failed_call`: `UiFailedCallDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var uiFailedCall: UiFailedCallReads<Self> { UiFailedCallReads(db: self) }
 }
 
-/// Typed access to `ui_failed_call`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `UiFailedCallReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct UiFailedCallDAO: Sendable {
-    public let db: Database
+/// Typed access to `ui_failed_call` over a `Database` (`db.uiFailedCall`): `UiFailedCallReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias UiFailedCallDAO = UiFailedCallReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension UiFailedCallDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: UiFailedCall) throws(DatabaseError) -> UiFailedCall {
@@ -189,36 +201,6 @@ public struct UiFailedCallDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> UiFailedCall? {
-        try UiFailedCallReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the row with this unique key (`tool_name, args_hash`).
-    public func fetch(toolName p0: String, argsHash p1: String) throws(DatabaseError) -> UiFailedCall? {
-        try UiFailedCallReads(db: db).fetch(toolName: p0, argsHash: p1)
-    }
-
-    /// Fetches the rows matching the index prefix (`tool_name`), ordered by the primary key.
-    public func fetchAll(toolName p0: String) throws(DatabaseError) -> [UiFailedCall] {
-        try UiFailedCallReads(db: db).fetchAll(toolName: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`expires_at`), ordered by the primary key.
-    public func fetchAll(expiresAt p0: Date?) throws(DatabaseError) -> [UiFailedCall] {
-        try UiFailedCallReads(db: db).fetchAll(expiresAt: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [UiFailedCall] {
-        try UiFailedCallReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try UiFailedCallReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -302,9 +284,4 @@ public struct UiFailedCallDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `ui_failed_call`.
-    public var uiFailedCall: UiFailedCallDAO { UiFailedCallDAO(db: self) }
 }

@@ -17,17 +17,6 @@ public struct UiSession: Codable, Sendable, Hashable {
     public var createdAt: Date?
     public var updatedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case name
-        case provider
-        case model
-        case profile
-        case data
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: String,
@@ -47,6 +36,32 @@ public struct UiSession: Codable, Sendable, Hashable {
         self.data = data
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decode(String.self, forKey: ColumnKey("id"))
+        self.name = try container.decodeIfPresent(String.self, forKey: ColumnKey("name"))
+        self.provider = try container.decodeIfPresent(String.self, forKey: ColumnKey("provider"))
+        self.model = try container.decodeIfPresent(String.self, forKey: ColumnKey("model"))
+        self.profile = try container.decodeIfPresent(String.self, forKey: ColumnKey("profile"))
+        self.data = try container.decodeIfPresent(JSONValue.self, forKey: ColumnKey("data"))
+        self.createdAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("created_at"))
+        self.updatedAt = try container.decodeIfPresent(Date.self, forKey: ColumnKey("updated_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encode(self.id, forKey: ColumnKey("id"))
+        try container.encodeIfPresent(self.name, forKey: ColumnKey("name"))
+        try container.encodeIfPresent(self.provider, forKey: ColumnKey("provider"))
+        try container.encodeIfPresent(self.model, forKey: ColumnKey("model"))
+        try container.encodeIfPresent(self.profile, forKey: ColumnKey("profile"))
+        try container.encodeIfPresent(self.data, forKey: ColumnKey("data"))
+        try container.encodeIfPresent(self.createdAt, forKey: ColumnKey("created_at"))
+        try container.encodeIfPresent(self.updatedAt, forKey: ColumnKey("updated_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -84,8 +99,8 @@ public struct UiSession: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `ui_session` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `UiSessionDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `ui_session` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `UiSessionDAO`, which adds the writes.
 public struct UiSessionReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -132,19 +147,15 @@ public struct UiSessionReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `ui_session` (a `Database` has the full `UiSessionDAO` instead).
+    /// Typed access to `ui_session`: `UiSessionDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var uiSession: UiSessionReads<Self> { UiSessionReads(db: self) }
 }
 
-/// Typed access to `ui_session`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `UiSessionReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct UiSessionDAO: Sendable {
-    public let db: Database
+/// Typed access to `ui_session` over a `Database` (`db.uiSession`): `UiSessionReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias UiSessionDAO = UiSessionReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension UiSessionDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: UiSession) throws(DatabaseError) -> UiSession {
@@ -163,26 +174,6 @@ public struct UiSessionDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: String) throws(DatabaseError) -> UiSession? {
-        try UiSessionReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`updated_at`), ordered by the primary key.
-    public func fetchAll(updatedAt p0: Date?) throws(DatabaseError) -> [UiSession] {
-        try UiSessionReads(db: db).fetchAll(updatedAt: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [UiSession] {
-        try UiSessionReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try UiSessionReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -242,9 +233,4 @@ public struct UiSessionDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `ui_session`.
-    public var uiSession: UiSessionDAO { UiSessionDAO(db: self) }
 }

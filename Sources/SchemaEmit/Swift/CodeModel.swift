@@ -38,6 +38,8 @@ public indirect enum SwiftType: Sendable, Hashable {
     case some(SwiftType)
     /// `borrowing T` (a parameter ownership modifier).
     case borrowing(SwiftType)
+    /// `any P`.
+    case existential(SwiftType)
 }
 
 /// What a function or closure throws.
@@ -65,6 +67,8 @@ public struct SwiftDeclaration: Sendable, Hashable {
         case function(SwiftFunction)
         /// `case name` or `case name = "raw"`.
         case enumCase(name: String, rawValue: SwiftExpression?)
+        /// `public typealias Name = Type`.
+        case typeAlias(access: SwiftAccess?, name: String, type: SwiftType)
     }
 
     public init(doc: String? = nil, attributes: [String] = [], _ kind: Kind) {

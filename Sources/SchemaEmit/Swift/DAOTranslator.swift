@@ -1,10 +1,11 @@
 import SchemaModel
 
-/// Translates a table into its DAO: a struct over one `Database` whose every statement is a
-/// `StaticString` literal (the runtime caches prepared statements by the literal's address),
-/// with parameters numbered `?N` and bound by position; plus the `db.<table>` accessor.
-/// It holds the writes (insert, update, delete, upsert); its fetches and count forward to the
-/// table's read DAO (`ReadDAOTranslator`), which a `DatabasePool.read` body gets instead.
+/// Translates a table into its DAO: `<Type>DAO`, the read DAO (`ReadDAOTranslator`) over a
+/// `Database` (`typealias <Type>DAO = <Type>Reads<Database>`), and an extension of it with the
+/// writes (insert, update, delete, upsert). Every statement is a `StaticString` literal (the
+/// runtime caches prepared statements by the literal's address), with parameters numbered `?N`
+/// and bound by position. One type instead of a DAO struct forwarding its fetches to the read
+/// DAO: each generated function costs build time (docs/ARCHITECTURE.md, "Build cost").
 enum DAOTranslator {
     static let db = SwiftExpression.identifier("db")
     static let s = SwiftExpression.identifier("s")
@@ -12,17 +13,8 @@ enum DAOTranslator {
     static let databaseError = SwiftThrows.typed(.named(RuntimeAPI.databaseError))
 
     static func declarations(_ t: SwiftTable) -> [SwiftDeclaration] {
-        var members: [SwiftDeclaration] = [
-            SwiftDeclaration(.variable(SwiftVariable(access: .public, name: "db", type: .named(RuntimeAPI.database)))),
-            SwiftDeclaration(.function(SwiftFunction(
-                access: .public, .initializer, parameters: [SwiftParameter("db", .named(RuntimeAPI.database))],
-                body: [.assignment(SwiftExpression.selfReference.dot("db"), db)]))),
-            insert(t),
-            insertContentsOf(t),
-        ]
+        var members: [SwiftDeclaration] = [insert(t), insertContentsOf(t)]
         members += insertDraft(t)
-        // The reads are the read DAO's, not a copy: each forwards to `<Type>Reads<Database>`.
-        members += ReadDAOTranslator.forwarders(t)
         if let pk = t.primaryKey {
             if let u = update(t, pk) { members.append(u) }
             members.append(delete(t, pk, doc: "Deletes the row with this primary key; returns whether one was deleted."))
@@ -36,16 +28,14 @@ enum DAOTranslator {
             members.append(upsert(t, targets))
             members.append(upsertAndFetch(t, targets))
         }
+        // The DAO is the read DAO over a `Database`, not a second struct: its fetches are the read
+        // DAO's own methods (no forwarders), and the writes below exist only where `DB` is
+        // `Database`, so a `DatabasePool.read` body cannot call them (a compile error).
         let dao = SwiftDeclaration(
-            doc: "Typed access to `\(t.table.name)`: every statement is a static literal, prepared once per connection.\n"
-                + "Its fetches are `\(t.readDAOName)`'s, which is what a `DatabasePool.read` body gets (reads only).",
-            .struct(SwiftTypeDeclaration(access: .public, name: t.daoName, conformances: ["Sendable"], members: members)))
-        let accessor = SwiftDeclaration(.extension(SwiftExtension(extendedType: RuntimeAPI.database, members: [
-            SwiftDeclaration(doc: "The DAO for `\(t.table.name)`.", .variable(SwiftVariable(
-                access: .public, isMutable: true, name: t.daoPropertyName, type: .named(t.daoName),
-                getter: [.expression(.call(.type(.named(t.daoName)), [SwiftArgument("db", .selfReference)]))]))),
-        ])))
-        return [dao, accessor]
+            doc: "Typed access to `\(t.table.name)` over a `Database` (`db.\(t.daoPropertyName)`): `\(t.readDAOName)`'s fetches and counts,\n"
+                + "and the writes below. Every statement is a static literal, prepared once per connection.",
+            .typeAlias(access: .public, name: t.daoName, type: .generic(t.readDAOName, [.named(RuntimeAPI.database)])))
+        return [dao, SwiftDeclaration(.extension(SwiftExtension(extendedType: t.daoName, members: members)))]
     }
 
     // MARK: Building blocks

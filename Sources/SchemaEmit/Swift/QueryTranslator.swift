@@ -169,9 +169,9 @@ enum QueryTranslator {
 
     /// A table's queries: the read-only ones (SELECT) in an extension of its read DAO
     /// `<Type>Reads`, so they run in `DatabasePool.read` and `observe` bodies too; and an extension
-    /// of its DAO with every query's row struct, a forwarder to the read DAO for each read-only
-    /// query, and the queries that write (callable only where `db` is a `Database`: a
-    /// `pool.write` body). Empty when the table has no query.
+    /// of its DAO (`<Type>Reads<Database>`) with every query's row struct and the queries that
+    /// write (callable only where `db` is a `Database`: a `pool.write` body). Empty when the
+    /// table has no query.
     static func tableExtensions(_ t: SwiftTable, _ queries: [AnalyzedDeclaration], tables: [String: SwiftTable]) -> [SwiftDeclaration] {
         guard !queries.isEmpty else { return [] }
         let reads = queries.filter(\.analysis.isReadOnly), writes = queries.filter { !$0.analysis.isReadOnly }
@@ -182,8 +182,9 @@ enum QueryTranslator {
             if hasLists(reads) { members.append(placeholders) }
             out.append(SwiftDeclaration(.extension(SwiftExtension(extendedType: t.readDAOName, members: members))))
         }
-        out.append(SwiftDeclaration(.extension(SwiftExtension(
-            extendedType: t.daoName, members: writingFace(queries, reads: reads, writes: writes, readType: t.readDAOName, tables: tables)))))
+        // `<Type>DAO` is `<Type>Reads<Database>`: the read-only queries above are its methods already.
+        let writing = writingFace(queries, reads: reads, writes: writes, readType: nil, tables: tables)
+        if !writing.isEmpty { out.append(SwiftDeclaration(.extension(SwiftExtension(extendedType: t.daoName, members: writing)))) }
         return out
     }
 
@@ -245,14 +246,15 @@ enum QueryTranslator {
     }
 
     /// The members over a `Database`, in declaration order: each query's row struct, then its
-    /// methods — forwarders to `readType` for a read-only query, the statement itself for one that writes.
+    /// methods — for a read-only query forwarders to `readType` (none when `readType` is nil: the
+    /// type already has them), the statement itself for one that writes.
     static func writingFace(_ queries: [AnalyzedDeclaration], reads: [AnalyzedDeclaration], writes: [AnalyzedDeclaration],
-                            readType: String, tables: [String: SwiftTable]) -> [SwiftDeclaration] {
+                            readType: String?, tables: [String: SwiftTable]) -> [SwiftDeclaration] {
         var members: [SwiftDeclaration] = []
         for q in queries {
             if let row = rowStructDeclaration(q, tables: tables) { members.append(row) }
-            let own = methods(q, tables: tables, rowOwner: nil)
-            members += q.analysis.isReadOnly ? forwarders(own, to: readType) : own
+            guard q.analysis.isReadOnly else { members += methods(q, tables: tables, rowOwner: nil); continue }
+            if let readType { members += forwarders(methods(q, tables: tables, rowOwner: nil), to: readType) }
         }
         if hasLists(writes) { members.append(placeholders) }
         return members
@@ -521,19 +523,9 @@ enum QueryTranslator {
                     getter: [.expression(.call(.type(.named(reads)), [SwiftArgument("db", .selfReference)]))]))),
             ])))
         let daoDecl = SwiftDeclaration(
-            doc: "Read-only access to view `\(v.view.name)` over a `Database`; its `fetchAll()` is `\(reads)`'s.",
-            .struct(SwiftTypeDeclaration(access: .public, name: dao, conformances: ["Sendable"], members: [
-                SwiftDeclaration(.variable(SwiftVariable(access: .public, name: "db", type: .named(RuntimeAPI.database)))),
-                SwiftDeclaration(.function(SwiftFunction(
-                    access: .public, .initializer, parameters: [SwiftParameter("db", .named(RuntimeAPI.database))],
-                    body: [.assignment(SwiftExpression.selfReference.dot("db"), db)]))),
-            ] + forwarders([fetchAll], to: reads))))
-        let accessor = SwiftDeclaration(.extension(SwiftExtension(extendedType: RuntimeAPI.database, members: [
-            SwiftDeclaration(doc: "Read-only access to view `\(v.view.name)`.", .variable(SwiftVariable(
-                access: .public, isMutable: true, name: viewPropertyName(v.view), type: .named(dao),
-                getter: [.expression(.call(.type(.named(dao)), [SwiftArgument("db", .selfReference)]))]))),
-        ])))
-        return [row, readsDecl, readsAccessor, daoDecl, accessor]
+            doc: "Read-only access to view `\(v.view.name)` over a `Database` (`\(reads)`'s `fetchAll()`).",
+            .typeAlias(access: .public, name: dao, type: .generic(reads, [.named(RuntimeAPI.database)])))
+        return [row, readsDecl, readsAccessor, daoDecl]
     }
 }
 

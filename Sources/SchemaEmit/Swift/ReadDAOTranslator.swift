@@ -6,14 +6,14 @@ import SchemaModel
 ///
 /// This is how generated code works in both `DatabasePool` bodies with the write/read split
 /// checked by the compiler:
-/// * a `read` body's `ReadOnlyDatabase` reaches the accessor through `DatabaseReading` and gets
-///   `<Type>Reads<ReadOnlyDatabase>`, which has no insert/update/delete/upsert: calling one there
-///   does not compile ("value of type '…Reads<ReadOnlyDatabase>' has no member 'insert'");
-/// * a `Database` (a `write` body, or any connection) has its own `db.<table>` accessor, more
-///   specific than the protocol's, giving the full `<Type>DAO`. The full DAO's fetches are not a
-///   second copy of the SQL: each forwards to `<Type>Reads<Database>` (`forwarders`), which the
-///   optimizer specialises and inlines inside the generated module (no generic dispatch on the
-///   `Database` path; see docs/CONCURRENCY.md for the measurement).
+/// * a `read` body's `ReadOnlyDatabase` gets `<Type>Reads<ReadOnlyDatabase>`, which has no
+///   insert/update/delete/upsert: calling one there does not compile ("referencing instance
+///   method 'insert' on '…Reads' requires the types 'ReadOnlyDatabase' and 'Database' be
+///   equivalent");
+/// * a `Database` (a `write` body, or any connection) gets `<Type>Reads<Database>`, which is
+///   `<Type>DAO` (`DAOTranslator`): the same fetches, and the writes of its extension. Inside the
+///   generated module the optimizer specialises the fetches for `Database` (no generic dispatch on
+///   the `Database` path).
 enum ReadDAOTranslator {
     /// The reader type parameter of every read DAO (a reserved type name: no table can take it).
     static let readerParameter = "DB"
@@ -27,8 +27,8 @@ enum ReadDAOTranslator {
                 body: [.assignment(SwiftExpression.selfReference.dot("db"), DAOTranslator.db)]))),
         ] + readMethods(t)
         let dao = SwiftDeclaration(
-            doc: "Reading access to `\(t.table.name)` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,\n"
-                + "or a `Database` (whose `\(t.daoName)` forwards its fetches here). Fetches and counts only.",
+            doc: "Reading access to `\(t.table.name)` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`\n"
+                + "gets its fetches and counts only; over a `Database` it is `\(t.daoName)`, which adds the writes.",
             .struct(SwiftTypeDeclaration(
                 access: .public, name: t.readDAOName,
                 genericParameters: [SwiftTypeConstraint(readerParameter, conformsTo: [RuntimeAPI.databaseReading, "Sendable"])],
@@ -36,7 +36,7 @@ enum ReadDAOTranslator {
         let accessor = SwiftDeclaration(.extension(SwiftExtension(
             extendedType: RuntimeAPI.databaseReading, whereClause: [SwiftTypeConstraint("Self", conformsTo: ["Sendable"])],
             members: [
-                SwiftDeclaration(doc: "The read DAO for `\(t.table.name)` (a `Database` has the full `\(t.daoName)` instead).",
+                SwiftDeclaration(doc: "Typed access to `\(t.table.name)`: `\(t.daoName)` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.",
                                  .variable(SwiftVariable(
                                     access: .public, isMutable: true, name: t.daoPropertyName,
                                     type: .generic(t.readDAOName, [.named("Self")]),
@@ -57,17 +57,6 @@ enum ReadDAOTranslator {
         members.append(fetchAll(t))
         members.append(count(t))
         return members
-    }
-
-    /// For the full DAO: each read method with the same signature and doc, its body
-    /// `try <Type>Reads(db: db).method(…)`.
-    static func forwarders(_ t: SwiftTable) -> [SwiftDeclaration] {
-        readMethods(t).map { declaration in
-            guard case .function(var f) = declaration.kind, case .function(let name) = f.kind else { return declaration }
-            let reads = SwiftExpression.call(.type(.named(t.readDAOName)), [SwiftArgument("db", DAOTranslator.db)])
-            f.body = [.expression(.try(reads.call(name, f.parameters.map { SwiftArgument($0.label, .identifier($0.name)) })))]
-            return SwiftDeclaration(doc: declaration.doc, attributes: declaration.attributes, .function(f))
-        }
     }
 
     // MARK: Reads

@@ -1,6 +1,6 @@
 import SchemaModel
 
-/// Translates a table into its row struct: properties, `CodingKeys`, the memberwise init, the
+/// Translates a table into its row struct: properties, the memberwise init, `Codable`, the
 /// reading init, the column binder and the stored-row helpers the DAO uses.
 enum RowTypeTranslator {
     static func rowStruct(_ t: SwiftTable) -> SwiftDeclaration {
@@ -13,13 +13,8 @@ enum RowTypeTranslator {
 
         members += properties(t.columns, draftName: t.draftColumns == nil ? nil : "\(t.typeName).Draft")
 
-        members.append(SwiftDeclaration(.enum(SwiftTypeDeclaration(
-            access: .public, name: "CodingKeys", conformances: ["String", "CodingKey"],
-            members: t.columns.map { c in
-                SwiftDeclaration(.enumCase(name: c.name, rawValue: c.name == c.column.name ? nil : .string(c.column.name)))
-            }))))
-
         members.append(memberwiseInit(t.columns))
+        members += codable(t.columns)
 
         members.append(SwiftDeclaration(
             doc: "Reads the current row of `statement`, whose result columns are this table's columns in\n"
@@ -68,6 +63,48 @@ enum RowTypeTranslator {
             return SwiftDeclaration(doc: doc.isEmpty ? nil : doc, .variable(SwiftVariable(
                 access: .public, isMutable: true, name: c.name, type: c.swiftType)))
         }
+    }
+
+    /// `Codable` written out over the runtime's `ColumnKey` (each key a column's SQL name), as the
+    /// synthesized conformance would do it (`decodeIfPresent`/`encodeIfPresent` for optionals),
+    /// without a `CodingKeys` enum per table: the enum's synthesized members cost more build time
+    /// than the two bodies (BENCHMARKS.md, "Build cost").
+    static func codable(_ columns: [SwiftColumn]) -> [SwiftDeclaration] {
+        let container = SwiftExpression.identifier("container")
+        let keyType = SwiftType.named(RuntimeAPI.columnKey)
+        func key(_ c: SwiftColumn) -> SwiftArgument {
+            SwiftArgument("forKey", .call(.type(keyType), [SwiftArgument(nil, .string(c.column.name))]))
+        }
+        let decodeBody: [SwiftStatement] = [
+            .variable(SwiftVariable(name: "container", initializer: .try(SwiftExpression.identifier("decoder").call(
+                "container", [SwiftArgument("keyedBy", .metatype(keyType))])))),
+        ] + columns.map { c in
+            if case .optional(let wrapped) = c.swiftType {
+                return .assignment(SwiftExpression.selfReference.dot(c.name),
+                                   .try(container.call("decodeIfPresent", [SwiftArgument(nil, .metatype(wrapped)), key(c)])))
+            }
+            return .assignment(SwiftExpression.selfReference.dot(c.name),
+                               .try(container.call("decode", [SwiftArgument(nil, .metatype(c.swiftType)), key(c)])))
+        }
+        let encodeBody: [SwiftStatement] = [
+            .variable(SwiftVariable(isMutable: true, name: "container", initializer: SwiftExpression.identifier("encoder").call(
+                "container", [SwiftArgument("keyedBy", .metatype(keyType))]))),
+        ] + columns.map { c in
+            let isOptional: Bool
+            if case .optional = c.swiftType { isOptional = true } else { isOptional = false }
+            return .try(container.call(isOptional ? "encodeIfPresent" : "encode",
+                                       [SwiftArgument(nil, SwiftExpression.selfReference.dot(c.name)), key(c)]))
+        }
+        return [
+            SwiftDeclaration(doc: "Decodes a row keyed by column name (`Codable`).", .function(SwiftFunction(
+                access: .public, .initializer,
+                parameters: [SwiftParameter(label: "from", name: "decoder", type: .existential(.named("Decoder")))],
+                throwsClause: .untyped, body: decodeBody))),
+            SwiftDeclaration(doc: "Encodes the row keyed by column name (`Codable`).", .function(SwiftFunction(
+                access: .public, .function("encode"),
+                parameters: [SwiftParameter(label: "to", name: "encoder", type: .existential(.named("Encoder")))],
+                throwsClause: .untyped, body: encodeBody))),
+        ]
     }
 
     /// The memberwise init. A parameter named `self` would shadow `self` in the body, so its

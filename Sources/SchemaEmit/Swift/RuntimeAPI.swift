@@ -17,6 +17,8 @@ enum RuntimeAPI {
     static let databaseError = "DatabaseError"
     static let jsonValue = "JSONValue"
     static let timestamp = "SQLiteTimestamp"
+    /// The `CodingKey` of every row struct's `Codable` conformance (a column's SQL name).
+    static let columnKey = "ColumnKey"
     // Launch migrations (SchemaMigrator.swift)
     static let schemaMigration = "SchemaMigration"
     static let migrationStep = "SchemaMigration.Step"

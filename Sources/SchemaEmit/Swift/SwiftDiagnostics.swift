@@ -149,7 +149,7 @@ extension SwiftEmitter {
 
 extension SwiftNaming {
     /// Names the row struct itself declares; a property may not take them.
-    static let reservedMemberNames: Set<String> = ["CodingKeys", "Draft", "_bindColumns", "_stored", "_returned"]
+    static let reservedMemberNames: Set<String> = ["Draft", "_bindColumns", "_stored", "_returned"]
 
     /// A Swift identifier the generator can declare (backticked when it is a keyword): the Swift
     /// grammar's identifier characters, not `_` alone, and no keyword that cannot be escaped

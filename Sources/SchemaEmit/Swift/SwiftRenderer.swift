@@ -194,6 +194,13 @@ public struct SwiftRenderer {
             newline()
         case .function(let f):
             function(f)
+        case .typeAlias(let a, let name, let t):
+            access(a)
+            w("typealias ")
+            identifier(name)
+            w(" = ")
+            type(t)
+            newline()
         case .enumCase(let name, let raw):
             w("case ")
             identifier(name)
@@ -590,6 +597,9 @@ public struct SwiftRenderer {
             type(wrapped)
         case .borrowing(let wrapped):
             w("borrowing ")
+            type(wrapped)
+        case .existential(let wrapped):
+            w("any ")
             type(wrapped)
         }
     }

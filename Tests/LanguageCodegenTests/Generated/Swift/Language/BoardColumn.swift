@@ -10,12 +10,6 @@ public struct BoardColumn: Codable, Sendable, Hashable {
     public var `default`: String
     public var order: Int64
 
-    public enum CodingKeys: String, CodingKey {
-        case columnKey = "column key"
-        case `default`
-        case order
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         columnKey: String,
@@ -25,6 +19,22 @@ public struct BoardColumn: Codable, Sendable, Hashable {
         self.columnKey = columnKey
         self.`default` = `default`
         self.order = order
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.columnKey = try container.decode(String.self, forKey: ColumnKey("column key"))
+        self.`default` = try container.decode(String.self, forKey: ColumnKey("default"))
+        self.order = try container.decode(Int64.self, forKey: ColumnKey("order"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encode(self.columnKey, forKey: ColumnKey("column key"))
+        try container.encode(self.`default`, forKey: ColumnKey("default"))
+        try container.encode(self.order, forKey: ColumnKey("order"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -52,8 +62,8 @@ public struct BoardColumn: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `board column` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `BoardColumnDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `board column` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `BoardColumnDAO`, which adds the writes.
 public struct BoardColumnReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -90,19 +100,15 @@ public struct BoardColumnReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `board column` (a `Database` has the full `BoardColumnDAO` instead).
+    /// Typed access to `board column`: `BoardColumnDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var boardColumn: BoardColumnReads<Self> { BoardColumnReads(db: self) }
 }
 
-/// Typed access to `board column`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `BoardColumnReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct BoardColumnDAO: Sendable {
-    public let db: Database
+/// Typed access to `board column` over a `Database` (`db.boardColumn`): `BoardColumnReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias BoardColumnDAO = BoardColumnReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension BoardColumnDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: BoardColumn) throws(DatabaseError) -> BoardColumn {
@@ -122,21 +128,6 @@ public struct BoardColumnDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(columnKey p0: String) throws(DatabaseError) -> BoardColumn? {
-        try BoardColumnReads(db: db).fetch(columnKey: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [BoardColumn] {
-        try BoardColumnReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try BoardColumnReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -200,9 +191,4 @@ public struct BoardColumnDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `board column`.
-    public var boardColumn: BoardColumnDAO { BoardColumnDAO(db: self) }
 }

@@ -11,12 +11,6 @@ public struct Note: Codable, Sendable, Hashable {
     public var body: String
     public var edits: Int64
 
-    public enum CodingKeys: String, CodingKey {
-        case noteId = "NoteId"
-        case body = "Body"
-        case edits = "Edits"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         noteId: Int64? = nil,
@@ -26,6 +20,22 @@ public struct Note: Codable, Sendable, Hashable {
         self.noteId = noteId
         self.body = body
         self.edits = edits
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.noteId = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("NoteId"))
+        self.body = try container.decode(String.self, forKey: ColumnKey("Body"))
+        self.edits = try container.decode(Int64.self, forKey: ColumnKey("Edits"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.noteId, forKey: ColumnKey("NoteId"))
+        try container.encode(self.body, forKey: ColumnKey("Body"))
+        try container.encode(self.edits, forKey: ColumnKey("Edits"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -61,8 +71,8 @@ public struct Note: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `Note` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `NoteDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `Note` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `NoteDAO`, which adds the writes.
 public struct NoteReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -99,19 +109,15 @@ public struct NoteReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `Note` (a `Database` has the full `NoteDAO` instead).
+    /// Typed access to `Note`: `NoteDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var note: NoteReads<Self> { NoteReads(db: self) }
 }
 
-/// Typed access to `Note`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `NoteReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct NoteDAO: Sendable {
-    public let db: Database
+/// Typed access to `Note` over a `Database` (`db.note`): `NoteReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias NoteDAO = NoteReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension NoteDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: Note) throws(DatabaseError) -> Note {
@@ -131,21 +137,6 @@ public struct NoteDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(noteId p0: Int64) throws(DatabaseError) -> Note? {
-        try NoteReads(db: db).fetch(noteId: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [Note] {
-        try NoteReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try NoteReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -210,9 +201,4 @@ public struct NoteDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `Note`.
-    public var note: NoteDAO { NoteDAO(db: self) }
 }

@@ -33,17 +33,6 @@ public struct Ticket: Codable, Sendable, Hashable {
     public var dueDate: String?
     public var trackID: Int64?
 
-    public enum CodingKeys: String, CodingKey {
-        case ticketId = "TicketId"
-        case title = "Title"
-        case status
-        case priority = "Priority"
-        case titleLength = "TitleLength"
-        case titleUpper = "TitleUpper"
-        case dueDate = "due date"
-        case trackID = "TrackID"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         ticketId: Int64? = nil,
@@ -63,6 +52,32 @@ public struct Ticket: Codable, Sendable, Hashable {
         self.titleUpper = titleUpper
         self.dueDate = dueDate
         self.trackID = trackID
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.ticketId = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("TicketId"))
+        self.title = try container.decode(String.self, forKey: ColumnKey("Title"))
+        self.status = try container.decode(Ticket.Status.self, forKey: ColumnKey("status"))
+        self.priority = try container.decodeIfPresent(Ticket.Priority.self, forKey: ColumnKey("Priority"))
+        self.titleLength = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("TitleLength"))
+        self.titleUpper = try container.decodeIfPresent(String.self, forKey: ColumnKey("TitleUpper"))
+        self.dueDate = try container.decodeIfPresent(String.self, forKey: ColumnKey("due date"))
+        self.trackID = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("TrackID"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.ticketId, forKey: ColumnKey("TicketId"))
+        try container.encode(self.title, forKey: ColumnKey("Title"))
+        try container.encode(self.status, forKey: ColumnKey("status"))
+        try container.encodeIfPresent(self.priority, forKey: ColumnKey("Priority"))
+        try container.encodeIfPresent(self.titleLength, forKey: ColumnKey("TitleLength"))
+        try container.encodeIfPresent(self.titleUpper, forKey: ColumnKey("TitleUpper"))
+        try container.encodeIfPresent(self.dueDate, forKey: ColumnKey("due date"))
+        try container.encodeIfPresent(self.trackID, forKey: ColumnKey("TrackID"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -98,8 +113,8 @@ public struct Ticket: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `Ticket` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `TicketDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `Ticket` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `TicketDAO`, which adds the writes.
 public struct TicketReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -146,19 +161,15 @@ public struct TicketReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `Ticket` (a `Database` has the full `TicketDAO` instead).
+    /// Typed access to `Ticket`: `TicketDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var ticket: TicketReads<Self> { TicketReads(db: self) }
 }
 
-/// Typed access to `Ticket`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `TicketReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct TicketDAO: Sendable {
-    public let db: Database
+/// Typed access to `Ticket` over a `Database` (`db.ticket`): `TicketReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias TicketDAO = TicketReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension TicketDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: Ticket) throws(DatabaseError) -> Ticket {
@@ -177,26 +188,6 @@ public struct TicketDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(ticketId p0: Int64) throws(DatabaseError) -> Ticket? {
-        try TicketReads(db: db).fetch(ticketId: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`status`), ordered by the primary key.
-    public func fetchAll(status p0: Ticket.Status) throws(DatabaseError) -> [Ticket] {
-        try TicketReads(db: db).fetchAll(status: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [Ticket] {
-        try TicketReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try TicketReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -257,9 +248,4 @@ public struct TicketDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `Ticket`.
-    public var ticket: TicketDAO { TicketDAO(db: self) }
 }

@@ -11,12 +11,6 @@ public struct AppAuthor: Codable, Sendable, Hashable {
     public var name: String
     public var email: String?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case name
-        case email
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -26,6 +20,22 @@ public struct AppAuthor: Codable, Sendable, Hashable {
         self.id = id
         self.name = name
         self.email = email
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.name = try container.decode(String.self, forKey: ColumnKey("name"))
+        self.email = try container.decodeIfPresent(String.self, forKey: ColumnKey("email"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.name, forKey: ColumnKey("name"))
+        try container.encodeIfPresent(self.email, forKey: ColumnKey("email"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -61,8 +71,8 @@ public struct AppAuthor: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `app_author` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AppAuthorDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `app_author` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AppAuthorDAO`, which adds the writes.
 public struct AppAuthorReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -99,19 +109,15 @@ public struct AppAuthorReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `app_author` (a `Database` has the full `AppAuthorDAO` instead).
+    /// Typed access to `app_author`: `AppAuthorDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var appAuthor: AppAuthorReads<Self> { AppAuthorReads(db: self) }
 }
 
-/// Typed access to `app_author`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AppAuthorReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AppAuthorDAO: Sendable {
-    public let db: Database
+/// Typed access to `app_author` over a `Database` (`db.appAuthor`): `AppAuthorReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AppAuthorDAO = AppAuthorReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AppAuthorDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AppAuthor) throws(DatabaseError) -> AppAuthor {
@@ -131,21 +137,6 @@ public struct AppAuthorDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> AppAuthor? {
-        try AppAuthorReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppAuthor] {
-        try AppAuthorReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AppAuthorReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -210,11 +201,6 @@ public struct AppAuthorDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `app_author`.
-    public var appAuthor: AppAuthorDAO { AppAuthorDAO(db: self) }
 }
 
 extension AppAuthorReads {
@@ -474,45 +460,6 @@ extension AppAuthorDAO {
         }
     }
 
-    /// Authors with their posts' titles: the LEFT JOIN makes the NOT NULL title optional.
-    ///
-    /// ```sql
-    /// SELECT a.id, a.name, p.title
-    /// FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
-    /// ORDER BY a.id, p.id
-    /// ```
-    ///
-    /// Returns every row. `authorsWithTitlesFirst` returns the first; `authorsWithTitles(…, forEach:)` reads them one at a time.
-    public func authorsWithTitles() throws(DatabaseError) -> [AuthorsWithTitlesRow] {
-        return try AppAuthorReads(db: db).authorsWithTitles()
-    }
-
-    /// Authors with their posts' titles: the LEFT JOIN makes the NOT NULL title optional.
-    ///
-    /// ```sql
-    /// SELECT a.id, a.name, p.title
-    /// FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
-    /// ORDER BY a.id, p.id
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func authorsWithTitlesFirst() throws(DatabaseError) -> AuthorsWithTitlesRow? {
-        return try AppAuthorReads(db: db).authorsWithTitlesFirst()
-    }
-
-    /// Authors with their posts' titles: the LEFT JOIN makes the NOT NULL title optional.
-    ///
-    /// ```sql
-    /// SELECT a.id, a.name, p.title
-    /// FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
-    /// ORDER BY a.id, p.id
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func authorsWithTitles(forEach body: (AuthorsWithTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppAuthorReads(db: db).authorsWithTitles(forEach: body)
-    }
-
     /// A row of query `authors_with_scored_titles` on `app_author`.
     public struct AuthorsWithScoredTitlesRow: Sendable, Hashable {
         /// `name`: `app_author.name`
@@ -532,45 +479,6 @@ extension AppAuthorDAO {
             self.name = try statement.text(0)
             self.title = try statement.optionalText(1)
         }
-    }
-
-    /// The WHERE after the outer join does not make the title non-optional.
-    ///
-    /// ```sql
-    /// SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
-    /// WHERE p.score IS NULL OR p.score > :min_score
-    /// ORDER BY a.id, p.id
-    /// ```
-    ///
-    /// Returns every row. `authorsWithScoredTitlesFirst` returns the first; `authorsWithScoredTitles(…, forEach:)` reads them one at a time.
-    public func authorsWithScoredTitles(minScore: Double) throws(DatabaseError) -> [AuthorsWithScoredTitlesRow] {
-        return try AppAuthorReads(db: db).authorsWithScoredTitles(minScore: minScore)
-    }
-
-    /// The WHERE after the outer join does not make the title non-optional.
-    ///
-    /// ```sql
-    /// SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
-    /// WHERE p.score IS NULL OR p.score > :min_score
-    /// ORDER BY a.id, p.id
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func authorsWithScoredTitlesFirst(minScore: Double) throws(DatabaseError) -> AuthorsWithScoredTitlesRow? {
-        return try AppAuthorReads(db: db).authorsWithScoredTitlesFirst(minScore: minScore)
-    }
-
-    /// The WHERE after the outer join does not make the title non-optional.
-    ///
-    /// ```sql
-    /// SELECT a.name, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id
-    /// WHERE p.score IS NULL OR p.score > :min_score
-    /// ORDER BY a.id, p.id
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func authorsWithScoredTitles(minScore: Double, forEach body: (AuthorsWithScoredTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppAuthorReads(db: db).authorsWithScoredTitles(minScore: minScore, forEach: body)
     }
 
     /// A row of query `authors_cte` on `app_author`.
@@ -594,42 +502,6 @@ extension AppAuthorDAO {
         }
     }
 
-    /// The outer join inside a CTE.
-    ///
-    /// ```sql
-    /// WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)
-    /// SELECT author_id, title FROM joined ORDER BY author_id, title
-    /// ```
-    ///
-    /// Returns every row. `authorsCteFirst` returns the first; `authorsCte(…, forEach:)` reads them one at a time.
-    public func authorsCte() throws(DatabaseError) -> [AuthorsCteRow] {
-        return try AppAuthorReads(db: db).authorsCte()
-    }
-
-    /// The outer join inside a CTE.
-    ///
-    /// ```sql
-    /// WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)
-    /// SELECT author_id, title FROM joined ORDER BY author_id, title
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func authorsCteFirst() throws(DatabaseError) -> AuthorsCteRow? {
-        return try AppAuthorReads(db: db).authorsCteFirst()
-    }
-
-    /// The outer join inside a CTE.
-    ///
-    /// ```sql
-    /// WITH joined AS (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id)
-    /// SELECT author_id, title FROM joined ORDER BY author_id, title
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func authorsCte(forEach body: (AuthorsCteRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppAuthorReads(db: db).authorsCte(forEach: body)
-    }
-
     /// A row of query `authors_subquery` on `app_author`.
     public struct AuthorsSubqueryRow: Sendable, Hashable {
         /// `author_id`: `app_author.id`
@@ -649,74 +521,5 @@ extension AppAuthorDAO {
             self.authorId = try statement.int64(0)
             self.title = try statement.optionalText(1)
         }
-    }
-
-    /// The outer join inside a subquery in FROM.
-    ///
-    /// ```sql
-    /// SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x
-    /// ORDER BY x.author_id, x.title
-    /// ```
-    ///
-    /// Returns every row. `authorsSubqueryFirst` returns the first; `authorsSubquery(…, forEach:)` reads them one at a time.
-    public func authorsSubquery() throws(DatabaseError) -> [AuthorsSubqueryRow] {
-        return try AppAuthorReads(db: db).authorsSubquery()
-    }
-
-    /// The outer join inside a subquery in FROM.
-    ///
-    /// ```sql
-    /// SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x
-    /// ORDER BY x.author_id, x.title
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func authorsSubqueryFirst() throws(DatabaseError) -> AuthorsSubqueryRow? {
-        return try AppAuthorReads(db: db).authorsSubqueryFirst()
-    }
-
-    /// The outer join inside a subquery in FROM.
-    ///
-    /// ```sql
-    /// SELECT x.author_id, x.title FROM (SELECT a.id AS author_id, p.title FROM app_author a LEFT JOIN app_post p ON p.author_id = a.id) AS x
-    /// ORDER BY x.author_id, x.title
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func authorsSubquery(forEach body: (AuthorsSubqueryRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppAuthorReads(db: db).authorsSubquery(forEach: body)
-    }
-
-    /// `IS :email` takes an optional.
-    ///
-    /// ```sql
-    /// SELECT * FROM app_author WHERE email IS :email ORDER BY id
-    /// ```
-    ///
-    /// Returns every row. `authorsByEmailFirst` returns the first; `authorsByEmail(…, forEach:)` reads them one at a time.
-    public func authorsByEmail(email: String?) throws(DatabaseError) -> [AppAuthor] {
-        return try AppAuthorReads(db: db).authorsByEmail(email: email)
-    }
-
-    /// `IS :email` takes an optional.
-    ///
-    /// ```sql
-    /// SELECT * FROM app_author WHERE email IS :email ORDER BY id
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func authorsByEmailFirst(email: String?) throws(DatabaseError) -> AppAuthor? {
-        return try AppAuthorReads(db: db).authorsByEmailFirst(email: email)
-    }
-
-    /// `IS :email` takes an optional.
-    ///
-    /// ```sql
-    /// SELECT * FROM app_author WHERE email IS :email ORDER BY id
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func authorsByEmail(email: String?, forEach body: (AppAuthor) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppAuthorReads(db: db).authorsByEmail(email: email, forEach: body)
     }
 }

@@ -9,11 +9,6 @@ public struct AppCounter: Codable, Sendable, Hashable {
     public var name: String
     public var hits: Int64
 
-    public enum CodingKeys: String, CodingKey {
-        case name
-        case hits
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         name: String,
@@ -21,6 +16,20 @@ public struct AppCounter: Codable, Sendable, Hashable {
     ) {
         self.name = name
         self.hits = hits
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.name = try container.decode(String.self, forKey: ColumnKey("name"))
+        self.hits = try container.decode(Int64.self, forKey: ColumnKey("hits"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encode(self.name, forKey: ColumnKey("name"))
+        try container.encode(self.hits, forKey: ColumnKey("hits"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -46,8 +55,8 @@ public struct AppCounter: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `app_counter` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AppCounterDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `app_counter` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AppCounterDAO`, which adds the writes.
 public struct AppCounterReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -84,19 +93,15 @@ public struct AppCounterReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `app_counter` (a `Database` has the full `AppCounterDAO` instead).
+    /// Typed access to `app_counter`: `AppCounterDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var appCounter: AppCounterReads<Self> { AppCounterReads(db: self) }
 }
 
-/// Typed access to `app_counter`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AppCounterReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AppCounterDAO: Sendable {
-    public let db: Database
+/// Typed access to `app_counter` over a `Database` (`db.appCounter`): `AppCounterReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AppCounterDAO = AppCounterReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AppCounterDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AppCounter) throws(DatabaseError) -> AppCounter {
@@ -116,21 +121,6 @@ public struct AppCounterDAO: Sendable {
             for row in rows { stored.append(try insert(row)) }
             return stored
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(name p0: String) throws(DatabaseError) -> AppCounter? {
-        try AppCounterReads(db: db).fetch(name: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppCounter] {
-        try AppCounterReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AppCounterReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed.
@@ -194,11 +184,6 @@ public struct AppCounterDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `app_counter`.
-    public var appCounter: AppCounterDAO { AppCounterDAO(db: self) }
 }
 
 extension AppCounterReads {
@@ -280,38 +265,5 @@ extension AppCounterDAO {
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
             self.hits = try statement.int64(0)
         }
-    }
-
-    /// Query `hits`.
-    ///
-    /// ```sql
-    /// SELECT hits FROM app_counter WHERE name = :name
-    /// ```
-    ///
-    /// Returns every row. `hitsFirst` returns the first; `hits(…, forEach:)` reads them one at a time.
-    public func hits(name: String) throws(DatabaseError) -> [HitsRow] {
-        return try AppCounterReads(db: db).hits(name: name)
-    }
-
-    /// Query `hits`.
-    ///
-    /// ```sql
-    /// SELECT hits FROM app_counter WHERE name = :name
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func hitsFirst(name: String) throws(DatabaseError) -> HitsRow? {
-        return try AppCounterReads(db: db).hitsFirst(name: name)
-    }
-
-    /// Query `hits`.
-    ///
-    /// ```sql
-    /// SELECT hits FROM app_counter WHERE name = :name
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func hits(name: String, forEach body: (HitsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppCounterReads(db: db).hits(name: name, forEach: body)
     }
 }

@@ -17,17 +17,6 @@ public struct AppPost: Codable, Sendable, Hashable {
     public var createdAt: Date
     public var meta: JSONValue?
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case authorId = "author_id"
-        case title
-        case body
-        case score
-        case published
-        case createdAt = "created_at"
-        case meta
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -47,6 +36,32 @@ public struct AppPost: Codable, Sendable, Hashable {
         self.published = published
         self.createdAt = createdAt
         self.meta = meta
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.authorId = try container.decode(Int64.self, forKey: ColumnKey("author_id"))
+        self.title = try container.decode(String.self, forKey: ColumnKey("title"))
+        self.body = try container.decodeIfPresent(String.self, forKey: ColumnKey("body"))
+        self.score = try container.decode(Double.self, forKey: ColumnKey("score"))
+        self.published = try container.decode(Bool.self, forKey: ColumnKey("published"))
+        self.createdAt = try container.decode(Date.self, forKey: ColumnKey("created_at"))
+        self.meta = try container.decodeIfPresent(JSONValue.self, forKey: ColumnKey("meta"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.authorId, forKey: ColumnKey("author_id"))
+        try container.encode(self.title, forKey: ColumnKey("title"))
+        try container.encodeIfPresent(self.body, forKey: ColumnKey("body"))
+        try container.encode(self.score, forKey: ColumnKey("score"))
+        try container.encode(self.published, forKey: ColumnKey("published"))
+        try container.encode(self.createdAt, forKey: ColumnKey("created_at"))
+        try container.encodeIfPresent(self.meta, forKey: ColumnKey("meta"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -132,8 +147,8 @@ public struct AppPost: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `app_post` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `AppPostDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `app_post` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `AppPostDAO`, which adds the writes.
 public struct AppPostReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -180,19 +195,15 @@ public struct AppPostReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `app_post` (a `Database` has the full `AppPostDAO` instead).
+    /// Typed access to `app_post`: `AppPostDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var appPost: AppPostReads<Self> { AppPostReads(db: self) }
 }
 
-/// Typed access to `app_post`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `AppPostReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct AppPostDAO: Sendable {
-    public let db: Database
+/// Typed access to `app_post` over a `Database` (`db.appPost`): `AppPostReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias AppPostDAO = AppPostReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension AppPostDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: AppPost) throws(DatabaseError) -> AppPost {
@@ -231,26 +242,6 @@ public struct AppPostDAO: Sendable {
             draft._bindColumns(to: s)
             return try AppPost._returned(s)
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> AppPost? {
-        try AppPostReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`author_id`), ordered by the primary key.
-    public func fetchAll(authorId p0: Int64) throws(DatabaseError) -> [AppPost] {
-        try AppPostReads(db: db).fetchAll(authorId: p0)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppPost] {
-        try AppPostReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try AppPostReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -311,11 +302,6 @@ public struct AppPostDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `app_post`.
-    public var appPost: AppPostDAO { AppPostDAO(db: self) }
 }
 
 extension AppPostReads {
@@ -565,39 +551,6 @@ extension AppPostReads {
 }
 
 extension AppPostDAO {
-    /// The table's own row struct: every column in order.
-    ///
-    /// ```sql
-    /// SELECT * FROM app_post WHERE author_id = :author_id ORDER BY id
-    /// ```
-    ///
-    /// Returns every row. `postsByAuthorFirst` returns the first; `postsByAuthor(…, forEach:)` reads them one at a time.
-    public func postsByAuthor(authorId: Int64) throws(DatabaseError) -> [AppPost] {
-        return try AppPostReads(db: db).postsByAuthor(authorId: authorId)
-    }
-
-    /// The table's own row struct: every column in order.
-    ///
-    /// ```sql
-    /// SELECT * FROM app_post WHERE author_id = :author_id ORDER BY id
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func postsByAuthorFirst(authorId: Int64) throws(DatabaseError) -> AppPost? {
-        return try AppPostReads(db: db).postsByAuthorFirst(authorId: authorId)
-    }
-
-    /// The table's own row struct: every column in order.
-    ///
-    /// ```sql
-    /// SELECT * FROM app_post WHERE author_id = :author_id ORDER BY id
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func postsByAuthor(authorId: Int64, forEach body: (AppPost) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppPostReads(db: db).postsByAuthor(authorId: authorId, forEach: body)
-    }
-
     /// A row of query `published_titles` on `app_post`.
     public struct PublishedTitlesRow: Sendable, Hashable {
         /// `id`: `app_post.id`
@@ -632,48 +585,6 @@ extension AppPostDAO {
         }
     }
 
-    /// A join with a parameter compared with a bool column and a LIMIT.
-    ///
-    /// ```sql
-    /// SELECT p.id, p.title, a.name AS author_name, p.created_at
-    /// FROM app_post p JOIN app_author a ON a.id = p.author_id
-    /// WHERE p.published = :published
-    /// ORDER BY p.id LIMIT :limit
-    /// ```
-    ///
-    /// Returns every row. `publishedTitlesFirst` returns the first; `publishedTitles(…, forEach:)` reads them one at a time.
-    public func publishedTitles(published: Bool, limit: Int) throws(DatabaseError) -> [PublishedTitlesRow] {
-        return try AppPostReads(db: db).publishedTitles(published: published, limit: limit)
-    }
-
-    /// A join with a parameter compared with a bool column and a LIMIT.
-    ///
-    /// ```sql
-    /// SELECT p.id, p.title, a.name AS author_name, p.created_at
-    /// FROM app_post p JOIN app_author a ON a.id = p.author_id
-    /// WHERE p.published = :published
-    /// ORDER BY p.id LIMIT :limit
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func publishedTitlesFirst(published: Bool, limit: Int) throws(DatabaseError) -> PublishedTitlesRow? {
-        return try AppPostReads(db: db).publishedTitlesFirst(published: published, limit: limit)
-    }
-
-    /// A join with a parameter compared with a bool column and a LIMIT.
-    ///
-    /// ```sql
-    /// SELECT p.id, p.title, a.name AS author_name, p.created_at
-    /// FROM app_post p JOIN app_author a ON a.id = p.author_id
-    /// WHERE p.published = :published
-    /// ORDER BY p.id LIMIT :limit
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func publishedTitles(published: Bool, limit: Int, forEach body: (PublishedTitlesRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppPostReads(db: db).publishedTitles(published: published, limit: limit, forEach: body)
-    }
-
     /// A row of query `posts_with_ids` on `app_post`.
     public struct PostsWithIdsRow: Sendable, Hashable {
         /// `id`: `app_post.id`
@@ -693,39 +604,6 @@ extension AppPostDAO {
             self.id = try statement.int64(0)
             self.title = try statement.text(1)
         }
-    }
-
-    /// A list parameter.
-    ///
-    /// ```sql
-    /// SELECT id, title FROM app_post WHERE id IN (:ids) AND score >= :min_score ORDER BY id
-    /// ```
-    ///
-    /// Returns every row. `postsWithIdsFirst` returns the first; `postsWithIds(…, forEach:)` reads them one at a time.
-    public func postsWithIds(ids: [Int64], minScore: Double) throws(DatabaseError) -> [PostsWithIdsRow] {
-        return try AppPostReads(db: db).postsWithIds(ids: ids, minScore: minScore)
-    }
-
-    /// A list parameter.
-    ///
-    /// ```sql
-    /// SELECT id, title FROM app_post WHERE id IN (:ids) AND score >= :min_score ORDER BY id
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func postsWithIdsFirst(ids: [Int64], minScore: Double) throws(DatabaseError) -> PostsWithIdsRow? {
-        return try AppPostReads(db: db).postsWithIdsFirst(ids: ids, minScore: minScore)
-    }
-
-    /// A list parameter.
-    ///
-    /// ```sql
-    /// SELECT id, title FROM app_post WHERE id IN (:ids) AND score >= :min_score ORDER BY id
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func postsWithIds(ids: [Int64], minScore: Double, forEach body: (PostsWithIdsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppPostReads(db: db).postsWithIds(ids: ids, minScore: minScore, forEach: body)
     }
 
     /// A row of query `post_facts` on `app_post`.
@@ -775,60 +653,6 @@ extension AppPostDAO {
             self.rank = try statement.int64(5)
             self.meta = try statement.optionalJSON(6, as: JSONValue.self)
         }
-    }
-
-    /// Expressions: CAST, functions, an annotation, a window function, JSON.
-    ///
-    /// ```sql
-    /// SELECT id,
-    ///        CAST(score * 2 AS REAL) AS doubled,
-    ///        length(title) AS title_length,
-    ///        body IS NOT NULL AS has_body,
-    ///        (score > 1) + 0 AS big /* as bool * /,
-    ///        row_number() OVER (ORDER BY score DESC, id) AS rank,
-    ///        meta
-    /// FROM app_post ORDER BY id
-    /// ```
-    ///
-    /// Returns every row. `postFactsFirst` returns the first; `postFacts(…, forEach:)` reads them one at a time.
-    public func postFacts() throws(DatabaseError) -> [PostFactsRow] {
-        return try AppPostReads(db: db).postFacts()
-    }
-
-    /// Expressions: CAST, functions, an annotation, a window function, JSON.
-    ///
-    /// ```sql
-    /// SELECT id,
-    ///        CAST(score * 2 AS REAL) AS doubled,
-    ///        length(title) AS title_length,
-    ///        body IS NOT NULL AS has_body,
-    ///        (score > 1) + 0 AS big /* as bool * /,
-    ///        row_number() OVER (ORDER BY score DESC, id) AS rank,
-    ///        meta
-    /// FROM app_post ORDER BY id
-    /// ```
-    ///
-    /// Returns the first row, or nil when there is none (the statement is stepped once).
-    public func postFactsFirst() throws(DatabaseError) -> PostFactsRow? {
-        return try AppPostReads(db: db).postFactsFirst()
-    }
-
-    /// Expressions: CAST, functions, an annotation, a window function, JSON.
-    ///
-    /// ```sql
-    /// SELECT id,
-    ///        CAST(score * 2 AS REAL) AS doubled,
-    ///        length(title) AS title_length,
-    ///        body IS NOT NULL AS has_body,
-    ///        (score > 1) + 0 AS big /* as bool * /,
-    ///        row_number() OVER (ORDER BY score DESC, id) AS rank,
-    ///        meta
-    /// FROM app_post ORDER BY id
-    /// ```
-    ///
-    /// Calls `body` with each row in turn, without collecting them (the database stays locked meanwhile).
-    public func postFacts(forEach body: (PostFactsRow) throws(DatabaseError) -> Void) throws(DatabaseError) {
-        try AppPostReads(db: db).postFacts(forEach: body)
     }
 
     /// A row of query `add_post` on `app_post`.

@@ -63,24 +63,8 @@ extension DatabaseReading where Self: Sendable {
     public var appAuthorStats: AppAuthorStatsReads<Self> { AppAuthorStatsReads(db: self) }
 }
 
-/// Read-only access to view `app_author_stats` over a `Database`; its `fetchAll()` is `AppAuthorStatsReads`'s.
-public struct AppAuthorStatsDAO: Sendable {
-    public let db: Database
-
-    public init(db: Database) {
-        self.db = db
-    }
-
-    /// Every row of the view, in the order SQLite returns them (`SELECT id, name, posts, latest FROM app_author_stats`).
-    public func fetchAll() throws(DatabaseError) -> [AppAuthorStats] {
-        return try AppAuthorStatsReads(db: db).fetchAll()
-    }
-}
-
-extension Database {
-    /// Read-only access to view `app_author_stats`.
-    public var appAuthorStats: AppAuthorStatsDAO { AppAuthorStatsDAO(db: self) }
-}
+/// Read-only access to view `app_author_stats` over a `Database` (`AppAuthorStatsReads`'s `fetchAll()`).
+public typealias AppAuthorStatsDAO = AppAuthorStatsReads<Database>
 
 /// Posts with their author's name through an outer join: the name is optional in the view.
 ///
@@ -132,24 +116,8 @@ extension DatabaseReading where Self: Sendable {
     public var appPostWithAuthor: AppPostWithAuthorReads<Self> { AppPostWithAuthorReads(db: self) }
 }
 
-/// Read-only access to view `app_post_with_author` over a `Database`; its `fetchAll()` is `AppPostWithAuthorReads`'s.
-public struct AppPostWithAuthorDAO: Sendable {
-    public let db: Database
-
-    public init(db: Database) {
-        self.db = db
-    }
-
-    /// Every row of the view, in the order SQLite returns them (`SELECT id, title, author_name FROM app_post_with_author`).
-    public func fetchAll() throws(DatabaseError) -> [AppPostWithAuthor] {
-        return try AppPostWithAuthorReads(db: db).fetchAll()
-    }
-}
-
-extension Database {
-    /// Read-only access to view `app_post_with_author`.
-    public var appPostWithAuthor: AppPostWithAuthorDAO { AppPostWithAuthorDAO(db: self) }
-}
+/// Read-only access to view `app_post_with_author` over a `Database` (`AppPostWithAuthorReads`'s `fetchAll()`).
+public typealias AppPostWithAuthorDAO = AppPostWithAuthorReads<Database>
 
 /// The read-only schema-wide queries of `blog` over any reader: a `DatabasePool.read` body's
 /// `ReadOnlyDatabase`, or a `Database` (whose `BlogQueries` forwards them here). Reached as `db.queries`.

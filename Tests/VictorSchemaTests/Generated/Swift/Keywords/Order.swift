@@ -21,15 +21,6 @@ public struct Order: Codable, Sendable, Hashable {
     /// Database default `(datetime('now'))`: the database fills it in when a `Order.Draft` is inserted with nil.
     public var placedAt: Date
 
-    public enum CodingKeys: String, CodingKey {
-        case id
-        case group
-        case `default`
-        case select
-        case `where`
-        case placedAt = "placed_at"
-    }
-
     /// Creates a row; the defaults mirror the schema's.
     public init(
         id: Int64? = nil,
@@ -45,6 +36,28 @@ public struct Order: Codable, Sendable, Hashable {
         self.select = select
         self.`where` = `where`
         self.placedAt = placedAt
+    }
+
+    /// Decodes a row keyed by column name (`Codable`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ColumnKey.self)
+        self.id = try container.decodeIfPresent(Int64.self, forKey: ColumnKey("id"))
+        self.group = try container.decode(String.self, forKey: ColumnKey("group"))
+        self.`default` = try container.decode(Int64.self, forKey: ColumnKey("default"))
+        self.select = try container.decode(Bool.self, forKey: ColumnKey("select"))
+        self.`where` = try container.decodeIfPresent(String.self, forKey: ColumnKey("where"))
+        self.placedAt = try container.decode(Date.self, forKey: ColumnKey("placed_at"))
+    }
+
+    /// Encodes the row keyed by column name (`Codable`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ColumnKey.self)
+        try container.encodeIfPresent(self.id, forKey: ColumnKey("id"))
+        try container.encode(self.group, forKey: ColumnKey("group"))
+        try container.encode(self.`default`, forKey: ColumnKey("default"))
+        try container.encode(self.select, forKey: ColumnKey("select"))
+        try container.encodeIfPresent(self.`where`, forKey: ColumnKey("where"))
+        try container.encode(self.placedAt, forKey: ColumnKey("placed_at"))
     }
 
     /// Reads the current row of `statement`, whose result columns are this table's columns in
@@ -131,8 +144,8 @@ public struct Order: Codable, Sendable, Hashable {
     }
 }
 
-/// Reading access to `order` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`,
-/// or a `Database` (whose `OrderDAO` forwards its fetches here). Fetches and counts only.
+/// Reading access to `order` over any reader: a `DatabasePool.read` body's `ReadOnlyDatabase`
+/// gets its fetches and counts only; over a `Database` it is `OrderDAO`, which adds the writes.
 public struct OrderReads<DB: DatabaseReading & Sendable>: Sendable {
     public let db: DB
 
@@ -198,19 +211,15 @@ public struct OrderReads<DB: DatabaseReading & Sendable>: Sendable {
 }
 
 extension DatabaseReading where Self: Sendable {
-    /// The read DAO for `order` (a `Database` has the full `OrderDAO` instead).
+    /// Typed access to `order`: `OrderDAO` (reads and writes) on a `Database`, the reads alone on a `ReadOnlyDatabase`.
     public var order: OrderReads<Self> { OrderReads(db: self) }
 }
 
-/// Typed access to `order`: every statement is a static literal, prepared once per connection.
-/// Its fetches are `OrderReads`'s, which is what a `DatabasePool.read` body gets (reads only).
-public struct OrderDAO: Sendable {
-    public let db: Database
+/// Typed access to `order` over a `Database` (`db.order`): `OrderReads`'s fetches and counts,
+/// and the writes below. Every statement is a static literal, prepared once per connection.
+public typealias OrderDAO = OrderReads<Database>
 
-    public init(db: Database) {
-        self.db = db
-    }
-
+extension OrderDAO {
     /// Inserts `row` and returns it as stored, with what the database filled in (rowid, defaults).
     @discardableResult
     public func insert(_ row: Order) throws(DatabaseError) -> Order {
@@ -250,36 +259,6 @@ public struct OrderDAO: Sendable {
             draft._bindColumns(to: s)
             return try Order._returned(s)
         }
-    }
-
-    /// Fetches the row with this primary key.
-    public func fetch(id p0: Int64) throws(DatabaseError) -> Order? {
-        try OrderReads(db: db).fetch(id: p0)
-    }
-
-    /// Fetches the row with this unique key (`group`).
-    public func fetch(group p0: String) throws(DatabaseError) -> Order? {
-        try OrderReads(db: db).fetch(group: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`where`), ordered by the primary key.
-    public func fetchAll(where p0: String?) throws(DatabaseError) -> [Order] {
-        try OrderReads(db: db).fetchAll(where: p0)
-    }
-
-    /// Fetches the rows matching the index prefix (`where, default`), ordered by the primary key.
-    public func fetchAll(where p0: String?, default p1: Int64) throws(DatabaseError) -> [Order] {
-        try OrderReads(db: db).fetchAll(where: p0, default: p1)
-    }
-
-    /// Fetches rows ordered by the primary key; `limit` nil means all.
-    public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [Order] {
-        try OrderReads(db: db).fetchAll(limit: limit, offset: offset)
-    }
-
-    /// The number of rows.
-    public func count() throws(DatabaseError) -> Int {
-        try OrderReads(db: db).count()
     }
 
     /// Writes every column of `row` to the row with its primary key; returns whether a row changed (false when the rowid is nil).
@@ -380,9 +359,4 @@ public struct OrderDAO: Sendable {
             }
         }
     }
-}
-
-extension Database {
-    /// The DAO for `order`.
-    public var order: OrderDAO { OrderDAO(db: self) }
 }
