@@ -26,7 +26,12 @@ public enum LaunchMigrations {
     }
 
     /// The same for a schema value (`file`, when given, locates diagnostics in the header).
-    public static func build(_ schema: Schema, file: SourceFile?) -> Output {
+    /// `describingStructures: false` (the pipeline's `history` check) stops before describing each
+    /// version's structure and returns no chain: the check needs only the diagnostics, and
+    /// describing a version creates every table of it in SQLite (the largest cost of `lint` on a
+    /// big schema). Whether the current version's DDL can be created is the `sql-fragments`
+    /// check's; `generate` describes the structures when it emits the chain.
+    public static func build(_ schema: Schema, file: SourceFile?, describingStructures: Bool = true) -> Output {
         let loaded = (schema: schema, path: schema.file)
         var diagnostics = SchemaHistory.diagnostics(for: schema, file: file)
         let history: SchemaHistory
@@ -110,6 +115,7 @@ public enum LaunchMigrations {
                                               file: loaded.path, range: file == nil ? .empty : d.nameRange))
             }
         }
+        guard describingStructures else { return Output(chain: nil, diagnostics: diagnostics, schemas: schemas) }
         var structures: [(version: Int, lines: [String])] = []
         for s in schemas {
             do { structures.append((s.version, try structure(of: s))) } catch {

@@ -86,7 +86,7 @@ public struct SchemaPipeline: Sendable {
 
     /// The frozen history (docs/MIGRATION.md): no change without a version bump, a plannable chain.
     public static let history = CheckStage("history", id: .launchMigration) { file, schema in
-        LaunchMigrations.build(schema, file: file).diagnostics
+        LaunchMigrations.build(schema, file: file, describingStructures: false).diagnostics
     }
 
     /// Diagnostics shown per file; the rest are counted in a summary note.

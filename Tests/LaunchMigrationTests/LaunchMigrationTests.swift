@@ -350,6 +350,22 @@ final class ResultBox: @unchecked Sendable {
         #expect(r.stderr.contains("v4.victor:1:1: error: the history has a gap: version 2 is followed by version 4"), "\(r.stderr)")
     }
 
+    /// The pipeline's `history` check builds without describing structures (no SQLite database of
+    /// every version): the same diagnostics as the full build, no chain.
+    @Test func theHistoryCheckReportsWhatTheFullBuildReportsWithoutAChain() throws {
+        let bad = Versions.v2.replacingOccurrences(of: "@renamed(from: nick)", with: "@renamed(from: nik)")
+        for (current, frozen, fails) in [(Versions.v3, [Versions.v1, Versions.v2], false), (bad, [Versions.v1], true)] {
+            let dir = try Versions.project(frozen: frozen, current: current)
+            let loaded = try SchemaLoader.load(path: dir.appendingPathComponent("app.victor").path)
+            let full = LaunchMigrations.build(loaded.schema, file: loaded.file)
+            let check = LaunchMigrations.build(loaded.schema, file: loaded.file, describingStructures: false)
+            #expect(check.diagnostics.map(\.message) == full.diagnostics.map(\.message))
+            #expect(check.chain == nil)
+            #expect(full.diagnostics.hasErrors == fails)
+            #expect((full.chain == nil) == fails)
+        }
+    }
+
     @Test func aRenameWhoseSourceDoesNotExistIsLocated() throws {
         let bad = Versions.v2.replacingOccurrences(of: "@renamed(from: nick)", with: "@renamed(from: nik)")
         let dir = try Versions.project(frozen: [Versions.v1], current: bad)
