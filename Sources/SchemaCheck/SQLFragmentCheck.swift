@@ -199,6 +199,11 @@ struct Checker {
     let db: ProbeDatabase
     var diagnostics: [Diagnostic] = []
     var functionNamesCache: [String]?
+    /// Column defaults that already passed both probes, by declared type and text: a default
+    /// cannot refer to a table or a column, so the same text under the same type passes again
+    /// (and the probe's table and column names are quoted identifiers, which change nothing).
+    /// Only successes are remembered: every failing default is probed, and located, itself.
+    var passedDefaults: Set<String> = []
 
     init(file: SourceFile, schema: Schema, db: ProbeDatabase) {
         self.file = file
@@ -262,12 +267,13 @@ struct Checker {
                     probe(check, range, .columnCheck(column: c.name), table: t,
                           prefix: "CREATE TEMP TABLE \(q) (\(cols), CHECK (", suffix: "))")
                 }
-                if case .expression(let e)? = c.defaultValue {
+                if case .expression(let e)? = c.defaultValue, case let key = c.type.sqliteType + "\u{0}" + e, !passedDefaults.contains(key) {
                     let range = c.defaultRange ?? c.range
                     let kind = FragmentKind.columnDefault(column: c.name)
                     if probe(e, range, kind, table: t,
-                             prefix: "CREATE TEMP TABLE \(q) (\(SQLIdentifier.alwaysQuoted(c.name)) \(c.type.sqliteType) DEFAULT (", suffix: "))") {
-                        probe(e, range, kind, table: t, prefix: "SELECT (", suffix: ")", lexical: false)
+                             prefix: "CREATE TEMP TABLE \(q) (\(SQLIdentifier.alwaysQuoted(c.name)) \(c.type.sqliteType) DEFAULT (", suffix: "))"),
+                       probe(e, range, kind, table: t, prefix: "SELECT (", suffix: ")", lexical: false) {
+                        passedDefaults.insert(key)
                     }
                 }
             }

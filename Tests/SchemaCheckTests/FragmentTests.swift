@@ -173,6 +173,21 @@ struct LocatedErrorTests {
         #expect(l.file.text(d.range) == "x + 1")
     }
 
+    /// A default that passed is not probed again for the next column with the same text and type
+    /// (`Checker.passedDefaults`); a failing one is probed, and located, at every occurrence.
+    @Test func aRepeatedDefaultIsCheckedOnceWhenItPassesAndLocatedEveryTimeItFails() throws {
+        let good = load(schemaText("y: timestamp? = datetime('now')\n        z: timestamp? = datetime('now')"))
+        #expect(good.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+        let bad = load(schemaText("y: text? = (uper('a'))\n        z: text? = (uper('a'))"))
+        let errors = bad.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.message) == ["SQLite rejects the default of column 'y': no such function: uper; did you mean 'upper'?",
+                                          "SQLite rejects the default of column 'z': no such function: uper; did you mean 'upper'?"])
+        #expect(errors.map { bad.file.lineAndColumn(of: $0.range.start).0 } == [memberLine, memberLine + 1])
+        // Passing under one type says nothing of another: each type's first use is probed.
+        let mixed = load(schemaText("y: text? = (upper('a'))\n        z: integer? = (upper('a'))"))
+        #expect(mixed.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+    }
+
     @Test func anUnknownFunctionInADefaultIsNamedWithASuggestion() throws {
         let (d, l) = try only("y: text? = (uper('a'))")
         #expect(d.message == "SQLite rejects the default of column 'y': no such function: uper; did you mean 'upper'?")
