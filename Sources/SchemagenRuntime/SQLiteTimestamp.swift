@@ -57,15 +57,20 @@ public enum SQLiteTimestamp {
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
-    /// Days since 1970-01-01 for a proleptic Gregorian date.
+    /// Days since 1970-01-01 for a proleptic Gregorian date with a year in 0...9999 (both parsers
+    /// read exactly four digits) and a month in 1...12: the year is shifted by one 400-year era so
+    /// the era is a plain division (no floor for the year before 0001), in wrapping arithmetic
+    /// (nothing in that range can overflow). Checked against the formatter's `civilFromDays` and
+    /// SQLite on every year (`RoundTripTests.fixedFormFastPathAgreesWithTheGeneralParserOnEveryYear`).
+    @inline(__always)
     static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDiv(y, 400)
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        let y = UInt64(truncatingIfNeeded: (month <= 2 ? year &- 1 : year) &+ 400)
+        let era = y / 400
+        let yoe = y &- era &* 400
+        let mp = UInt64(truncatingIfNeeded: month > 2 ? month &- 3 : month &+ 9)
+        let doy = (153 &* mp &+ 2) / 5 &+ UInt64(truncatingIfNeeded: day) &- 1
+        let doe = yoe &* 365 &+ yoe / 4 &- yoe / 100 &+ doy
+        return Int64(truncatingIfNeeded: era &* 146_097 &+ doe) &- 146_097 &- 719_468
     }
 
     static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
@@ -155,23 +160,8 @@ public enum SQLiteTimestamp {
         let hour = two(11), minute = two(14), second = two(17)
         guard month >= 1, month <= 12, day >= 1, day <= 28 || day <= daysInMonth(year: year, month: month),
               hour < 24, minute < 60, second < 60 else { return nil }
-        let days = daysFromCivilFourDigitYear(year: year, month: month, day: day)
+        let days = daysFromCivil(year: year, month: month, day: day)
         return Double(days &* 86_400 &+ hour &* 3600 &+ minute &* 60 &+ second)
-    }
-
-    /// `daysFromCivil` for a year in 0...9999 (what four digits hold), month 1...12: the year is
-    /// shifted by one 400-year era so the era is a plain division (no floor for negative years),
-    /// in wrapping arithmetic (nothing here can overflow). Equal to `daysFromCivil` on that range
-    /// (`RoundTripTests.timestampParsingVariants`, year 0 through 9999).
-    @inline(__always)
-    static func daysFromCivilFourDigitYear(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = UInt64(truncatingIfNeeded: (month <= 2 ? year &- 1 : year) &+ 400)
-        let era = y / 400
-        let yoe = y &- era &* 400
-        let mp = UInt64(truncatingIfNeeded: month > 2 ? month &- 3 : month &+ 9)
-        let doy = (153 &* mp &+ 2) / 5 &+ UInt64(truncatingIfNeeded: day) &- 1
-        let doe = yoe &* 365 &+ yoe / 4 &- yoe / 100 &+ doy
-        return Int64(truncatingIfNeeded: era &* 146_097 &+ doe) &- 146_097 &- 719_468
     }
 
     static func parseGeneral(_ s: UnsafeBufferPointer<UInt8>) -> Double? {

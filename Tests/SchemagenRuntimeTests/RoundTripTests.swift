@@ -255,9 +255,10 @@ import SchemagenRuntime
         #expect(error?.kind == .decoding)
     }
 
-    /// The fixed-form fast path (`YYYY-MM-DD HH:MM:SS`, its own day arithmetic) and the general
-    /// parser (the `T` form) agree on the first and last day of every month of every year a
-    /// four-digit year holds, and both agree with SQLite's own `unixepoch`.
+    /// The fixed-form fast path (`YYYY-MM-DD HH:MM:SS`) and the general parser (the `T` form) agree
+    /// on the first and last day of every month of every year a four-digit year holds; the formatter
+    /// (its own inverse day arithmetic, `civilFromDays`) writes each back as the same text; and a
+    /// sample agrees with SQLite's own `unixepoch`.
     @Test func fixedFormFastPathAgreesWithTheGeneralParserOnEveryYear() throws {
         let db = try Database.inMemory()
         var mismatches: [String] = []
@@ -271,7 +272,11 @@ import SchemagenRuntime
                     let d = day < 10 ? "0\(day)" : "\(day)"
                     let fast = SQLiteTimestamp.date(from: "\(y)-\(m)-\(d) 23:59:59")?.timeIntervalSince1970
                     let general = SQLiteTimestamp.date(from: "\(y)-\(m)-\(d)T23:59:59")?.timeIntervalSince1970
-                    if fast == nil || fast != general { mismatches.append("\(y)-\(m)-\(d): \(fast as Any) vs \(general as Any)") }
+                    let text = "\(y)-\(m)-\(d) 23:59:59"
+                    let back = fast.flatMap { SQLiteTimestamp.string(from: Date(timeIntervalSince1970: $0)) }
+                    if fast == nil || fast != general || back != text {
+                        mismatches.append("\(text): \(fast as Any) vs \(general as Any), formatted back as \(back as Any)")
+                    }
                 }
             }
         }

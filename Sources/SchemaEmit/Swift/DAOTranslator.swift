@@ -5,7 +5,7 @@ import SchemaModel
 /// writes (insert, update, delete, upsert). Every statement is a `StaticString` literal (the
 /// runtime caches prepared statements by the literal's address), with parameters numbered `?N`
 /// and bound by position. One type instead of a DAO struct forwarding its fetches to the read
-/// DAO: each generated function costs build time (docs/ARCHITECTURE.md, "Build cost").
+/// DAO: each generated function costs build time (BENCHMARKS.md, "Build cost of the generated Swift").
 enum DAOTranslator {
     static let db = SwiftExpression.identifier("db")
     static let s = SwiftExpression.identifier("s")

@@ -183,7 +183,7 @@ enum QueryTranslator {
             out.append(SwiftDeclaration(.extension(SwiftExtension(extendedType: t.readDAOName, members: members))))
         }
         // `<Type>DAO` is `<Type>Reads<Database>`: the read-only queries above are its methods already.
-        let writing = writingFace(queries, reads: reads, writes: writes, readType: nil, tables: tables)
+        let writing = writingFace(queries, writes: writes, readType: nil, tables: tables)
         if !writing.isEmpty { out.append(SwiftDeclaration(.extension(SwiftExtension(extendedType: t.daoName, members: writing)))) }
         return out
     }
@@ -224,7 +224,7 @@ enum QueryTranslator {
             SwiftDeclaration(.function(SwiftFunction(
                 access: .public, .initializer, parameters: [SwiftParameter("db", .named(RuntimeAPI.database))],
                 body: [.assignment(SwiftExpression.selfReference.dot("db"), db)]))),
-        ] + writingFace(queries, reads: reads, writes: writes, readType: readName, tables: tables)
+        ] + writingFace(queries, writes: writes, readType: readName, tables: tables)
         let ns = SwiftDeclaration(
             doc: "The schema-wide queries of `\(schema.name)` (declared at top level or in a domain), each checked by SQLite\n"
                 + "when the code was generated. Reached as `db.\(namespaceProperty)` on a `Database`; its read-only queries are\n"
@@ -248,7 +248,7 @@ enum QueryTranslator {
     /// The members over a `Database`, in declaration order: each query's row struct, then its
     /// methods — for a read-only query forwarders to `readType` (none when `readType` is nil: the
     /// type already has them), the statement itself for one that writes.
-    static func writingFace(_ queries: [AnalyzedDeclaration], reads: [AnalyzedDeclaration], writes: [AnalyzedDeclaration],
+    static func writingFace(_ queries: [AnalyzedDeclaration], writes: [AnalyzedDeclaration],
                             readType: String?, tables: [String: SwiftTable]) -> [SwiftDeclaration] {
         var members: [SwiftDeclaration] = []
         for q in queries {

@@ -72,6 +72,11 @@ enum RowTypeTranslator {
     static func codable(_ columns: [SwiftColumn]) -> [SwiftDeclaration] {
         let container = SwiftExpression.identifier("container")
         let keyType = SwiftType.named(RuntimeAPI.columnKey)
+        // An optional column is coded with `…IfPresent` and its wrapped type, as synthesized `Codable` does.
+        func wrappedIfOptional(_ c: SwiftColumn) -> (method: String, type: SwiftType) {
+            if case .optional(let wrapped) = c.swiftType { return ("IfPresent", wrapped) }
+            return ("", c.swiftType)
+        }
         func key(_ c: SwiftColumn) -> SwiftArgument {
             SwiftArgument("forKey", .call(.type(keyType), [SwiftArgument(nil, .string(c.column.name))]))
         }
@@ -79,21 +84,15 @@ enum RowTypeTranslator {
             .variable(SwiftVariable(name: "container", initializer: .try(SwiftExpression.identifier("decoder").call(
                 "container", [SwiftArgument("keyedBy", .metatype(keyType))])))),
         ] + columns.map { c in
-            if case .optional(let wrapped) = c.swiftType {
-                return .assignment(SwiftExpression.selfReference.dot(c.name),
-                                   .try(container.call("decodeIfPresent", [SwiftArgument(nil, .metatype(wrapped)), key(c)])))
-            }
+            let (method, type) = wrappedIfOptional(c)
             return .assignment(SwiftExpression.selfReference.dot(c.name),
-                               .try(container.call("decode", [SwiftArgument(nil, .metatype(c.swiftType)), key(c)])))
+                               .try(container.call("decode" + method, [SwiftArgument(nil, .metatype(type)), key(c)])))
         }
         let encodeBody: [SwiftStatement] = [
             .variable(SwiftVariable(isMutable: true, name: "container", initializer: SwiftExpression.identifier("encoder").call(
                 "container", [SwiftArgument("keyedBy", .metatype(keyType))]))),
         ] + columns.map { c in
-            let isOptional: Bool
-            if case .optional = c.swiftType { isOptional = true } else { isOptional = false }
-            return .try(container.call(isOptional ? "encodeIfPresent" : "encode",
-                                       [SwiftArgument(nil, SwiftExpression.selfReference.dot(c.name)), key(c)]))
+            .try(container.call("encode" + wrappedIfOptional(c).method, [SwiftArgument(nil, SwiftExpression.selfReference.dot(c.name)), key(c)]))
         }
         return [
             SwiftDeclaration(doc: "Decodes a row keyed by column name (`Codable`).", .function(SwiftFunction(
