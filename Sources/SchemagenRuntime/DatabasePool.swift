@@ -6,6 +6,10 @@
 //    connection of the right kind (or queues it, FIFO) and suspends on a continuation; the
 //    connection's queue runs the body and resumes the continuation. Swift's cooperative threads
 //    never block on SQLite or on a lock held across SQL.
+//  * The hand-off spins briefly on both sides (`Configuration.spinMicroseconds`): the caller for its
+//    result before suspending (when recent jobs were that quick), a connection that ran out of jobs
+//    for the next one before going idle, so a quick job costs no thread wake-up (`SpinWait`,
+//    `SpinnerCount`).
 //  * One writer thread: writes run one after the other, in submission order, each inside
 //    `BEGIN IMMEDIATE … COMMIT`. N reader threads over read-only connections: reads run in
 //    parallel with each other and with the write, each inside `BEGIN DEFERRED … COMMIT` whose
@@ -78,6 +82,14 @@ public final class DatabasePool: Sendable {
         /// Options of the writer connection (`walMode` is forced on). Readers share `foreignKeys`,
         /// `busyTimeoutMilliseconds` and `synchronous`, and are opened read-only.
         public var options = Database.Options()
+        /// The hand-off between a task and a connection, in microseconds: a caller spins up to this
+        /// long for its job's result before it suspends (when recent jobs of its kind took no
+        /// longer), and a connection that ran out of jobs stays awake twice as long for the next
+        /// one before it goes idle. A job that
+        /// takes longer costs the caller this much spinning and then the usual suspension; 0 turns
+        /// both off (every job then costs two thread wake-ups). Default: 50 on a machine with more
+        /// than one CPU, 0 on one with a single CPU. See docs/CONCURRENCY.md.
+        public var spinMicroseconds = ProcessInfo.processInfo.activeProcessorCount > 1 ? 50 : 0
         public init() {}
     }
 
@@ -163,6 +175,11 @@ final class PoolCore: Sendable {
     let writer: ConnectionWorkers
     let readers: ConnectionWorkers
     let observers = ObserverRegistry()
+    /// How long a caller spins for its job's result before it suspends.
+    let spinNanoseconds: UInt64
+    /// At most half the CPUs (at least one) spin for results at a time: more would take the CPUs
+    /// from the connections' threads doing the work.
+    let callerSpinners = SpinnerCount(limit: max(1, ProcessInfo.processInfo.activeProcessorCount / 2))
 
     init(path: String, configuration: DatabasePool.Configuration, readerCount: Int) throws(DatabaseError) {
         var writerOptions = configuration.options
@@ -189,8 +206,10 @@ final class PoolCore: Sendable {
                 throw error
             }
         }
-        writer = ConnectionWorkers(name: "schemagen.writer", connections: [writerDB])
-        readers = ConnectionWorkers(name: "schemagen.reader", connections: readerDBs)
+        let spin = UInt64(max(0, configuration.spinMicroseconds)) * 1_000
+        spinNanoseconds = spin
+        writer = ConnectionWorkers(name: "schemagen.writer", connections: [writerDB], idleSpinNanoseconds: 2 * spin)
+        readers = ConnectionWorkers(name: "schemagen.reader", connections: readerDBs, idleSpinNanoseconds: 2 * spin)
     }
 
     deinit {
@@ -244,19 +263,23 @@ final class PoolCore: Sendable {
     }
 
     /// Enqueues `work` on one of `workers`' connections and waits for its result without blocking
-    /// the calling thread.
+    /// the calling thread. When recent jobs of this kind were quick, it first spins for at most
+    /// `spinNanoseconds` (a quick job is done by then, and the task goes on without suspending);
+    /// then it suspends until the connection's queue resumes it.
     func submit<R: Sendable, E: Error>(to workers: ConnectionWorkers, wrap: @escaping @Sendable (DatabaseError) -> E,
                                        _ work: @escaping @Sendable (Database, ConnectionHooks) -> Result<R, E>) async throws(E) -> R {
-        let job = PoolJob()
+        let job = TypedPoolJob<R, E>(work: work, wrap: wrap)
+        let spin = spinNanoseconds
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<R, E>, Never>) in
-                let ready = job.prepare(
-                    run: { db, hooks in continuation.resume(returning: work(db, hooks)) },
-                    fail: { error in continuation.resume(returning: .failure(wrap(error))) })
-                if ready, !workers.enqueue(job) {
+            if job.prepare() {
+                if !workers.enqueue(job) {
                     job.fail(DatabaseError(kind: .misuse, message: "the database pool is closed"))
+                } else if spin > 0 && workers.typicalJobNanoseconds <= spin && callerSpinners.enter() {
+                    _ = SpinWait.until(nanoseconds: spin) { job.isFinished }
+                    callerSpinners.leave()
                 }
             }
+            return await job.result()
         } onCancel: {
             job.cancel()
         }
@@ -264,27 +287,49 @@ final class PoolCore: Sendable {
     }
 }
 
-/// One unit of pool work: runs exactly once on a worker, or fails exactly once (cancelled first).
-final class PoolJob: @unchecked Sendable {
-    private enum State {
-        case created, queued, running(ConnectionHooks), done, cancelled
+/// One unit of pool work: runs exactly once on a connection's thread, or fails exactly once
+/// (cancelled first, or the pool closed). Its outcome goes to the waiting task: taken at once when
+/// it is there (`isFinished`, watched by the spinning caller), else through a continuation the
+/// connection's thread resumes.
+class PoolJob: @unchecked Sendable {
+    enum State {
+        case created, queued, running(ConnectionHooks), finished, cancelled
     }
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var state = State.created
-    private var run: (@Sendable (Database, ConnectionHooks) -> Void)?
-    private var failure: (@Sendable (DatabaseError) -> Void)?
+    /// Guards `state` and the subclass's outcome.
+    let lock = NSLock()
+    var state = State.created
+    /// 1 once the outcome is set; read without the lock.
+    private let finishedFlag: UnsafeMutablePointer<Int>
 
-    /// Returns false (after calling `fail`) when the job was cancelled before it was prepared.
-    func prepare(run: @escaping @Sendable (Database, ConnectionHooks) -> Void, fail: @escaping @Sendable (DatabaseError) -> Void) -> Bool {
+    init() {
+        finishedFlag = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        finishedFlag.initialize(to: 0)
+    }
+
+    deinit {
+        finishedFlag.deallocate()
+    }
+
+    var isFinished: Bool { schemagen_atomic_load(finishedFlag) != 0 }
+
+    /// Under `lock`, when the outcome was set.
+    func markFinished() {
+        schemagen_atomic_store(finishedFlag, 1)
+    }
+
+    /// The body, on the connection's thread. Subclass.
+    func perform(on db: Database, hooks: ConnectionHooks) {}
+    /// Sets the outcome to `error` (the body never ran). Subclass; called without the lock.
+    func failed(_ error: DatabaseError) {}
+
+    /// Returns false (after failing the job) when it was cancelled before it was submitted.
+    func prepare() -> Bool {
         lock.lock()
         if case .cancelled = state {
             lock.unlock()
-            fail(ConnectionHooks.cancelledError(sql: nil))
+            failed(ConnectionHooks.cancelledError(sql: nil))
             return false
         }
-        self.run = run
-        self.failure = fail
         state = .queued
         lock.unlock()
         return true
@@ -300,15 +345,12 @@ final class PoolJob: @unchecked Sendable {
             lock.unlock()
         case .queued:
             state = .cancelled
-            let fail = failure
-            run = nil
-            failure = nil
             lock.unlock()
-            fail?(ConnectionHooks.cancelledError(sql: nil))
+            failed(ConnectionHooks.cancelledError(sql: nil))
         case .running(let hooks):
             lock.unlock()
             hooks.cancel()
-        case .done, .cancelled:
+        case .finished, .cancelled:
             lock.unlock()
         }
     }
@@ -317,26 +359,72 @@ final class PoolJob: @unchecked Sendable {
     func fail(_ error: DatabaseError) {
         lock.lock()
         guard case .queued = state else { lock.unlock(); return }
-        state = .done
-        let fail = failure
-        run = nil
-        failure = nil
+        state = .finished
         lock.unlock()
-        fail?(error)
+        failed(error)
     }
 
-    /// Worker thread: runs the job on `db` unless it was cancelled or failed meanwhile.
+    /// Connection thread: runs the job on `db` unless it was cancelled or failed meanwhile.
     func execute(on db: Database, hooks: ConnectionHooks) {
         lock.lock()
-        guard case .queued = state, let run else { lock.unlock(); return }
+        guard case .queued = state else { lock.unlock(); return }
         state = .running(hooks)
-        self.run = nil
-        failure = nil
         lock.unlock()
-        run(db, hooks)
+        perform(on: db, hooks: hooks)
+    }
+}
+
+final class TypedPoolJob<R: Sendable, E: Error>: PoolJob, @unchecked Sendable {
+    private let work: @Sendable (Database, ConnectionHooks) -> Result<R, E>
+    private let wrap: @Sendable (DatabaseError) -> E
+    // Guarded by `lock`.
+    private var outcome: Result<R, E>?
+    private var continuation: UnsafeContinuation<Result<R, E>, Never>?
+
+    init(work: @escaping @Sendable (Database, ConnectionHooks) -> Result<R, E>, wrap: @escaping @Sendable (DatabaseError) -> E) {
+        self.work = work
+        self.wrap = wrap
+    }
+
+    override func perform(on db: Database, hooks: ConnectionHooks) {
+        finish(work(db, hooks))
+    }
+
+    override func failed(_ error: DatabaseError) {
+        finish(.failure(wrap(error)))
+    }
+
+    private func finish(_ value: Result<R, E>) {
         lock.lock()
-        state = .done
+        state = .finished
+        outcome = value
+        let waiter = continuation
+        continuation = nil
+        markFinished()
         lock.unlock()
+        waiter?.resume(returning: value)
+    }
+
+    /// The outcome, if it is there already.
+    private func ready() -> Result<R, E>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return outcome
+    }
+
+    /// Waits for the outcome (without suspending when it is there).
+    func result() async -> Result<R, E> {
+        if let outcome = ready() { return outcome }
+        return await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<R, E>, Never>) in
+            lock.lock()
+            if let outcome {
+                lock.unlock()
+                continuation.resume(returning: outcome)
+            } else {
+                self.continuation = continuation
+                lock.unlock()
+            }
+        }
     }
 }
 
@@ -344,24 +432,55 @@ final class PoolJob: @unchecked Sendable {
 /// `DispatchQueue`: a connection is only ever used on its queue, by one job at a time. A job goes
 /// to an idle connection at once, or waits in one FIFO queue shared by the connections; a connection
 /// that finishes a job takes the next waiting one before it becomes idle.
+///
+/// A connection that runs out of jobs first spins for a moment (at most `idleSpinNanoseconds`, one
+/// connection of each kind at a time) watching the FIFO's length, and only then goes idle: a caller
+/// that submits its next job soon after the last one returned (a loop of `await pool.write`) finds
+/// it awake, without the cost of waking a thread. With no spin this is a plain hand-off to the queue.
 final class ConnectionWorkers: @unchecked Sendable {
     private let connections: [(db: Database, hooks: ConnectionHooks, queue: DispatchQueue)]
-    // Guarded by `lock`.
+    /// Guards every `var` below.
     private let lock = NSLock()
     private var idle: [Int]
     private var waiting: [PoolJob] = []
     private var head = 0
     private var stopping = false
     private var open: Int
+    /// Connections spinning for the next job (they take queued jobs by themselves).
+    private var spinners = 0
     private var whenStopped: [@Sendable () -> Void] = []
+    /// `waiting.count - head`, also read without the lock (by a spinning connection).
+    private let queued: UnsafeMutablePointer<Int>
+    private let idleSpinNanoseconds: UInt64
+    /// A moving average of how long recent jobs ran, in nanoseconds (written by the connections'
+    /// queues, read without the lock by callers deciding whether to spin for a result).
+    private let recentJobNanoseconds: UnsafeMutablePointer<Int>
 
-    init(name: String, connections: [Database]) {
+    init(name: String, connections: [Database], idleSpinNanoseconds: UInt64) {
         self.connections = connections.enumerated().map { index, db in
             (db, db.hooks ?? ConnectionHooks(),
              DispatchQueue(label: connections.count == 1 ? name : "\(name).\(index)", qos: .userInitiated))
         }
+        self.idleSpinNanoseconds = idleSpinNanoseconds
         idle = Array(connections.indices.reversed())
         open = connections.count
+        queued = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        queued.initialize(to: 0)
+        recentJobNanoseconds = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        recentJobNanoseconds.initialize(to: 0)
+    }
+
+    deinit {
+        queued.deallocate()
+        recentJobNanoseconds.deallocate()
+    }
+
+    /// How long recent jobs took (a moving average over about the last eight).
+    var typicalJobNanoseconds: UInt64 { UInt64(max(0, schemagen_atomic_load(recentJobNanoseconds))) }
+
+    /// Under `lock`.
+    private func publishQueueLength() {
+        schemagen_atomic_store(queued, waiting.count - head)
     }
 
     /// Returns false when the workers are stopping.
@@ -371,8 +490,11 @@ final class ConnectionWorkers: @unchecked Sendable {
             lock.unlock()
             return false
         }
-        guard let index = idle.popLast() else {
+        // A spinning connection takes the job by itself; else an idle one is started; else it waits.
+        let spinnerFree = waiting.count - head < spinners
+        guard !spinnerFree, let index = idle.popLast() else {
             waiting.append(job)
+            publishQueueLength()
             lock.unlock()
             return true
         }
@@ -381,33 +503,51 @@ final class ConnectionWorkers: @unchecked Sendable {
         return true
     }
 
-    /// On connection `index`'s queue: runs `job`, then every job that waits, then goes idle
-    /// (or closes, when stopping).
+    /// On connection `index`'s queue: runs `job`, then every job that waits (spinning a moment for
+    /// one when there is none), then goes idle (or closes, when stopping).
     private func serve(_ index: Int, _ first: PoolJob) {
         let connection = connections[index]
         var job = first
+        var maySpin = idleSpinNanoseconds > 0
         while true {
             connection.hooks.resetCancellation()
+            let start = DispatchTime.now().uptimeNanoseconds
             job.execute(on: connection.db, hooks: connection.hooks)
+            let took = Int(clamping: DispatchTime.now().uptimeNanoseconds &- start)
+            let average = schemagen_atomic_load(recentJobNanoseconds)
+            schemagen_atomic_store(recentJobNanoseconds, average + (took - average) / 8)
             lock.lock()
-            if head < waiting.count {
-                job = waiting[head]
-                head += 1
-                if head > 64 && head * 2 > waiting.count {
-                    waiting.removeFirst(head)
-                    head = 0
+            while true {
+                if head < waiting.count {
+                    job = waiting[head]
+                    head += 1
+                    if head > 64 && head * 2 > waiting.count {
+                        waiting.removeFirst(head)
+                        head = 0
+                    }
+                    publishQueueLength()
+                    lock.unlock()
+                    maySpin = idleSpinNanoseconds > 0
+                    break
                 }
-                lock.unlock()
-                continue
-            }
-            if stopping {
-                lock.unlock()
-                close(index)
-            } else {
+                if stopping {
+                    lock.unlock()
+                    close(index)
+                    return
+                }
+                if maySpin && spinners == 0 {
+                    maySpin = false
+                    spinners += 1
+                    lock.unlock()
+                    _ = SpinWait.until(nanoseconds: idleSpinNanoseconds) { schemagen_atomic_load(queued) > 0 }
+                    lock.lock()
+                    spinners -= 1
+                    continue
+                }
                 idle.append(index)
                 lock.unlock()
+                return
             }
-            return
         }
     }
 
@@ -435,6 +575,49 @@ final class ConnectionWorkers: @unchecked Sendable {
         if done { stopped?() }
         for index in idleNow {
             connections[index].queue.async { self.close(index) }
+        }
+    }
+}
+
+/// How many threads spin at a time, at most `limit`; counted without a lock.
+final class SpinnerCount: @unchecked Sendable {
+    private let count: UnsafeMutablePointer<Int>
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+        count = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        count.initialize(to: 0)
+    }
+
+    deinit {
+        count.deallocate()
+    }
+
+    /// True when the caller may spin (then it calls `leave()` after).
+    func enter() -> Bool {
+        if schemagen_atomic_add(count, 1) < limit { return true }
+        _ = schemagen_atomic_add(count, -1)
+        return false
+    }
+
+    func leave() {
+        _ = schemagen_atomic_add(count, -1)
+    }
+}
+
+/// A bounded busy wait: the CPU's spin hint between checks, the clock read every 32 checks.
+enum SpinWait {
+    /// Returns true as soon as `condition()` holds, false once `nanoseconds` passed without it.
+    @inline(__always)
+    static func until(nanoseconds: UInt64, _ condition: () -> Bool) -> Bool {
+        let deadline = DispatchTime.now().uptimeNanoseconds &+ nanoseconds
+        while true {
+            for _ in 0..<32 {
+                if condition() { return true }
+                schemagen_cpu_relax()
+            }
+            if DispatchTime.now().uptimeNanoseconds >= deadline { return condition() }
         }
     }
 }

@@ -38,9 +38,15 @@ final class Gate: @unchecked Sendable {
 }
 
 @Suite struct DatabasePoolTests {
-    static func makePool(_ dir: TempDirectory, readers: Int = 4, name: String = "pool.db") throws -> DatabasePool {
+    /// Hand-off spins the tests run with: none (every job suspends its caller and wakes a
+    /// connection's thread), the default, and one so long that callers nearly always take their
+    /// result while spinning and threads rarely sleep.
+    static let spins = [0, DatabasePool.Configuration().spinMicroseconds, 5_000]
+
+    static func makePool(_ dir: TempDirectory, readers: Int = 4, name: String = "pool.db", spin: Int? = nil) throws -> DatabasePool {
         var configuration = DatabasePool.Configuration()
         configuration.readerCount = readers
+        if let spin { configuration.spinMicroseconds = spin }
         configuration.options.synchronous = .normal
         let pool = try DatabasePool(path: dir.path(name), configuration: configuration)
         return pool
@@ -73,10 +79,10 @@ final class Gate: @unchecked Sendable {
     }
 
     /// Issue 16: 8 tasks × 1,000 read-increment-write transactions on one counter end at exactly 8,000.
-    @Test func concurrentIncrementsAreSerialised() async throws {
+    @Test(arguments: DatabasePoolTests.spins) func concurrentIncrementsAreSerialised(spin: Int) async throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
-        let pool = try Self.makePool(dir)
+        let pool = try Self.makePool(dir, spin: spin)
         try await Self.setUp(pool)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<8 {
@@ -97,10 +103,10 @@ final class Gate: @unchecked Sendable {
     /// Readers run concurrently with writes and never see a partial transaction: every transfer
     /// moves money between two rows in one transaction; a reader reads both rows with two
     /// statements and must always find the total intact.
-    @Test func readersSeeWholeTransactionsOnly() async throws {
+    @Test(arguments: DatabasePoolTests.spins) func readersSeeWholeTransactionsOnly(spin: Int) async throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
-        let pool = try Self.makePool(dir)
+        let pool = try Self.makePool(dir, spin: spin)
         try await Self.setUp(pool)
         let done = Locked(false)
         let torn = Locked<[String]>([])
@@ -294,10 +300,10 @@ final class Gate: @unchecked Sendable {
     }
 
     /// A task cancelled before its body starts never runs the body.
-    @Test func cancelledBeforeStartDoesNotRun() async throws {
+    @Test(arguments: DatabasePoolTests.spins) func cancelledBeforeStartDoesNotRun(spin: Int) async throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
-        let pool = try Self.makePool(dir)
+        let pool = try Self.makePool(dir, spin: spin)
         try await Self.setUp(pool)
         let ran = Locked(false)
         let task = Task {
@@ -316,10 +322,10 @@ final class Gate: @unchecked Sendable {
     }
 
     /// A queued job cancelled while it waits for a busy connection fails at once; the body never runs.
-    @Test func cancelledWhileQueuedFailsAtOnce() async throws {
+    @Test(arguments: DatabasePoolTests.spins) func cancelledWhileQueuedFailsAtOnce(spin: Int) async throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
-        let pool = try Self.makePool(dir, readers: 1)
+        let pool = try Self.makePool(dir, readers: 1, spin: spin)
         try await Self.setUp(pool)
         let busy = Gate()
         let release = Gate()
@@ -348,10 +354,10 @@ final class Gate: @unchecked Sendable {
     }
 
     /// Cancellation between statements: the body's next statement throws, and the write rolls back.
-    @Test func cancellationBetweenStatements() async throws {
+    @Test(arguments: DatabasePoolTests.spins) func cancellationBetweenStatements(spin: Int) async throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
-        let pool = try Self.makePool(dir)
+        let pool = try Self.makePool(dir, spin: spin)
         try await Self.setUp(pool)
         let firstDone = Gate()
         let cancelled = Gate()

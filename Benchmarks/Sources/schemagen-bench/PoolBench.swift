@@ -18,10 +18,14 @@ enum PoolBench {
 
     enum ReadKind: String, CaseIterable { case point, range }
 
+    /// `--pool-spin`: the pool's `spinMicroseconds` (nil: its default).
+    nonisolated(unsafe) static var poolSpin: Int?
+
     static func schemagenPool(_ path: String) throws -> SchemagenRuntime.DatabasePool {
         var configuration = SchemagenRuntime.DatabasePool.Configuration()
         configuration.readerCount = 4
         configuration.options.synchronous = .normal
+        if let spin = poolSpin { configuration.spinMicroseconds = spin }
         return try SchemagenRuntime.DatabasePool(path: path, configuration: configuration)
     }
 
@@ -120,6 +124,8 @@ enum PoolBench {
     }
 
     static func run(options: Options, directory: String) async throws {
+        poolSpin = options.poolSpin
+        print("schemagen DatabasePool spinMicroseconds: \(options.poolSpin ?? SchemagenRuntime.DatabasePool.Configuration().spinMicroseconds)")
         let data = BenchData(rows: 100_000, loopIterations: 0)
         let template = (directory as NSString).appendingPathComponent("pool-template.sqlite")
         try RawContender.makeTemplate(path: template, data: data, include: { _ in true })
@@ -128,7 +134,7 @@ enum PoolBench {
         print("\nPool reads: \(readsPerRun[.point]!) point reads / \(readsPerRun[.range]!) range reads (200 rows) per run, split over N concurrent tasks;")
         print("each read is one `await pool.read`. 4 reader connections per pool. \(options.rounds) rounds, median reads/second.\n")
         print([pad("reads", 8), pad("tasks", 6, left: true), pad("schemagen", 14, left: true), pad("GRDB", 14, left: true), pad("sg/GRDB", 9, left: true)].joined(separator: " "))
-        for kind in ReadKind.allCases {
+        for kind in ReadKind.allCases where !options.only.contains("poolwrites") {
             let total = readsPerRun[kind]!
             for tasks in [1, 2, 4] {
                 var ours: [Double] = [], theirs: [Double] = []

@@ -7,6 +7,8 @@ import Foundation
 //     --rows N          rows for workloads (a)-(d) (default 100000); the learner loop runs N/2 steps
 //     --only db|generator|WORKLOAD[,WORKLOAD]   run a subset (workloads: insert upsert fetchAll lookup learnerLoop)
 //     --only pool       the DatabasePool benchmarks (reader scaling vs GRDB, writer throughput); only on request
+//     --only poolwrites the DatabasePool writer-throughput benchmark alone
+//     --pool-spin N     DatabasePool.Configuration.spinMicroseconds for schemagen's pool (default: its default)
 //     --contenders generated,raw,grdb           run a subset of the contenders
 //     --sizes 100,1000,10000                    generator schema sizes (default)
 //     --generator-repeats N                     child runs per size (default 3)
@@ -22,6 +24,7 @@ struct Options {
     var generatorRepeats = 3
     var scratch: String?
     var verbose = false
+    var poolSpin: Int?
 
     static func parse(_ arguments: [String]) -> Options {
         var o = Options()
@@ -43,6 +46,7 @@ struct Options {
             case "--generator-repeats": o.generatorRepeats = max(1, Int(value()) ?? 3)
             case "--dir": o.scratch = value()
             case "--verbose": o.verbose = true
+            case "--pool-spin": o.poolSpin = Int(value())
             default: print("error: unknown argument \(arguments[k])"); exit(2)
             }
             k += 1
@@ -141,7 +145,7 @@ do {
     if options.only.isEmpty || options.only.contains("generator") {
         try GeneratorBench.run(sizes: options.sizes, repeats: options.generatorRepeats, directory: directory)
     }
-    if options.only.contains("pool") {
+    if options.only.contains("pool") || options.only.contains("poolwrites") {
         try await PoolBench.run(options: options, directory: directory)
     }
     try? FileManager.default.removeItem(atPath: directory)
