@@ -274,7 +274,8 @@ final class PoolCore: Sendable {
             if job.prepare() {
                 if !workers.enqueue(job) {
                     job.fail(DatabaseError(kind: .misuse, message: "the database pool is closed"))
-                } else if spin > 0 && workers.typicalJobNanoseconds <= spin && callerSpinners.enter() {
+                } else if spin > 0 && workers.typicalJobNanoseconds <= spin && callerSpinners.mayWaitWithoutYielding()
+                            && callerSpinners.enter() {
                     _ = SpinWait.until(nanoseconds: spin) { job.isFinished }
                     callerSpinners.leave()
                 }
@@ -582,16 +583,27 @@ final class ConnectionWorkers: @unchecked Sendable {
 /// How many threads spin at a time, at most `limit`; counted without a lock.
 final class SpinnerCount: @unchecked Sendable {
     private let count: UnsafeMutablePointer<Int>
+    private let handOffs: UnsafeMutablePointer<Int>
     private let limit: Int
 
     init(limit: Int) {
         self.limit = limit
         count = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         count.initialize(to: 0)
+        handOffs = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        handOffs.initialize(to: 0)
     }
 
     deinit {
         count.deallocate()
+        handOffs.deallocate()
+    }
+
+    /// False once in every 16 calls: that call suspends even when its job is quick, so a task that
+    /// loops over quick pool calls (each of which then returns without suspending) still gives up
+    /// its cooperative thread regularly, and the other tasks waiting for it run.
+    func mayWaitWithoutYielding() -> Bool {
+        schemagen_atomic_add(handOffs, 1) & 15 != 15
     }
 
     /// True when the caller may spin (then it calls `leave()` after).

@@ -86,6 +86,11 @@ private func date(_ seconds: TimeInterval) -> Date { Date(timeIntervalSince1970:
         #expect(try dao.fetchAll(limit: 3, offset: 2).map(\.stateKey) == ["s2", "s3", "s4"])
         #expect(try dao.fetchAll().count == 10)
         #expect(try dao.fetchAll(limit: 5, offset: 8).count == 2)
+        // Without a limit or an offset, the LIMIT-less statement; with either, the paged one.
+        #expect(try dao.fetchAll().map(\.stateKey) == (0..<10).map { "s\($0)" })
+        #expect(try dao.fetchAll(offset: 7).map(\.stateKey) == ["s7", "s8", "s9"])
+        #expect(try dao.fetchAll(limit: 2).map(\.stateKey) == ["s0", "s1"])
+        #expect(try dao.fetchAll(limit: 0).isEmpty)
 
         // Index prefixes: rl_transition (learner_id, created_at).
         let t = db.rlTransition

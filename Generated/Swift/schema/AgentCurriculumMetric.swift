@@ -54,11 +54,16 @@ public struct AgentCurriculumMetric: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, stage_id, metric_name, metric_value, created_at FROM agent_curriculum_metric …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.stageId = try statement.optionalInt64(1)
-        self.metricName = try statement.optionalText(2)
-        self.metricValue = try statement.optionalDouble(3)
-        self.createdAt = try statement.optionalTimestamp(4)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.optionalInt64(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalDouble(3)
+        let c4 = try statement.optionalTimestamp(4)
+        self.id = c0
+        self.stageId = c1
+        self.metricName = c2
+        self.metricValue = c3
+        self.createdAt = c4
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?5`.
@@ -108,12 +113,8 @@ public struct AgentCurriculumMetricReads<DB: DatabaseReading & Sendable>: Sendab
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentCurriculumMetric] {
-        try db.withStatement("SELECT id, stage_id, metric_name, metric_value, created_at FROM agent_curriculum_metric ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentCurriculumMetric] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentCurriculumMetric] = []
-            while try s.step() { rows.append(try AgentCurriculumMetric(s)) }
-            return rows
+        try db._fetchRows("SELECT id, stage_id, metric_name, metric_value, created_at FROM agent_curriculum_metric ORDER BY id", paged: "SELECT id, stage_id, metric_name, metric_value, created_at FROM agent_curriculum_metric ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AgentCurriculumMetric(s)
         }
     }
 

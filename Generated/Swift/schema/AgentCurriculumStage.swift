@@ -59,12 +59,18 @@ public struct AgentCurriculumStage: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, stage_name, difficulty, prerequisites, completion_criteria, created_at FROM agent_curriculum_stage …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.stageName = try statement.text(1)
-        self.difficulty = try statement.optionalDouble(2)
-        self.prerequisites = try statement.optionalText(3)
-        self.completionCriteria = try statement.optionalText(4)
-        self.createdAt = try statement.optionalTimestamp(5)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalDouble(2)
+        let c3 = try statement.optionalText(3)
+        let c4 = try statement.optionalText(4)
+        let c5 = try statement.optionalTimestamp(5)
+        self.id = c0
+        self.stageName = c1
+        self.difficulty = c2
+        self.prerequisites = c3
+        self.completionCriteria = c4
+        self.createdAt = c5
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?6`.
@@ -115,12 +121,8 @@ public struct AgentCurriculumStageReads<DB: DatabaseReading & Sendable>: Sendabl
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentCurriculumStage] {
-        try db.withStatement("SELECT id, stage_name, difficulty, prerequisites, completion_criteria, created_at FROM agent_curriculum_stage ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentCurriculumStage] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentCurriculumStage] = []
-            while try s.step() { rows.append(try AgentCurriculumStage(s)) }
-            return rows
+        try db._fetchRows("SELECT id, stage_name, difficulty, prerequisites, completion_criteria, created_at FROM agent_curriculum_stage ORDER BY id", paged: "SELECT id, stage_name, difficulty, prerequisites, completion_criteria, created_at FROM agent_curriculum_stage ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AgentCurriculumStage(s)
         }
     }
 

@@ -61,12 +61,18 @@ public struct AgentPolicySnapshot: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, learner_id, snapshot_name, policy_data, performance_score, created_at FROM agent_policy_snapshot …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.learnerId = try statement.optionalText(1)
-        self.snapshotName = try statement.optionalText(2)
-        self.policyData = try statement.optionalJSON(3, as: JSONValue.self)
-        self.performanceScore = try statement.optionalDouble(4)
-        self.createdAt = try statement.optionalTimestamp(5)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.optionalText(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalJSON(3, as: JSONValue.self)
+        let c4 = try statement.optionalDouble(4)
+        let c5 = try statement.optionalTimestamp(5)
+        self.id = c0
+        self.learnerId = c1
+        self.snapshotName = c2
+        self.policyData = c3
+        self.performanceScore = c4
+        self.createdAt = c5
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?6`.
@@ -107,12 +113,8 @@ public struct AgentPolicySnapshotReads<DB: DatabaseReading & Sendable>: Sendable
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPolicySnapshot] {
-        try db.withStatement("SELECT id, learner_id, snapshot_name, policy_data, performance_score, created_at FROM agent_policy_snapshot ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentPolicySnapshot] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentPolicySnapshot] = []
-            while try s.step() { rows.append(try AgentPolicySnapshot(s)) }
-            return rows
+        try db._fetchRows("SELECT id, learner_id, snapshot_name, policy_data, performance_score, created_at FROM agent_policy_snapshot ORDER BY id", paged: "SELECT id, learner_id, snapshot_name, policy_data, performance_score, created_at FROM agent_policy_snapshot ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AgentPolicySnapshot(s)
         }
     }
 

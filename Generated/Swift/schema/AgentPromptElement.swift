@@ -54,11 +54,16 @@ public struct AgentPromptElement: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, style_id, element_type, content, position FROM agent_prompt_element …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.styleId = try statement.optionalText(1)
-        self.elementType = try statement.optionalText(2)
-        self.content = try statement.optionalText(3)
-        self.position = try statement.optionalInt64(4)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.optionalText(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalText(3)
+        let c4 = try statement.optionalInt64(4)
+        self.id = c0
+        self.styleId = c1
+        self.elementType = c2
+        self.content = c3
+        self.position = c4
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?5`.
@@ -106,12 +111,8 @@ public struct AgentPromptElementReads<DB: DatabaseReading & Sendable>: Sendable 
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPromptElement] {
-        try db.withStatement("SELECT id, style_id, element_type, content, position FROM agent_prompt_element ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentPromptElement] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentPromptElement] = []
-            while try s.step() { rows.append(try AgentPromptElement(s)) }
-            return rows
+        try db._fetchRows("SELECT id, style_id, element_type, content, position FROM agent_prompt_element ORDER BY id", paged: "SELECT id, style_id, element_type, content, position FROM agent_prompt_element ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AgentPromptElement(s)
         }
     }
 

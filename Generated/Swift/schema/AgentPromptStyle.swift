@@ -63,13 +63,20 @@ public struct AgentPromptStyle: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, style_name, description, template, success_rate, usage_count, updated_at FROM agent_prompt_style …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.text(0)
-        self.styleName = try statement.text(1)
-        self.description = try statement.optionalText(2)
-        self.template = try statement.optionalText(3)
-        self.successRate = try statement.optionalDouble(4)
-        self.usageCount = try statement.optionalInt64(5)
-        self.updatedAt = try statement.optionalTimestamp(6)
+        let c0 = try statement.text(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalText(3)
+        let c4 = try statement.optionalDouble(4)
+        let c5 = try statement.optionalInt64(5)
+        let c6 = try statement.optionalTimestamp(6)
+        self.id = c0
+        self.styleName = c1
+        self.description = c2
+        self.template = c3
+        self.successRate = c4
+        self.usageCount = c5
+        self.updatedAt = c6
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?7`.
@@ -120,12 +127,8 @@ public struct AgentPromptStyleReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentPromptStyle] {
-        try db.withStatement("SELECT id, style_name, description, template, success_rate, usage_count, updated_at FROM agent_prompt_style ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentPromptStyle] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentPromptStyle] = []
-            while try s.step() { rows.append(try AgentPromptStyle(s)) }
-            return rows
+        try db._fetchRows("SELECT id, style_name, description, template, success_rate, usage_count, updated_at FROM agent_prompt_style ORDER BY id", paged: "SELECT id, style_name, description, template, success_rate, usage_count, updated_at FROM agent_prompt_style ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AgentPromptStyle(s)
         }
     }
 

@@ -84,17 +84,28 @@ public struct AgentTeamConfig: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at FROM agent_team_config …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.configKey = try statement.text(1)
-        self.formation = try statement.text(2)
-        self.roleCounts = try statement.text(3)
-        self.taskCategory = try statement.optionalText(4)
-        self.executionCount = try statement.optionalInt64(5)
-        self.successCount = try statement.optionalInt64(6)
-        self.avgQuality = try statement.optionalDouble(7)
-        self.avgDuration = try statement.optionalDouble(8)
-        self.qValue = try statement.optionalDouble(9)
-        self.updatedAt = try statement.optionalTimestamp(10)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.text(2)
+        let c3 = try statement.text(3)
+        let c4 = try statement.optionalText(4)
+        let c5 = try statement.optionalInt64(5)
+        let c6 = try statement.optionalInt64(6)
+        let c7 = try statement.optionalDouble(7)
+        let c8 = try statement.optionalDouble(8)
+        let c9 = try statement.optionalDouble(9)
+        let c10 = try statement.optionalTimestamp(10)
+        self.id = c0
+        self.configKey = c1
+        self.formation = c2
+        self.roleCounts = c3
+        self.taskCategory = c4
+        self.executionCount = c5
+        self.successCount = c6
+        self.avgQuality = c7
+        self.avgDuration = c8
+        self.qValue = c9
+        self.updatedAt = c10
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?11`.
@@ -160,12 +171,8 @@ public struct AgentTeamConfigReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentTeamConfig] {
-        try db.withStatement("SELECT id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at FROM agent_team_config ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentTeamConfig] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentTeamConfig] = []
-            while try s.step() { rows.append(try AgentTeamConfig(s)) }
-            return rows
+        try db._fetchRows("SELECT id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at FROM agent_team_config ORDER BY id", paged: "SELECT id, config_key, formation, role_counts, task_category, execution_count, success_count, avg_quality, avg_duration, q_value, updated_at FROM agent_team_config ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AgentTeamConfig(s)
         }
     }
 

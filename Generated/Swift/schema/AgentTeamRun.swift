@@ -91,18 +91,30 @@ public struct AgentTeamRun: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at FROM agent_team_run …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.teamId = try statement.text(1)
-        self.taskCategory = try statement.optionalText(2)
-        self.formation = try statement.optionalText(3)
-        self.roleCounts = try statement.optionalText(4)
-        self.memberCount = try statement.optionalInt64(5)
-        self.budgetUsed = try statement.optionalInt64(6)
-        self.toolsUsed = try statement.optionalInt64(7)
-        self.success = try statement.optionalBool(8)
-        self.qualityScore = try statement.optionalDouble(9)
-        self.durationSeconds = try statement.optionalDouble(10)
-        self.createdAt = try statement.optionalTimestamp(11)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalText(3)
+        let c4 = try statement.optionalText(4)
+        let c5 = try statement.optionalInt64(5)
+        let c6 = try statement.optionalInt64(6)
+        let c7 = try statement.optionalInt64(7)
+        let c8 = try statement.optionalBool(8)
+        let c9 = try statement.optionalDouble(9)
+        let c10 = try statement.optionalDouble(10)
+        let c11 = try statement.optionalTimestamp(11)
+        self.id = c0
+        self.teamId = c1
+        self.taskCategory = c2
+        self.formation = c3
+        self.roleCounts = c4
+        self.memberCount = c5
+        self.budgetUsed = c6
+        self.toolsUsed = c7
+        self.success = c8
+        self.qualityScore = c9
+        self.durationSeconds = c10
+        self.createdAt = c11
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?12`.
@@ -149,12 +161,8 @@ public struct AgentTeamRunReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentTeamRun] {
-        try db.withStatement("SELECT id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at FROM agent_team_run ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentTeamRun] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentTeamRun] = []
-            while try s.step() { rows.append(try AgentTeamRun(s)) }
-            return rows
+        try db._fetchRows("SELECT id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at FROM agent_team_run ORDER BY id", paged: "SELECT id, team_id, task_category, formation, role_counts, member_count, budget_used, tools_used, success, quality_score, duration_seconds, created_at FROM agent_team_run ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AgentTeamRun(s)
         }
     }
 

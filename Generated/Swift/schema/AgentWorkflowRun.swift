@@ -76,15 +76,24 @@ public struct AgentWorkflowRun: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at FROM agent_workflow_run …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.workflowName = try statement.text(1)
-        self.taskType = try statement.optionalText(2)
-        self.success = try statement.optionalBool(3)
-        self.durationSeconds = try statement.optionalDouble(4)
-        self.qualityScore = try statement.optionalDouble(5)
-        self.vertical = try statement.optionalText(6)
-        self.mode = try statement.optionalText(7)
-        self.createdAt = try statement.optionalTimestamp(8)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalBool(3)
+        let c4 = try statement.optionalDouble(4)
+        let c5 = try statement.optionalDouble(5)
+        let c6 = try statement.optionalText(6)
+        let c7 = try statement.optionalText(7)
+        let c8 = try statement.optionalTimestamp(8)
+        self.id = c0
+        self.workflowName = c1
+        self.taskType = c2
+        self.success = c3
+        self.durationSeconds = c4
+        self.qualityScore = c5
+        self.vertical = c6
+        self.mode = c7
+        self.createdAt = c8
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?9`.
@@ -128,12 +137,8 @@ public struct AgentWorkflowRunReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AgentWorkflowRun] {
-        try db.withStatement("SELECT id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at FROM agent_workflow_run ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AgentWorkflowRun] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AgentWorkflowRun] = []
-            while try s.step() { rows.append(try AgentWorkflowRun(s)) }
-            return rows
+        try db._fetchRows("SELECT id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at FROM agent_workflow_run ORDER BY id", paged: "SELECT id, workflow_name, task_type, success, duration_seconds, quality_score, vertical, mode, created_at FROM agent_workflow_run ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AgentWorkflowRun(s)
         }
     }
 

@@ -62,12 +62,18 @@ public struct RlLearner: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, name, type, config, created_at, updated_at FROM rl_learner …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.text(0)
-        self.name = try statement.text(1)
-        self.type = try statement.text(2)
-        self.config = try statement.optionalJSON(3, as: JSONValue.self)
-        self.createdAt = try statement.optionalTimestamp(4)
-        self.updatedAt = try statement.optionalTimestamp(5)
+        let c0 = try statement.text(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.text(2)
+        let c3 = try statement.optionalJSON(3, as: JSONValue.self)
+        let c4 = try statement.optionalTimestamp(4)
+        let c5 = try statement.optionalTimestamp(5)
+        self.id = c0
+        self.name = c1
+        self.type = c2
+        self.config = c3
+        self.createdAt = c4
+        self.updatedAt = c5
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?6`.
@@ -108,12 +114,8 @@ public struct RlLearnerReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlLearner] {
-        try db.withStatement("SELECT id, name, type, config, created_at, updated_at FROM rl_learner ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlLearner] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlLearner] = []
-            while try s.step() { rows.append(try RlLearner(s)) }
-            return rows
+        try db._fetchRows("SELECT id, name, type, config, created_at, updated_at FROM rl_learner ORDER BY id", paged: "SELECT id, name, type, config, created_at, updated_at FROM rl_learner ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try RlLearner(s)
         }
     }
 

@@ -61,12 +61,18 @@ public struct RlMetric: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, learner_id, metric_type, metric_value, metadata, created_at FROM rl_metric …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.learnerId = try statement.optionalText(1)
-        self.metricType = try statement.text(2)
-        self.metricValue = try statement.optionalDouble(3)
-        self.metadata = try statement.optionalJSON(4, as: JSONValue.self)
-        self.createdAt = try statement.optionalTimestamp(5)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.optionalText(1)
+        let c2 = try statement.text(2)
+        let c3 = try statement.optionalDouble(3)
+        let c4 = try statement.optionalJSON(4, as: JSONValue.self)
+        let c5 = try statement.optionalTimestamp(5)
+        self.id = c0
+        self.learnerId = c1
+        self.metricType = c2
+        self.metricValue = c3
+        self.metadata = c4
+        self.createdAt = c5
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?6`.
@@ -107,12 +113,8 @@ public struct RlMetricReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlMetric] {
-        try db.withStatement("SELECT id, learner_id, metric_type, metric_value, metadata, created_at FROM rl_metric ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlMetric] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlMetric] = []
-            while try s.step() { rows.append(try RlMetric(s)) }
-            return rows
+        try db._fetchRows("SELECT id, learner_id, metric_type, metric_value, metadata, created_at FROM rl_metric ORDER BY id", paged: "SELECT id, learner_id, metric_type, metric_value, metadata, created_at FROM rl_metric ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try RlMetric(s)
         }
     }
 

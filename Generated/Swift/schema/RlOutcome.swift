@@ -81,16 +81,26 @@ public struct RlOutcome: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at FROM rl_outcome …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.learnerId = try statement.text(1)
-        self.provider = try statement.optionalText(2)
-        self.model = try statement.optionalText(3)
-        self.taskType = try statement.optionalText(4)
-        self.vertical = try statement.optionalText(5)
-        self.success = try statement.optionalBool(6)
-        self.qualityScore = try statement.optionalDouble(7)
-        self.metadata = try statement.optionalJSON(8, as: JSONValue.self)
-        self.createdAt = try statement.optionalTimestamp(9)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalText(3)
+        let c4 = try statement.optionalText(4)
+        let c5 = try statement.optionalText(5)
+        let c6 = try statement.optionalBool(6)
+        let c7 = try statement.optionalDouble(7)
+        let c8 = try statement.optionalJSON(8, as: JSONValue.self)
+        let c9 = try statement.optionalTimestamp(9)
+        self.id = c0
+        self.learnerId = c1
+        self.provider = c2
+        self.model = c3
+        self.taskType = c4
+        self.vertical = c5
+        self.success = c6
+        self.qualityScore = c7
+        self.metadata = c8
+        self.createdAt = c9
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?10`.
@@ -189,12 +199,8 @@ public struct RlOutcomeReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlOutcome] {
-        try db.withStatement("SELECT id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at FROM rl_outcome ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlOutcome] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlOutcome] = []
-            while try s.step() { rows.append(try RlOutcome(s)) }
-            return rows
+        try db._fetchRows("SELECT id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at FROM rl_outcome ORDER BY id", paged: "SELECT id, learner_id, provider, model, task_type, vertical, success, quality_score, metadata, created_at FROM rl_outcome ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try RlOutcome(s)
         }
     }
 

@@ -71,14 +71,22 @@ public struct RlParam: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at FROM rl_param …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.learnerId = try statement.text(1)
-        self.paramKey = try statement.text(2)
-        self.paramValue = try statement.optionalDouble(3)
-        self.context = try statement.optionalText(4)
-        self.sampleCount = try statement.optionalInt64(5)
-        self.confidence = try statement.optionalDouble(6)
-        self.updatedAt = try statement.optionalTimestamp(7)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.text(2)
+        let c3 = try statement.optionalDouble(3)
+        let c4 = try statement.optionalText(4)
+        let c5 = try statement.optionalInt64(5)
+        let c6 = try statement.optionalDouble(6)
+        let c7 = try statement.optionalTimestamp(7)
+        self.id = c0
+        self.learnerId = c1
+        self.paramKey = c2
+        self.paramValue = c3
+        self.context = c4
+        self.sampleCount = c5
+        self.confidence = c6
+        self.updatedAt = c7
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?8`.
@@ -142,12 +150,8 @@ public struct RlParamReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlParam] {
-        try db.withStatement("SELECT id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at FROM rl_param ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlParam] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlParam] = []
-            while try s.step() { rows.append(try RlParam(s)) }
-            return rows
+        try db._fetchRows("SELECT id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at FROM rl_param ORDER BY id", paged: "SELECT id, learner_id, param_key, param_value, context, sample_count, confidence, updated_at FROM rl_param ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try RlParam(s)
         }
     }
 

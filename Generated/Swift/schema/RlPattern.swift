@@ -78,16 +78,26 @@ public struct RlPattern: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at FROM rl_pattern …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.text(0)
-        self.taskType = try statement.text(1)
-        self.patternName = try statement.optionalText(2)
-        self.avgQuality = try statement.optionalDouble(3)
-        self.confidence = try statement.optionalDouble(4)
-        self.sourceVerticals = try statement.optionalText(5)
-        self.recommendation = try statement.optionalText(6)
-        self.sampleCount = try statement.optionalInt64(7)
-        self.createdAt = try statement.optionalTimestamp(8)
-        self.updatedAt = try statement.optionalTimestamp(9)
+        let c0 = try statement.text(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalDouble(3)
+        let c4 = try statement.optionalDouble(4)
+        let c5 = try statement.optionalText(5)
+        let c6 = try statement.optionalText(6)
+        let c7 = try statement.optionalInt64(7)
+        let c8 = try statement.optionalTimestamp(8)
+        let c9 = try statement.optionalTimestamp(9)
+        self.id = c0
+        self.taskType = c1
+        self.patternName = c2
+        self.avgQuality = c3
+        self.confidence = c4
+        self.sourceVerticals = c5
+        self.recommendation = c6
+        self.sampleCount = c7
+        self.createdAt = c8
+        self.updatedAt = c9
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?10`.
@@ -143,12 +153,8 @@ public struct RlPatternReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlPattern] {
-        try db.withStatement("SELECT id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at FROM rl_pattern ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlPattern] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlPattern] = []
-            while try s.step() { rows.append(try RlPattern(s)) }
-            return rows
+        try db._fetchRows("SELECT id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at FROM rl_pattern ORDER BY id", paged: "SELECT id, task_type, pattern_name, avg_quality, confidence, source_verticals, recommendation, sample_count, created_at, updated_at FROM rl_pattern ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try RlPattern(s)
         }
     }
 

@@ -59,12 +59,18 @@ public struct RlPatternUse: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, pattern_id, target_vertical, success, quality_score, applied_at FROM rl_pattern_use …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.patternId = try statement.text(1)
-        self.targetVertical = try statement.optionalText(2)
-        self.success = try statement.optionalBool(3)
-        self.qualityScore = try statement.optionalDouble(4)
-        self.appliedAt = try statement.optionalTimestamp(5)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalBool(3)
+        let c4 = try statement.optionalDouble(4)
+        let c5 = try statement.optionalTimestamp(5)
+        self.id = c0
+        self.patternId = c1
+        self.targetVertical = c2
+        self.success = c3
+        self.qualityScore = c4
+        self.appliedAt = c5
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?6`.
@@ -115,12 +121,8 @@ public struct RlPatternUseReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlPatternUse] {
-        try db.withStatement("SELECT id, pattern_id, target_vertical, success, quality_score, applied_at FROM rl_pattern_use ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlPatternUse] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlPatternUse] = []
-            while try s.step() { rows.append(try RlPatternUse(s)) }
-            return rows
+        try db._fetchRows("SELECT id, pattern_id, target_vertical, success, quality_score, applied_at FROM rl_pattern_use ORDER BY id", paged: "SELECT id, pattern_id, target_vertical, success, quality_score, applied_at FROM rl_pattern_use ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try RlPatternUse(s)
         }
     }
 

@@ -67,13 +67,20 @@ public struct RlQValue: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.learnerId = try statement.text(1)
-        self.stateKey = try statement.text(2)
-        self.actionKey = try statement.text(3)
-        self.qValue = try statement.optionalDouble(4)
-        self.visitCount = try statement.optionalInt64(5)
-        self.lastUpdated = try statement.optionalTimestamp(6)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.text(2)
+        let c3 = try statement.text(3)
+        let c4 = try statement.optionalDouble(4)
+        let c5 = try statement.optionalInt64(5)
+        let c6 = try statement.optionalTimestamp(6)
+        self.id = c0
+        self.learnerId = c1
+        self.stateKey = c2
+        self.actionKey = c3
+        self.qValue = c4
+        self.visitCount = c5
+        self.lastUpdated = c6
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?7`.
@@ -145,12 +152,8 @@ public struct RlQValueReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlQValue] {
-        try db.withStatement("SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlQValue] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlQValue] = []
-            while try s.step() { rows.append(try RlQValue(s)) }
-            return rows
+        try db._fetchRows("SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value ORDER BY id", paged: "SELECT id, learner_id, state_key, action_key, q_value, visit_count, last_updated FROM rl_q_value ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try RlQValue(s)
         }
     }
 

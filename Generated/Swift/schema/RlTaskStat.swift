@@ -64,13 +64,20 @@ public struct RlTaskStat: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at FROM rl_task_stat …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.learnerId = try statement.text(1)
-        self.taskType = try statement.text(2)
-        self.statKey = try statement.text(3)
-        self.statValue = try statement.optionalDouble(4)
-        self.sampleCount = try statement.optionalInt64(5)
-        self.updatedAt = try statement.optionalTimestamp(6)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.text(2)
+        let c3 = try statement.text(3)
+        let c4 = try statement.optionalDouble(4)
+        let c5 = try statement.optionalInt64(5)
+        let c6 = try statement.optionalTimestamp(6)
+        self.id = c0
+        self.learnerId = c1
+        self.taskType = c2
+        self.statKey = c3
+        self.statValue = c4
+        self.sampleCount = c5
+        self.updatedAt = c6
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?7`.
@@ -132,12 +139,8 @@ public struct RlTaskStatReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlTaskStat] {
-        try db.withStatement("SELECT id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at FROM rl_task_stat ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlTaskStat] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlTaskStat] = []
-            while try s.step() { rows.append(try RlTaskStat(s)) }
-            return rows
+        try db._fetchRows("SELECT id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at FROM rl_task_stat ORDER BY id", paged: "SELECT id, learner_id, task_type, stat_key, stat_value, sample_count, updated_at FROM rl_task_stat ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try RlTaskStat(s)
         }
     }
 

@@ -72,14 +72,22 @@ public struct RlTransition: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, learner_id, from_state, to_state, "action", reward, metadata, created_at FROM rl_transition …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.learnerId = try statement.text(1)
-        self.fromState = try statement.optionalText(2)
-        self.toState = try statement.optionalText(3)
-        self.action = try statement.optionalText(4)
-        self.reward = try statement.optionalDouble(5)
-        self.metadata = try statement.optionalJSON(6, as: JSONValue.self)
-        self.createdAt = try statement.optionalTimestamp(7)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalText(3)
+        let c4 = try statement.optionalText(4)
+        let c5 = try statement.optionalDouble(5)
+        let c6 = try statement.optionalJSON(6, as: JSONValue.self)
+        let c7 = try statement.optionalTimestamp(7)
+        self.id = c0
+        self.learnerId = c1
+        self.fromState = c2
+        self.toState = c3
+        self.action = c4
+        self.reward = c5
+        self.metadata = c6
+        self.createdAt = c7
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?8`.
@@ -143,12 +151,8 @@ public struct RlTransitionReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [RlTransition] {
-        try db.withStatement("SELECT id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at FROM rl_transition ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [RlTransition] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [RlTransition] = []
-            while try s.step() { rows.append(try RlTransition(s)) }
-            return rows
+        try db._fetchRows("SELECT id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at FROM rl_transition ORDER BY id", paged: "SELECT id, learner_id, from_state, to_state, \"action\", reward, metadata, created_at FROM rl_transition ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try RlTransition(s)
         }
     }
 

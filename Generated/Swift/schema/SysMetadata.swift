@@ -43,9 +43,12 @@ public struct SysMetadata: Codable, Sendable, Hashable {
     /// schema order: `SELECT "key", value, updated_at FROM sys_metadata …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.key = try statement.text(0)
-        self.value = try statement.optionalText(1)
-        self.updatedAt = try statement.optionalTimestamp(2)
+        let c0 = try statement.text(0)
+        let c1 = try statement.optionalText(1)
+        let c2 = try statement.optionalTimestamp(2)
+        self.key = c0
+        self.value = c1
+        self.updatedAt = c2
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?3`.
@@ -91,12 +94,8 @@ public struct SysMetadataReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [SysMetadata] {
-        try db.withStatement("SELECT \"key\", value, updated_at FROM sys_metadata ORDER BY \"key\" LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [SysMetadata] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [SysMetadata] = []
-            while try s.step() { rows.append(try SysMetadata(s)) }
-            return rows
+        try db._fetchRows("SELECT \"key\", value, updated_at FROM sys_metadata ORDER BY \"key\"", paged: "SELECT \"key\", value, updated_at FROM sys_metadata ORDER BY \"key\" LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try SysMetadata(s)
         }
     }
 

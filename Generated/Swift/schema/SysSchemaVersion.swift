@@ -41,8 +41,10 @@ public struct SysSchemaVersion: Codable, Sendable, Hashable {
     /// schema order: `SELECT version, applied_at FROM sys_schema_version …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.version = try statement.int64(0)
-        self.appliedAt = try statement.optionalTimestamp(1)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.optionalTimestamp(1)
+        self.version = c0
+        self.appliedAt = c1
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?2`.
@@ -79,12 +81,8 @@ public struct SysSchemaVersionReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [SysSchemaVersion] {
-        try db.withStatement("SELECT version, applied_at FROM sys_schema_version ORDER BY version LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [SysSchemaVersion] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [SysSchemaVersion] = []
-            while try s.step() { rows.append(try SysSchemaVersion(s)) }
-            return rows
+        try db._fetchRows("SELECT version, applied_at FROM sys_schema_version ORDER BY version", paged: "SELECT version, applied_at FROM sys_schema_version ORDER BY version LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try SysSchemaVersion(s)
         }
     }
 

@@ -74,15 +74,24 @@ public struct UiFailedCall: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at FROM ui_failed_call …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.toolName = try statement.text(1)
-        self.argsHash = try statement.text(2)
-        self.argsJson = try statement.optionalJSON(3, as: JSONValue.self)
-        self.errorMessage = try statement.optionalText(4)
-        self.failureCount = try statement.optionalInt64(5)
-        self.firstSeen = try statement.optionalEpoch(6)
-        self.lastSeen = try statement.optionalEpoch(7)
-        self.expiresAt = try statement.optionalEpoch(8)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.text(2)
+        let c3 = try statement.optionalJSON(3, as: JSONValue.self)
+        let c4 = try statement.optionalText(4)
+        let c5 = try statement.optionalInt64(5)
+        let c6 = try statement.optionalEpoch(6)
+        let c7 = try statement.optionalEpoch(7)
+        let c8 = try statement.optionalEpoch(8)
+        self.id = c0
+        self.toolName = c1
+        self.argsHash = c2
+        self.argsJson = c3
+        self.errorMessage = c4
+        self.failureCount = c5
+        self.firstSeen = c6
+        self.lastSeen = c7
+        self.expiresAt = c8
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?9`.
@@ -155,12 +164,8 @@ public struct UiFailedCallReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [UiFailedCall] {
-        try db.withStatement("SELECT id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at FROM ui_failed_call ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [UiFailedCall] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [UiFailedCall] = []
-            while try s.step() { rows.append(try UiFailedCall(s)) }
-            return rows
+        try db._fetchRows("SELECT id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at FROM ui_failed_call ORDER BY id", paged: "SELECT id, tool_name, args_hash, args_json, error_message, failure_count, first_seen, last_seen, expires_at FROM ui_failed_call ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try UiFailedCall(s)
         }
     }
 

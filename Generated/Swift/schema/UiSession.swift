@@ -68,14 +68,22 @@ public struct UiSession: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, name, provider, model, profile, data, created_at, updated_at FROM ui_session …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.text(0)
-        self.name = try statement.optionalText(1)
-        self.provider = try statement.optionalText(2)
-        self.model = try statement.optionalText(3)
-        self.profile = try statement.optionalText(4)
-        self.data = try statement.optionalJSON(5, as: JSONValue.self)
-        self.createdAt = try statement.optionalTimestamp(6)
-        self.updatedAt = try statement.optionalTimestamp(7)
+        let c0 = try statement.text(0)
+        let c1 = try statement.optionalText(1)
+        let c2 = try statement.optionalText(2)
+        let c3 = try statement.optionalText(3)
+        let c4 = try statement.optionalText(4)
+        let c5 = try statement.optionalJSON(5, as: JSONValue.self)
+        let c6 = try statement.optionalTimestamp(6)
+        let c7 = try statement.optionalTimestamp(7)
+        self.id = c0
+        self.name = c1
+        self.provider = c2
+        self.model = c3
+        self.profile = c4
+        self.data = c5
+        self.createdAt = c6
+        self.updatedAt = c7
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?8`.
@@ -128,12 +136,8 @@ public struct UiSessionReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [UiSession] {
-        try db.withStatement("SELECT id, name, provider, model, profile, data, created_at, updated_at FROM ui_session ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [UiSession] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [UiSession] = []
-            while try s.step() { rows.append(try UiSession(s)) }
-            return rows
+        try db._fetchRows("SELECT id, name, provider, model, profile, data, created_at, updated_at FROM ui_session ORDER BY id", paged: "SELECT id, name, provider, model, profile, data, created_at, updated_at FROM ui_session ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try UiSession(s)
         }
     }
 

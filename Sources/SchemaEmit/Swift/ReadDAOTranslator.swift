@@ -80,17 +80,18 @@ enum ReadDAOTranslator {
     }
 
     static func fetchAll(_ t: SwiftTable) -> SwiftDeclaration {
-        let sql = "SELECT \(t.selectList) FROM \(t.sqlTable) ORDER BY \(t.orderBy) LIMIT ?1 OFFSET ?2"
-        let bindLimit = SwiftStatement.expression(s.call(RuntimeAPI.bind, [
-            SwiftArgument(nil, .binary(.identifier("limit"), "??", .integer(-1))), SwiftArgument("at", .integer(1))]))
-        let bindOffset = SwiftStatement.expression(s.call(RuntimeAPI.bind, [
-            SwiftArgument(nil, .identifier("offset")), SwiftArgument("at", .integer(2))]))
+        let all = "SELECT \(t.selectList) FROM \(t.sqlTable) ORDER BY \(t.orderBy)"
+        let decode = SwiftClosure(parameters: ["s"], throwsClause: DAOTranslator.databaseError, returnType: nil,
+                                  body: [.return(.try(.call(.type(t.type), [SwiftArgument(nil, s)])))])
         return DAOTranslator.method(
             doc: "Fetches rows ordered by the primary key; `limit` nil means all.", "fetchAll",
             [SwiftParameter("limit", .optional(.named("Int")), defaultValue: .nil),
              SwiftParameter("offset", .named("Int"), defaultValue: .integer(0))],
             returns: .array(t.type),
-            [.expression(DAOTranslator.withStatement(sql, returns: .array(t.type), [bindLimit, bindOffset] + DAOTranslator.collectRows(t)))])
+            [.expression(.try(DAOTranslator.db.call(RuntimeAPI.fetchRows, [
+                SwiftArgument(nil, .string(all)), SwiftArgument("paged", .string(all + " LIMIT ?1 OFFSET ?2")),
+                SwiftArgument("limit", .identifier("limit")), SwiftArgument("offset", .identifier("offset")),
+            ], trailingClosure: decode)))])
     }
 
     static func count(_ t: SwiftTable) -> SwiftDeclaration {

@@ -22,7 +22,14 @@ enum RowTypeTranslator {
                 + "Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.",
             .function(SwiftFunction(
                 access: .public, .initializer, parameters: [statementParameter], throwsClause: .typed(.named(RuntimeAPI.databaseError)),
-                body: t.columns.map { c in .assignment(SwiftExpression.selfReference.dot(c.name), c.read(from: statement)) }))))
+                // Every read (each may throw) into a local first, then the stores: assigned field by
+                // field between throwing reads, the optimiser builds the row aside and copies it
+                // out (an outlined copy per row, ~10 % of a fetch-all's Swift cost).
+                body: t.columns.indices.map { i in
+                    .variable(SwiftVariable(isMutable: false, name: "c\(i)", initializer: t.columns[i].read(from: statement)))
+                } + t.columns.indices.map { i in
+                    .assignment(SwiftExpression.selfReference.dot(t.columns[i].name), .identifier("c\(i)"))
+                }))))
 
         members.append(bindColumns(t.columns))
 

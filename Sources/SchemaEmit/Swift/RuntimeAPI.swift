@@ -31,6 +31,8 @@ enum RuntimeAPI {
 
     // Database
     static let withStatement = "withStatement"
+    /// `DatabaseReading._fetchRows(_:paged:limit:offset:_:)` (RowFetching.swift), the body of every `fetchAll(limit:offset:)`.
+    static let fetchRows = "_fetchRows"
     static let execute = "execute"
     static let transaction = "transaction"
 

@@ -41,9 +41,12 @@ public struct BoardColumn: Codable, Sendable, Hashable {
     /// schema order: `SELECT "column key", "default", "order" FROM "board column" …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.columnKey = try statement.text(0)
-        self.`default` = try statement.text(1)
-        self.order = try statement.int64(2)
+        let c0 = try statement.text(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.int64(2)
+        self.columnKey = c0
+        self.`default` = c1
+        self.order = c2
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?3`.
@@ -81,12 +84,8 @@ public struct BoardColumnReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [BoardColumn] {
-        try db.withStatement("SELECT \"column key\", \"default\", \"order\" FROM \"board column\" ORDER BY \"column key\" LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [BoardColumn] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [BoardColumn] = []
-            while try s.step() { rows.append(try BoardColumn(s)) }
-            return rows
+        try db._fetchRows("SELECT \"column key\", \"default\", \"order\" FROM \"board column\" ORDER BY \"column key\"", paged: "SELECT \"column key\", \"default\", \"order\" FROM \"board column\" ORDER BY \"column key\" LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try BoardColumn(s)
         }
     }
 

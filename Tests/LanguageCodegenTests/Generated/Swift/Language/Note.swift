@@ -42,9 +42,12 @@ public struct Note: Codable, Sendable, Hashable {
     /// schema order: `SELECT NoteId, Body, Edits FROM Note …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.noteId = try statement.int64(0)
-        self.body = try statement.text(1)
-        self.edits = try statement.int64(2)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.int64(2)
+        self.noteId = c0
+        self.body = c1
+        self.edits = c2
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?3`.
@@ -90,12 +93,8 @@ public struct NoteReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [Note] {
-        try db.withStatement("SELECT NoteId, Body, Edits FROM Note ORDER BY NoteId LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [Note] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [Note] = []
-            while try s.step() { rows.append(try Note(s)) }
-            return rows
+        try db._fetchRows("SELECT NoteId, Body, Edits FROM Note ORDER BY NoteId", paged: "SELECT NoteId, Body, Edits FROM Note ORDER BY NoteId LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try Note(s)
         }
     }
 

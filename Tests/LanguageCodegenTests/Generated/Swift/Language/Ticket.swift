@@ -84,14 +84,22 @@ public struct Ticket: Codable, Sendable, Hashable {
     /// schema order: `SELECT TicketId, Title, status, Priority, TitleLength, TitleUpper, "due date", TrackID FROM Ticket …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.ticketId = try statement.int64(0)
-        self.title = try statement.text(1)
-        self.status = try statement.value(2, as: Ticket.Status.self)
-        self.priority = try statement.optionalValue(3, as: Ticket.Priority.self)
-        self.titleLength = try statement.optionalInt64(4)
-        self.titleUpper = try statement.optionalText(5)
-        self.dueDate = try statement.optionalText(6)
-        self.trackID = try statement.optionalInt64(7)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.value(2, as: Ticket.Status.self)
+        let c3 = try statement.optionalValue(3, as: Ticket.Priority.self)
+        let c4 = try statement.optionalInt64(4)
+        let c5 = try statement.optionalText(5)
+        let c6 = try statement.optionalText(6)
+        let c7 = try statement.optionalInt64(7)
+        self.ticketId = c0
+        self.title = c1
+        self.status = c2
+        self.priority = c3
+        self.titleLength = c4
+        self.titleUpper = c5
+        self.dueDate = c6
+        self.trackID = c7
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?8`.
@@ -142,12 +150,8 @@ public struct TicketReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [Ticket] {
-        try db.withStatement("SELECT TicketId, Title, status, Priority, TitleLength, TitleUpper, \"due date\", TrackID FROM Ticket ORDER BY TicketId LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [Ticket] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [Ticket] = []
-            while try s.step() { rows.append(try Ticket(s)) }
-            return rows
+        try db._fetchRows("SELECT TicketId, Title, status, Priority, TitleLength, TitleUpper, \"due date\", TrackID FROM Ticket ORDER BY TicketId", paged: "SELECT TicketId, Title, status, Priority, TitleLength, TitleUpper, \"due date\", TrackID FROM Ticket ORDER BY TicketId LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try Ticket(s)
         }
     }
 

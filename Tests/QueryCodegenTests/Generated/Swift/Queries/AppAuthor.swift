@@ -42,9 +42,12 @@ public struct AppAuthor: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, name, email FROM app_author …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.name = try statement.text(1)
-        self.email = try statement.optionalText(2)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalText(2)
+        self.id = c0
+        self.name = c1
+        self.email = c2
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?3`.
@@ -90,12 +93,8 @@ public struct AppAuthorReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppAuthor] {
-        try db.withStatement("SELECT id, name, email FROM app_author ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AppAuthor] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AppAuthor] = []
-            while try s.step() { rows.append(try AppAuthor(s)) }
-            return rows
+        try db._fetchRows("SELECT id, name, email FROM app_author ORDER BY id", paged: "SELECT id, name, email FROM app_author ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AppAuthor(s)
         }
     }
 

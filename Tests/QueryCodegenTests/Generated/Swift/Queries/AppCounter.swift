@@ -36,8 +36,10 @@ public struct AppCounter: Codable, Sendable, Hashable {
     /// schema order: `SELECT name, hits FROM app_counter …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.name = try statement.text(0)
-        self.hits = try statement.int64(1)
+        let c0 = try statement.text(0)
+        let c1 = try statement.int64(1)
+        self.name = c0
+        self.hits = c1
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?2`.
@@ -74,12 +76,8 @@ public struct AppCounterReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppCounter] {
-        try db.withStatement("SELECT name, hits FROM app_counter ORDER BY name LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AppCounter] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AppCounter] = []
-            while try s.step() { rows.append(try AppCounter(s)) }
-            return rows
+        try db._fetchRows("SELECT name, hits FROM app_counter ORDER BY name", paged: "SELECT name, hits FROM app_counter ORDER BY name LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AppCounter(s)
         }
     }
 

@@ -68,14 +68,22 @@ public struct AppPost: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.authorId = try statement.int64(1)
-        self.title = try statement.text(2)
-        self.body = try statement.optionalText(3)
-        self.score = try statement.double(4)
-        self.published = try statement.bool(5)
-        self.createdAt = try statement.timestamp(6)
-        self.meta = try statement.optionalJSON(7, as: JSONValue.self)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.int64(1)
+        let c2 = try statement.text(2)
+        let c3 = try statement.optionalText(3)
+        let c4 = try statement.double(4)
+        let c5 = try statement.bool(5)
+        let c6 = try statement.timestamp(6)
+        let c7 = try statement.optionalJSON(7, as: JSONValue.self)
+        self.id = c0
+        self.authorId = c1
+        self.title = c2
+        self.body = c3
+        self.score = c4
+        self.published = c5
+        self.createdAt = c6
+        self.meta = c7
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?8`.
@@ -176,12 +184,8 @@ public struct AppPostReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [AppPost] {
-        try db.withStatement("SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [AppPost] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [AppPost] = []
-            while try s.step() { rows.append(try AppPost(s)) }
-            return rows
+        try db._fetchRows("SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post ORDER BY id", paged: "SELECT id, author_id, title, body, score, published, created_at, meta FROM app_post ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try AppPost(s)
         }
     }
 

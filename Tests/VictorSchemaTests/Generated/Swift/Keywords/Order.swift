@@ -64,12 +64,18 @@ public struct Order: Codable, Sendable, Hashable {
     /// schema order: `SELECT id, "group", "default", "select", "where", placed_at FROM "order" …`.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.group = try statement.text(1)
-        self.`default` = try statement.int64(2)
-        self.select = try statement.bool(3)
-        self.`where` = try statement.optionalText(4)
-        self.placedAt = try statement.timestamp(5)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.int64(2)
+        let c3 = try statement.bool(3)
+        let c4 = try statement.optionalText(4)
+        let c5 = try statement.timestamp(5)
+        self.id = c0
+        self.group = c1
+        self.`default` = c2
+        self.select = c3
+        self.`where` = c4
+        self.placedAt = c5
     }
 
     /// Binds every column, in schema order, to parameters `?1`…`?6`.
@@ -192,12 +198,8 @@ public struct OrderReads<DB: DatabaseReading & Sendable>: Sendable {
 
     /// Fetches rows ordered by the primary key; `limit` nil means all.
     public func fetchAll(limit: Int? = nil, offset: Int = 0) throws(DatabaseError) -> [Order] {
-        try db.withStatement("SELECT id, \"group\", \"default\", \"select\", \"where\", placed_at FROM \"order\" ORDER BY id LIMIT ?1 OFFSET ?2") { s throws(DatabaseError) -> [Order] in
-            s.bind(limit ?? -1, at: 1)
-            s.bind(offset, at: 2)
-            var rows: [Order] = []
-            while try s.step() { rows.append(try Order(s)) }
-            return rows
+        try db._fetchRows("SELECT id, \"group\", \"default\", \"select\", \"where\", placed_at FROM \"order\" ORDER BY id", paged: "SELECT id, \"group\", \"default\", \"select\", \"where\", placed_at FROM \"order\" ORDER BY id LIMIT ?1 OFFSET ?2", limit: limit, offset: offset) { s throws(DatabaseError) in
+            return try Order(s)
         }
     }
 
