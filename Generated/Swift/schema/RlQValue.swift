@@ -370,7 +370,8 @@ extension RlQValueDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.qValue = try statement.optionalDouble(0)
+            let c0 = try statement.optionalDouble(0)
+            self.qValue = c0
         }
     }
 

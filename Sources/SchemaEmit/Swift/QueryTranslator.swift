@@ -466,7 +466,12 @@ enum QueryTranslator {
                 access: .public, .initializer,
                 parameters: [SwiftParameter(label: nil, name: "statement", type: .borrowing(.named(RuntimeAPI.statement)))],
                 throwsClause: databaseError,
-                body: columns.enumerated().map { i, c in .assignment(SwiftExpression.selfReference.dot(property(c)), read(c, at: i, from: statement)) }))))
+                // Reads into locals first, then the stores (as a table row's init: no copy of the row).
+                body: columns.enumerated().map { i, c in
+                    .variable(SwiftVariable(isMutable: false, name: "c\(i)", initializer: read(c, at: i, from: statement)))
+                } + columns.indices.map { i in
+                    .assignment(SwiftExpression.selfReference.dot(property(columns[i])), .identifier("c\(i)"))
+                }))))
         return SwiftDeclaration(doc: doc, .struct(SwiftTypeDeclaration(access: .public, name: name, conformances: ["Sendable", "Hashable"], members: members)))
     }
 

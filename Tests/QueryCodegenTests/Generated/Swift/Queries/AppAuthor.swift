@@ -453,9 +453,12 @@ extension AppAuthorDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.id = try statement.int64(0)
-            self.name = try statement.text(1)
-            self.title = try statement.optionalText(2)
+            let c0 = try statement.int64(0)
+            let c1 = try statement.text(1)
+            let c2 = try statement.optionalText(2)
+            self.id = c0
+            self.name = c1
+            self.title = c2
         }
     }
 
@@ -475,8 +478,10 @@ extension AppAuthorDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.name = try statement.text(0)
-            self.title = try statement.optionalText(1)
+            let c0 = try statement.text(0)
+            let c1 = try statement.optionalText(1)
+            self.name = c0
+            self.title = c1
         }
     }
 
@@ -496,8 +501,10 @@ extension AppAuthorDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.authorId = try statement.int64(0)
-            self.title = try statement.optionalText(1)
+            let c0 = try statement.int64(0)
+            let c1 = try statement.optionalText(1)
+            self.authorId = c0
+            self.title = c1
         }
     }
 
@@ -517,8 +524,10 @@ extension AppAuthorDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.authorId = try statement.int64(0)
-            self.title = try statement.optionalText(1)
+            let c0 = try statement.int64(0)
+            let c1 = try statement.optionalText(1)
+            self.authorId = c0
+            self.title = c1
         }
     }
 }

@@ -261,7 +261,8 @@ extension AppCounterDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.hits = try statement.int64(0)
+            let c0 = try statement.int64(0)
+            self.hits = c0
         }
     }
 }

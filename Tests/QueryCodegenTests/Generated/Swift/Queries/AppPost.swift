@@ -582,10 +582,14 @@ extension AppPostDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.id = try statement.int64(0)
-            self.title = try statement.text(1)
-            self.authorName = try statement.text(2)
-            self.createdAt = try statement.timestamp(3)
+            let c0 = try statement.int64(0)
+            let c1 = try statement.text(1)
+            let c2 = try statement.text(2)
+            let c3 = try statement.timestamp(3)
+            self.id = c0
+            self.title = c1
+            self.authorName = c2
+            self.createdAt = c3
         }
     }
 
@@ -605,8 +609,10 @@ extension AppPostDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.id = try statement.int64(0)
-            self.title = try statement.text(1)
+            let c0 = try statement.int64(0)
+            let c1 = try statement.text(1)
+            self.id = c0
+            self.title = c1
         }
     }
 
@@ -649,13 +655,20 @@ extension AppPostDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.id = try statement.int64(0)
-            self.doubled = try statement.optionalDouble(1)
-            self.titleLength = try statement.int64(2)
-            self.hasBody = try statement.bool(3)
-            self.big = try statement.bool(4)
-            self.rank = try statement.int64(5)
-            self.meta = try statement.optionalJSON(6, as: JSONValue.self)
+            let c0 = try statement.int64(0)
+            let c1 = try statement.optionalDouble(1)
+            let c2 = try statement.int64(2)
+            let c3 = try statement.bool(3)
+            let c4 = try statement.bool(4)
+            let c5 = try statement.int64(5)
+            let c6 = try statement.optionalJSON(6, as: JSONValue.self)
+            self.id = c0
+            self.doubled = c1
+            self.titleLength = c2
+            self.hasBody = c3
+            self.big = c4
+            self.rank = c5
+            self.meta = c6
         }
     }
 
@@ -675,8 +688,10 @@ extension AppPostDAO {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.id = try statement.int64(0)
-            self.createdAt = try statement.timestamp(1)
+            let c0 = try statement.int64(0)
+            let c1 = try statement.timestamp(1)
+            self.id = c0
+            self.createdAt = c1
         }
     }
 

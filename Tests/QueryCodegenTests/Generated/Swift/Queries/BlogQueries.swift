@@ -33,10 +33,14 @@ public struct AppAuthorStats: Sendable, Hashable {
     /// Reads the current row of `statement` by column index.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.name = try statement.text(1)
-        self.posts = try statement.int64(2)
-        self.latest = try statement.optionalTimestamp(3)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.int64(2)
+        let c3 = try statement.optionalTimestamp(3)
+        self.id = c0
+        self.name = c1
+        self.posts = c2
+        self.latest = c3
     }
 }
 
@@ -87,9 +91,12 @@ public struct AppPostWithAuthor: Sendable, Hashable {
     /// Reads the current row of `statement` by column index.
     /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
     public init(_ statement: borrowing Statement) throws(DatabaseError) {
-        self.id = try statement.int64(0)
-        self.title = try statement.text(1)
-        self.authorName = try statement.optionalText(2)
+        let c0 = try statement.int64(0)
+        let c1 = try statement.text(1)
+        let c2 = try statement.optionalText(2)
+        self.id = c0
+        self.title = c1
+        self.authorName = c2
     }
 }
 
@@ -389,11 +396,16 @@ public struct BlogQueries: Sendable {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.authorId = try statement.int64(0)
-            self.posts = try statement.int64(1)
-            self.total = try statement.optionalDouble(2)
-            self.mean = try statement.optionalDouble(3)
-            self.latest = try statement.optionalTimestamp(4)
+            let c0 = try statement.int64(0)
+            let c1 = try statement.int64(1)
+            let c2 = try statement.optionalDouble(2)
+            let c3 = try statement.optionalDouble(3)
+            let c4 = try statement.optionalTimestamp(4)
+            self.authorId = c0
+            self.posts = c1
+            self.total = c2
+            self.mean = c3
+            self.latest = c4
         }
     }
 
@@ -452,9 +464,12 @@ public struct BlogQueries: Sendable {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.name = try statement.text(0)
-            self.posts = try statement.int64(1)
-            self.latest = try statement.optionalTimestamp(2)
+            let c0 = try statement.text(0)
+            let c1 = try statement.int64(1)
+            let c2 = try statement.optionalTimestamp(2)
+            self.name = c0
+            self.posts = c1
+            self.latest = c2
         }
     }
 
@@ -510,9 +525,12 @@ public struct BlogQueries: Sendable {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.id = try statement.int64(0)
-            self.title = try statement.text(1)
-            self.authorName = try statement.optionalText(2)
+            let c0 = try statement.int64(0)
+            let c1 = try statement.text(1)
+            let c2 = try statement.optionalText(2)
+            self.id = c0
+            self.title = c1
+            self.authorName = c2
         }
     }
 
@@ -562,7 +580,8 @@ public struct BlogQueries: Sendable {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.x = try statement.optionalInt64(0)
+            let c0 = try statement.optionalInt64(0)
+            self.x = c0
         }
     }
 
@@ -615,7 +634,8 @@ public struct BlogQueries: Sendable {
         /// Reads the current row of `statement` by column index.
         /// Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.
         public init(_ statement: borrowing Statement) throws(DatabaseError) {
-            self.n = try statement.int64(0)
+            let c0 = try statement.int64(0)
+            self.n = c0
         }
     }
 
