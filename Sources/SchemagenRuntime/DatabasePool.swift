@@ -276,7 +276,7 @@ final class PoolCore: Sendable {
                     job.fail(DatabaseError(kind: .misuse, message: "the database pool is closed"))
                 } else if spin > 0 && workers.typicalJobNanoseconds <= spin && callerSpinners.mayWaitWithoutYielding()
                             && callerSpinners.enter() {
-                    _ = SpinWait.until(nanoseconds: spin) { job.isFinished }
+                    SpinWait.until(nanoseconds: spin) { job.isFinished }
                     callerSpinners.leave()
                 }
             }
@@ -300,22 +300,13 @@ class PoolJob: @unchecked Sendable {
     let lock = NSLock()
     var state = State.created
     /// 1 once the outcome is set; read without the lock.
-    private let finishedFlag: UnsafeMutablePointer<Int>
+    private let finishedFlag = AtomicWord()
 
-    init() {
-        finishedFlag = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        finishedFlag.initialize(to: 0)
-    }
-
-    deinit {
-        finishedFlag.deallocate()
-    }
-
-    var isFinished: Bool { schemagen_atomic_load(finishedFlag) != 0 }
+    var isFinished: Bool { finishedFlag.load() != 0 }
 
     /// Under `lock`, when the outcome was set.
     func markFinished() {
-        schemagen_atomic_store(finishedFlag, 1)
+        finishedFlag.store(1)
     }
 
     /// The body, on the connection's thread. Subclass.
@@ -451,11 +442,11 @@ final class ConnectionWorkers: @unchecked Sendable {
     private var spinners = 0
     private var whenStopped: [@Sendable () -> Void] = []
     /// `waiting.count - head`, also read without the lock (by a spinning connection).
-    private let queued: UnsafeMutablePointer<Int>
+    private let queued = AtomicWord()
     private let idleSpinNanoseconds: UInt64
     /// A moving average of how long recent jobs ran, in nanoseconds (written by the connections'
     /// queues, read without the lock by callers deciding whether to spin for a result).
-    private let recentJobNanoseconds: UnsafeMutablePointer<Int>
+    private let recentJobNanoseconds = AtomicWord()
 
     init(name: String, connections: [Database], idleSpinNanoseconds: UInt64) {
         self.connections = connections.enumerated().map { index, db in
@@ -465,23 +456,14 @@ final class ConnectionWorkers: @unchecked Sendable {
         self.idleSpinNanoseconds = idleSpinNanoseconds
         idle = Array(connections.indices.reversed())
         open = connections.count
-        queued = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        queued.initialize(to: 0)
-        recentJobNanoseconds = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        recentJobNanoseconds.initialize(to: 0)
-    }
-
-    deinit {
-        queued.deallocate()
-        recentJobNanoseconds.deallocate()
     }
 
     /// How long recent jobs took (a moving average over about the last eight).
-    var typicalJobNanoseconds: UInt64 { UInt64(max(0, schemagen_atomic_load(recentJobNanoseconds))) }
+    var typicalJobNanoseconds: UInt64 { UInt64(max(0, recentJobNanoseconds.load())) }
 
     /// Under `lock`.
     private func publishQueueLength() {
-        schemagen_atomic_store(queued, waiting.count - head)
+        queued.store(waiting.count - head)
     }
 
     /// Returns false when the workers are stopping.
@@ -515,8 +497,10 @@ final class ConnectionWorkers: @unchecked Sendable {
             let start = DispatchTime.now().uptimeNanoseconds
             job.execute(on: connection.db, hooks: connection.hooks)
             let took = Int(clamping: DispatchTime.now().uptimeNanoseconds &- start)
-            let average = schemagen_atomic_load(recentJobNanoseconds)
-            schemagen_atomic_store(recentJobNanoseconds, average + (took - average) / 8)
+            // A load and a store, not one atomic update: two reader queues finishing at once may
+            // lose one sample, which only delays by a job when callers start or stop spinning.
+            let average = recentJobNanoseconds.load()
+            recentJobNanoseconds.store(average + (took - average) / 8)
             lock.lock()
             while true {
                 if head < waiting.count {
@@ -540,7 +524,7 @@ final class ConnectionWorkers: @unchecked Sendable {
                     maySpin = false
                     spinners += 1
                     lock.unlock()
-                    _ = SpinWait.until(nanoseconds: idleSpinNanoseconds) { schemagen_atomic_load(queued) > 0 }
+                    SpinWait.until(nanoseconds: idleSpinNanoseconds) { queued.load() > 0 }
                     lock.lock()
                     spinners -= 1
                     continue
@@ -582,54 +566,69 @@ final class ConnectionWorkers: @unchecked Sendable {
 
 /// How many threads spin at a time, at most `limit`; counted without a lock.
 final class SpinnerCount: @unchecked Sendable {
-    private let count: UnsafeMutablePointer<Int>
-    private let handOffs: UnsafeMutablePointer<Int>
+    private let count = AtomicWord()
+    private let handOffs = AtomicWord()
     private let limit: Int
 
     init(limit: Int) {
         self.limit = limit
-        count = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        count.initialize(to: 0)
-        handOffs = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        handOffs.initialize(to: 0)
-    }
-
-    deinit {
-        count.deallocate()
-        handOffs.deallocate()
     }
 
     /// False once in every 16 calls: that call suspends even when its job is quick, so a task that
     /// loops over quick pool calls (each of which then returns without suspending) still gives up
     /// its cooperative thread regularly, and the other tasks waiting for it run.
     func mayWaitWithoutYielding() -> Bool {
-        schemagen_atomic_add(handOffs, 1) & 15 != 15
+        handOffs.add(1) & 15 != 15
     }
 
     /// True when the caller may spin (then it calls `leave()` after).
     func enter() -> Bool {
-        if schemagen_atomic_add(count, 1) < limit { return true }
-        _ = schemagen_atomic_add(count, -1)
+        if count.add(1) < limit { return true }
+        count.add(-1)
         return false
     }
 
     func leave() {
-        _ = schemagen_atomic_add(count, -1)
+        count.add(-1)
     }
+}
+
+/// One machine word read and written atomically without a lock (the C shim's `__atomic` builtins:
+/// acquire loads, release stores, acquire-release adds). It owns its storage — a word that does
+/// not move, which a class's stored property does not promise — and frees it with its owner.
+struct AtomicWord: ~Copyable {
+    private let word: UnsafeMutablePointer<Int>
+
+    init(_ value: Int = 0) {
+        word = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        word.initialize(to: value)
+    }
+
+    deinit {
+        word.deallocate()
+    }
+
+    func load() -> Int { schemagen_atomic_load(word) }
+
+    func store(_ value: Int) { schemagen_atomic_store(word, value) }
+
+    /// Adds `delta` and returns the value before.
+    @discardableResult
+    func add(_ delta: Int) -> Int { schemagen_atomic_add(word, delta) }
 }
 
 /// A bounded busy wait: the CPU's spin hint between checks, the clock read every 32 checks.
 enum SpinWait {
-    /// Returns true as soon as `condition()` holds, false once `nanoseconds` passed without it.
+    /// Returns as soon as `condition()` holds, or once `nanoseconds` passed without it.
     @inline(__always)
-    static func until(nanoseconds: UInt64, _ condition: () -> Bool) -> Bool {
+    static func until(nanoseconds: UInt64, _ condition: () -> Bool) {
         let deadline = DispatchTime.now().uptimeNanoseconds &+ nanoseconds
-        while true {
+        while !condition() {
             for _ in 0..<32 {
-                if condition() { return true }
                 schemagen_cpu_relax()
+                if condition() { return }
             }
-            if DispatchTime.now().uptimeNanoseconds >= deadline { return condition() }
+            if DispatchTime.now().uptimeNanoseconds >= deadline { return }
         }
     }
 }
