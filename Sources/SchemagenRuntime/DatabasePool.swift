@@ -278,6 +278,7 @@ final class PoolCore: Sendable {
                             && callerSpinners.enter() {
                     SpinWait.until(nanoseconds: spin) { job.isFinished }
                     callerSpinners.leave()
+                    if !job.isFinished { callerSpinners.endRun() }
                 }
             }
             return await job.result()
@@ -567,18 +568,45 @@ final class ConnectionWorkers: @unchecked Sendable {
 /// How many threads spin at a time, at most `limit`; counted without a lock.
 final class SpinnerCount: @unchecked Sendable {
     private let count = AtomicWord()
-    private let handOffs = AtomicWord()
     private let limit: Int
+
+    /// How long the tasks on one thread may go on through pool calls that return without
+    /// suspending before a call suspends anyway (a time slice, as a preemptive scheduler's).
+    static let maximumRunNanoseconds: UInt64 = 1_000_000
+
+    /// Per thread: the uptime (ns) at which its current run of calls that did not suspend began;
+    /// none while it has none. nil when the thread-specific key could not be created (then every
+    /// call may suspend, and spinning is off).
+    private static let runStartKey: pthread_key_t? = {
+        var key = pthread_key_t()
+        return pthread_key_create(&key, nil) == 0 ? key : nil
+    }()
 
     init(limit: Int) {
         self.limit = limit
     }
 
-    /// False once in every 16 calls: that call suspends even when its job is quick, so a task that
-    /// loops over quick pool calls (each of which then returns without suspending) still gives up
-    /// its cooperative thread regularly, and the other tasks waiting for it run.
+    /// False when the calls on this thread have returned without suspending for more than
+    /// `maximumRunNanoseconds`: this call suspends even though its job is quick, so a task that
+    /// loops over quick pool calls still gives up its cooperative thread regularly and the tasks
+    /// waiting for one run (with one cooperative thread they would otherwise never run).
     func mayWaitWithoutYielding() -> Bool {
-        handOffs.add(1) & 15 != 15
+        guard let key = SpinnerCount.runStartKey else { return false }
+        // A word of nanoseconds (on a 32-bit machine it wraps every 4 s; a difference within that is still right).
+        let now = max(1, UInt(truncatingIfNeeded: DispatchTime.now().uptimeNanoseconds))
+        let start = UInt(bitPattern: pthread_getspecific(key))
+        if start != 0 && UInt64(now &- start) > SpinnerCount.maximumRunNanoseconds {
+            pthread_setspecific(key, nil)
+            return false
+        }
+        if start == 0 { pthread_setspecific(key, UnsafeRawPointer(bitPattern: now)) }
+        return true
+    }
+
+    /// The call suspends after all (its job was not done within the spin): the run ends.
+    func endRun() {
+        guard let key = SpinnerCount.runStartKey else { return }
+        pthread_setspecific(key, nil)
     }
 
     /// True when the caller may spin (then it calls `leave()` after).

@@ -176,6 +176,7 @@ enum PoolBench {
         for round in 0..<options.rounds {
             for k in 0..<names.count {
                 let contender = (k + round) % names.count
+                if let chosen = options.writers, !chosen.contains(contender) { continue }
                 removeDatabase(work)
                 try FileManager.default.copyItem(atPath: template, toPath: work)
                 let seconds: Double
@@ -221,7 +222,7 @@ enum PoolBench {
                 writeFingerprint = fingerprint
             }
         }
-        for name in names {
+        for name in names where results[name] != nil {
             print([pad(name, 40), pad(fmt(median(results[name] ?? []), 0), 12, left: true)].joined(separator: " "))
         }
         removeDatabase(work)

@@ -9,6 +9,7 @@ import Foundation
 //     --only pool       the DatabasePool benchmarks (reader scaling vs GRDB, writer throughput); only on request
 //     --only poolwrites the DatabasePool writer-throughput benchmark alone
 //     --pool-spin N     DatabasePool.Configuration.spinMicroseconds for schemagen's pool (default: its default)
+//     --writers 0,1,... the writer-throughput contenders to run, by their row number 0-4 (default: all; e.g. under perf)
 //     --contenders generated,raw,grdb           run a subset of the contenders
 //     --sizes 100,1000,10000                    generator schema sizes (default)
 //     --generator-repeats N                     child runs per size (default 3)
@@ -25,6 +26,7 @@ struct Options {
     var scratch: String?
     var verbose = false
     var poolSpin: Int?
+    var writers: Set<Int>?
 
     static func parse(_ arguments: [String]) -> Options {
         var o = Options()
@@ -47,6 +49,7 @@ struct Options {
             case "--dir": o.scratch = value()
             case "--verbose": o.verbose = true
             case "--pool-spin": o.poolSpin = Int(value())
+            case "--writers": o.writers = Set(value().split(separator: ",").compactMap { Int($0) })
             default: print("error: unknown argument \(arguments[k])"); exit(2)
             }
             k += 1
