@@ -36,6 +36,12 @@ public final class ProbeDatabase {
     /// `sql[start...]` first: a long script prepared statement by statement should end in one.
     @discardableResult
     public func prepare(_ sql: [UInt8], from start: Int = 0, _ body: ((OpaquePointer) -> Void)? = nil) -> Prepared {
+        prepare(sql, from: start, withTail: body.map { body in { stmt, _ in body(stmt) } })
+    }
+
+    /// As `prepare(_:from:_:)`, and `body` is also told where the statement ends (`pzTail`).
+    @discardableResult
+    public func prepare(_ sql: [UInt8], from start: Int = 0, withTail body: ((OpaquePointer, Int) -> Void)?) -> Prepared {
         sql.withUnsafeBufferPointer { buf -> Prepared in
             guard let base = buf.baseAddress, start < buf.count else {
                 return Prepared(error: nil, errorOffset: nil, tail: buf.count, hasStatement: false, parameterCount: 0)
@@ -54,7 +60,7 @@ public final class ProbeDatabase {
             guard let stmt else {
                 return Prepared(error: nil, errorOffset: nil, tail: tailOffset, hasStatement: false, parameterCount: 0)
             }
-            body?(stmt)
+            body?(stmt, tailOffset)
             return Prepared(error: nil, errorOffset: nil, tail: tailOffset, hasStatement: true, parameterCount: Int(sqlite3_bind_parameter_count(stmt)))
         }
     }
@@ -67,10 +73,13 @@ public final class ProbeDatabase {
     @discardableResult
     public func execute(_ sql: String) -> String? {
         var failure: String?
-        let p = prepare(Array(sql.utf8)) { stmt in
-            if sqlite3_step(stmt) != SQLITE_DONE { failure = String(cString: sqlite3_errmsg(self.handle)) }
-        }
+        let p = prepare(Array(sql.utf8)) { stmt in failure = self.step(stmt) }
         return p.error ?? failure
+    }
+
+    /// Steps a statement `prepare` handed to its body to the end; SQLite's message when it fails.
+    public func step(_ stmt: OpaquePointer) -> String? {
+        sqlite3_step(stmt) == SQLITE_DONE ? nil : String(cString: sqlite3_errmsg(handle))
     }
 
     /// The names of the SQL functions this SQLite knows (for "did you mean"); empty if it cannot say.

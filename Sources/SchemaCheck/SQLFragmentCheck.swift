@@ -386,32 +386,33 @@ struct Checker {
     /// table and an index sharing a name, which SQLite then cannot see, are checked by name.
     mutating func checkScript(into target: ProbeDatabase, keepTables: Bool = true) {
         struct Expected { var sql: String; var owner: SourceRange; var what: String; var table: Table?; var isTable: Bool }
+        // The script exactly as `emit` writes it, and the statements the emitter put in it.
+        let (text, statements) = DDLEmitter.script(schema)
         var expected: [Expected] = []
+        func expect(_ owner: SourceRange, _ what: String, _ table: Table?, isTable: Bool) {
+            expected.append(Expected(sql: expected.count < statements.count ? statements[expected.count] : "",
+                                     owner: owner, what: what, table: table, isTable: isTable))
+        }
         for t in schema.tablesInDependencyOrder {
-            expected.append(Expected(sql: DDLEmitter.createTable(t, comments: false), owner: t.nameRange, what: "table '\(t.name)'", table: t, isTable: true))
-            for i in t.indexes {
-                expected.append(Expected(sql: DDLEmitter.createIndex(i, on: t), owner: i.nameRange, what: "index '\(i.name)'", table: t, isTable: false))
-            }
+            expect(t.nameRange, "table '\(t.name)'", t, isTable: true)
+            for i in t.indexes { expect(i.nameRange, "index '\(i.name)'", t, isTable: false) }
         }
         // Virtual tables, then views, then triggers (`checkTriggersAndVirtualTables` located their
         // errors first). Views are created and verified by the query check (SchemaQuery), which
         // needs every table: here their statements must split exactly as written, and they are
         // executed only when the tables are kept.
-        for v in schema.virtualTables {
-            expected.append(Expected(sql: DDLEmitter.createVirtualTable(v), owner: v.nameRange, what: "virtual table '\(v.name)'", table: nil, isTable: false))
-        }
+        for v in schema.virtualTables { expect(v.nameRange, "virtual table '\(v.name)'", nil, isTable: false) }
         let firstView = expected.count
-        for v in schema.viewsInDependencyOrder {
-            expected.append(Expected(sql: DDLEmitter.createView(v), owner: v.nameRange, what: "view '\(v.name)'",
-                                     table: nil, isTable: false))
-        }
-        for t in schema.triggers {
-            expected.append(Expected(sql: DDLEmitter.createTrigger(t), owner: t.nameRange, what: "trigger '\(t.name)'", table: nil, isTable: false))
+        for v in schema.viewsInDependencyOrder { expect(v.nameRange, "view '\(v.name)'", nil, isTable: false) }
+        for t in schema.triggers { expect(t.nameRange, "trigger '\(t.name)'", nil, isTable: false) }
+        guard expected.count == statements.count else {
+            error("the DDL emitter wrote \(statements.count) statements for \(expected.count) schema objects", .empty)
+            return
         }
         let tableNames = Set(schema.tables.map { $0.name.lowercased() })
         // NUL-terminated, and prepared with the NUL counted: otherwise sqlite3_prepare copies the
         // whole rest of the script for every statement (quadratic in the schema's size).
-        let script = Array(DDLEmitter.emit(schema).utf8) + [0]
+        let script = Array(text.utf8) + [0]
         var offset = 0
         var k = 0
         var current: Table?
@@ -421,14 +422,11 @@ struct Checker {
                 target.execute("DROP TABLE \(SQLIdentifier.alwaysQuoted(previous.name))")
                 current = nil
             }
-            let result = target.prepare(script, from: offset)
-            if let e = result.error {
-                problem = e
-            } else if !result.hasStatement {
-                break
-            } else {
-                let start = offset + SQLScanner.endOfLeadingTrivia(Array(script[offset..<result.tail]))
-                let consumed = String(decoding: script[start..<result.tail], as: UTF8.self)
+            // The statement SQLite split off is compared with the emitter's, then run as prepared.
+            var created: Table?
+            let result = target.prepare(script, from: offset) { stmt, tail in
+                let start = offset + SQLScanner.endOfLeadingTrivia(Array(script[offset..<tail]))
+                let consumed = String(decoding: script[start..<tail], as: UTF8.self)
                 if k >= expected.count || consumed != expected[k].sql {
                     problem = "SQLite reads the statement `\(Checker.abbreviated(consumed))` where the emitter wrote \(k < expected.count ? "`\(Checker.abbreviated(expected[k].sql))`" : "nothing more")"
                 } else if !expected[k].isTable, let i = expected[k].table?.indexes.first(where: { expected[k].owner == $0.nameRange }),
@@ -436,11 +434,18 @@ struct Checker {
                     problem = "there is already a table named \(i.name)"
                 } else if k >= firstView && !keepTables {
                     // checked by the query check
-                } else if let e = target.execute(consumed) {
+                } else if let e = target.step(stmt) {
                     problem = e
-                } else if expected[k].isTable, let t = expected[k].table {
-                    current = t
+                } else if expected[k].isTable {
+                    created = expected[k].table
                 }
+            }
+            if let e = result.error {
+                problem = e
+            } else if !result.hasStatement {
+                break
+            } else if let created {
+                current = created
             }
             if let problem {
                 let what = k < expected.count ? expected[k].what : "the schema"

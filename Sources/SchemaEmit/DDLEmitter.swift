@@ -8,25 +8,41 @@ import SchemaSQL
 public enum DDLEmitter {
     /// The whole schema as a script, with the generated-file header.
     public static func emit(_ schema: Schema) -> String {
+        script(schema).text
+    }
+
+    /// The DDL script `emit` writes and, in order, every statement in it as it is written there
+    /// (without the comments between them): each table followed by its indexes (tables in
+    /// dependency order), then virtual tables, views and triggers. Rendered once, for SchemaCheck,
+    /// which verifies that SQLite splits the script into exactly these statements.
+    public static func script(_ schema: Schema) -> (text: String, statements: [String]) {
         var out = GeneratedHeader.lines(source: GeneratedHeader.sourceName(schema.file), comment: "--")
         out += "-- Schema \(SQLIdentifier.commentText(schema.name)), version \(schema.version).\n"
+        var statements: [String] = []
+        func add(_ statement: String) {
+            statements.append(statement)
+            out += statement
+            out += "\n"
+        }
         for table in schema.tablesInDependencyOrder {
             out += "\n"
-            out += createTable(table)
-            for index in table.indexes {
-                out += createIndex(index, on: table) + "\n"
-            }
+            out += docLines(table.doc)
+            add(createTable(table, comments: false))
+            for index in table.indexes { add(createIndex(index, on: table)) }
         }
         for v in schema.virtualTables {
-            out += "\n" + docLines(v.doc) + createVirtualTable(v) + "\n"
+            out += "\n" + docLines(v.doc)
+            add(createVirtualTable(v))
         }
         for view in schema.viewsInDependencyOrder {
-            out += "\n" + createView(view) + "\n"
+            out += "\n"
+            add(createView(view))
         }
         for t in schema.triggers {
-            out += "\n" + docLines(t.doc) + createTrigger(t) + "\n"
+            out += "\n" + docLines(t.doc)
+            add(createTrigger(t))
         }
-        return out
+        return (out, statements)
     }
 
     static func docLines(_ doc: String?) -> String {
