@@ -127,6 +127,12 @@ import SchemagenRuntime
         #expect(try db.noteSearch.search("fox").count == 1)
         #expect(try db.noteSearch.search("cats").map(\.row.body) == ["Cats only"])
         #expect(try db.note.fetch(noteId: sid)?.edits == 1)
+        // The public memberwise inits build the same values a search returns.
+        let built = NoteSearch.Match(row: NoteSearch(rowid: sid, body: "Cats only"), rank: 0, highlight: "[Cats] only")
+        let found = try #require(try db.noteSearch.search("cats").first)
+        #expect(found.row == built.row)
+        #expect(found.highlight == built.highlight)
+        #expect(built.snippet == nil)
         #expect(try db.note.delete(noteId: sid))
         #expect(try db.noteSearch.search("cats").isEmpty)
         // A malformed pattern is SQLite's error, thrown.

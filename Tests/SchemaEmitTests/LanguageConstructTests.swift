@@ -91,6 +91,15 @@ struct LanguageConstructTests {
         ] {
             #expect(ddl.contains(snippet), "missing: \(snippet)")
         }
+        // The FTS5 row and match types can be built outside the generated module (Swift's
+        // synthesized memberwise init would be internal).
+        let swift = SwiftEmitter.emit(checked.schema)
+        for snippet in [
+            "    public init(\n        rowid: Int64,\n        title: String? = nil\n    ) {\n",
+            "        public init(\n            row: BookFts,\n            rank: Double,\n            highlight: String? = nil,\n            snippet: String? = nil\n        ) {\n",
+        ] {
+            #expect(swift.contains(snippet), "missing: \(snippet)")
+        }
     }
 
     /// The DDL loaded into SQLite and introspected is the SQL model the schema translates to.

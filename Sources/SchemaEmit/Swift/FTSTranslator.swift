@@ -83,6 +83,9 @@ enum FTSTranslator {
             members.append(SwiftDeclaration(doc: "Column `\(c.column)` (FTS5 columns hold text; nil for NULL).",
                                             .variable(SwiftVariable(access: .public, isMutable: true, name: c.name, type: .optional(.named("String"))))))
         }
+        members.append(RowTypeTranslator.memberwiseInit(
+            [("rowid", .named("Int64"), nil)] + f.columns.map { ($0.name, .optional(.named("String")), .nil) },
+            doc: "Creates a row (e.g. a search result for a test or a preview)."))
         members.append(SwiftDeclaration(
             doc: "The columns, by their index in the table (what `highlight` and `snippet` take).",
             .enum(SwiftTypeDeclaration(access: .public, name: "Column", conformances: ["Int", "Sendable", "Hashable", "CaseIterable"],
@@ -97,6 +100,10 @@ enum FTSTranslator {
                                  .variable(SwiftVariable(access: .public, isMutable: true, name: "highlight", type: .optional(.named("String"))))),
                 SwiftDeclaration(doc: "A fragment of the searched column around the matches (`snippet()`).",
                                  .variable(SwiftVariable(access: .public, isMutable: true, name: "snippet", type: .optional(.named("String"))))),
+                RowTypeTranslator.memberwiseInit([("row", .named(f.typeName), nil), ("rank", .named("Double"), nil),
+                                                  ("highlight", .optional(.named("String")), .nil),
+                                                  ("snippet", .optional(.named("String")), .nil)],
+                                                 doc: "Creates a match (e.g. for a test or a preview)."),
             ]))))
         return SwiftDeclaration(
             doc: (f.table.doc.map { $0 + "\n\n" } ?? "") + "A row of FTS5 table `\(f.table.name)`. Searched with `db.\(f.propertyName).search(_:)`.",

@@ -116,19 +116,25 @@ enum RowTypeTranslator {
     /// The memberwise init. A parameter named `self` would shadow `self` in the body, so its
     /// internal name differs from its label.
     static func memberwiseInit(_ columns: [SwiftColumn]) -> SwiftDeclaration {
-        var usedNames = Set(columns.map(\.name))
-        let parameters = columns.map { c -> SwiftParameter in
-            var inner = c.name
+        memberwiseInit(columns.map { ($0.name, $0.swiftType, $0.initDefault) }, doc: "Creates a row; the defaults mirror the schema's.")
+    }
+
+    /// A public memberwise init over `properties` (Swift's synthesized one is internal). A
+    /// parameter named `self` would shadow `self` in the body, so its internal name differs from its label.
+    static func memberwiseInit(_ properties: [(name: String, type: SwiftType, defaultValue: SwiftExpression?)], doc: String) -> SwiftDeclaration {
+        var usedNames = Set(properties.map(\.name))
+        let parameters = properties.map { property -> SwiftParameter in
+            var inner = property.name
             if inner == "self" {
                 inner = "self_"
                 while usedNames.contains(inner) { inner += "_" }
                 usedNames.insert(inner)
             }
-            return SwiftParameter(label: c.name, name: inner, type: c.swiftType, defaultValue: c.initDefault)
+            return SwiftParameter(label: property.name, name: inner, type: property.type, defaultValue: property.defaultValue)
         }
-        return SwiftDeclaration(doc: "Creates a row; the defaults mirror the schema's.", .function(SwiftFunction(
+        return SwiftDeclaration(doc: doc, .function(SwiftFunction(
             access: .public, .initializer, parameters: parameters, wrapsParameters: true,
-            body: zip(columns, parameters).map { c, p in .assignment(SwiftExpression.selfReference.dot(c.name), .identifier(p.name)) })))
+            body: zip(properties, parameters).map { property, p in .assignment(SwiftExpression.selfReference.dot(property.name), .identifier(p.name)) })))
     }
 
     /// `func _bindColumns(to statement:)`: every column, in schema order, to `?1`…`?N`.

@@ -11,6 +11,15 @@ public struct NoteSearch: Sendable, Hashable {
     /// Column `Body` (FTS5 columns hold text; nil for NULL).
     public var body: String?
 
+    /// Creates a row (e.g. a search result for a test or a preview).
+    public init(
+        rowid: Int64,
+        body: String? = nil
+    ) {
+        self.rowid = rowid
+        self.body = body
+    }
+
     /// The columns, by their index in the table (what `highlight` and `snippet` take).
     public enum Column: Int, Sendable, Hashable, CaseIterable {
         case body = 0
@@ -25,6 +34,19 @@ public struct NoteSearch: Sendable, Hashable {
         public var highlight: String?
         /// A fragment of the searched column around the matches (`snippet()`).
         public var snippet: String?
+
+        /// Creates a match (e.g. for a test or a preview).
+        public init(
+            row: NoteSearch,
+            rank: Double,
+            highlight: String? = nil,
+            snippet: String? = nil
+        ) {
+            self.row = row
+            self.rank = rank
+            self.highlight = highlight
+            self.snippet = snippet
+        }
     }
 }
 
