@@ -8,19 +8,18 @@ extension DatabaseReading {
     @inlinable
     public func _fetchRows<Row>(_ all: StaticString, paged: StaticString, limit: Int?, offset: Int,
                                 _ decode: (borrowing Statement) throws(DatabaseError) -> Row) throws(DatabaseError) -> [Row] {
+        func rows(_ s: borrowing Statement) throws(DatabaseError) -> [Row] {
+            var rows: [Row] = []
+            while try s.step() { rows.append(try decode(s)) }
+            return rows
+        }
         if limit == nil && offset == 0 {
-            return try withStatement(all) { s throws(DatabaseError) -> [Row] in
-                var rows: [Row] = []
-                while try s.step() { rows.append(try decode(s)) }
-                return rows
-            }
+            return try withStatement(all) { s throws(DatabaseError) -> [Row] in try rows(s) }
         }
         return try withStatement(paged) { s throws(DatabaseError) -> [Row] in
             s.bind(limit ?? -1, at: 1)
             s.bind(offset, at: 2)
-            var rows: [Row] = []
-            while try s.step() { rows.append(try decode(s)) }
-            return rows
+            return try rows(s)
         }
     }
 }

@@ -466,12 +466,7 @@ enum QueryTranslator {
                 access: .public, .initializer,
                 parameters: [SwiftParameter(label: nil, name: "statement", type: .borrowing(.named(RuntimeAPI.statement)))],
                 throwsClause: databaseError,
-                // Reads into locals first, then the stores (as a table row's init: no copy of the row).
-                body: columns.enumerated().map { i, c in
-                    .variable(SwiftVariable(isMutable: false, name: "c\(i)", initializer: read(c, at: i, from: statement)))
-                } + columns.indices.map { i in
-                    .assignment(SwiftExpression.selfReference.dot(property(columns[i])), .identifier("c\(i)"))
-                }))))
+                body: RowTypeTranslator.readingInitBody(columns.enumerated().map { i, c in (property(c), read(c, at: i, from: statement)) })))))
         return SwiftDeclaration(doc: doc, .struct(SwiftTypeDeclaration(access: .public, name: name, conformances: ["Sendable", "Hashable"], members: members)))
     }
 

@@ -22,14 +22,7 @@ enum RowTypeTranslator {
                 + "Throws `DatabaseError` (`.typeMismatch`, `.decoding`) for a value of the wrong storage class.",
             .function(SwiftFunction(
                 access: .public, .initializer, parameters: [statementParameter], throwsClause: .typed(.named(RuntimeAPI.databaseError)),
-                // Every read (each may throw) into a local first, then the stores: assigned field by
-                // field between throwing reads, the optimiser builds the row aside and copies it
-                // out (an outlined copy per row, ~10 % of a fetch-all's Swift cost).
-                body: t.columns.indices.map { i in
-                    .variable(SwiftVariable(isMutable: false, name: "c\(i)", initializer: t.columns[i].read(from: statement)))
-                } + t.columns.indices.map { i in
-                    .assignment(SwiftExpression.selfReference.dot(t.columns[i].name), .identifier("c\(i)"))
-                }))))
+                body: readingInitBody(t.columns.map { ($0.name, $0.read(from: statement)) })))))
 
         members.append(bindColumns(t.columns))
 
@@ -111,6 +104,15 @@ enum RowTypeTranslator {
                 parameters: [SwiftParameter(label: "to", name: "encoder", type: .existential(.named("Encoder")))],
                 throwsClause: .untyped, body: encodeBody))),
         ]
+    }
+
+    /// The body of an init reading a result row (a table's row, a query's or a view's): every read
+    /// (each may throw) into a local `c0…` first, then the stores. Assigned field by field between
+    /// throwing reads, the optimiser builds the row aside and copies it out (an outlined copy per
+    /// row, ~10 % of a fetch-all's Swift cost).
+    static func readingInitBody(_ fields: [(property: String, read: SwiftExpression)]) -> [SwiftStatement] {
+        fields.indices.map { i in .variable(SwiftVariable(isMutable: false, name: "c\(i)", initializer: fields[i].read)) }
+            + fields.indices.map { i in .assignment(SwiftExpression.selfReference.dot(fields[i].property), .identifier("c\(i)")) }
     }
 
     /// The memberwise init. A parameter named `self` would shadow `self` in the body, so its
