@@ -2,60 +2,81 @@ import CSQLite
 import Foundation
 
 /// What a prepared statement touches, as SQLite's authorizer reported it while preparing it.
-struct StatementFootprint {
+/// Shared by reference: a cached statement keeps its own, and change tracking records which ran
+/// without copying or hashing their sets. `@unchecked Sendable`: the sets are immutable, and
+/// `trackedInWrite` is touched only by the thread of the connection that prepared the statement
+/// (never for `none`, which changes nothing).
+final class StatementFootprint: @unchecked Sendable {
     /// Tables it reads (lowercased). A view's statement reports the view's base tables.
-    var reads: Set<String> = []
+    let reads: Set<String>
     /// Tables it may insert into, update or delete from (lowercased), triggers included.
-    var writes: Set<String> = []
+    let writes: Set<String>
     /// It creates, drops or alters a schema object: it may change what any query reads.
-    var changesSchema = false
+    let changesSchema: Bool
+    /// The number of the tracked write that last recorded this statement (`ConnectionHooks`).
+    var trackedInWrite: UInt64 = 0
+
+    init(reads: Set<String>, writes: Set<String>, changesSchema: Bool) {
+        self.reads = reads
+        self.writes = writes
+        self.changesSchema = changesSchema
+    }
+
+    /// A statement that touches no table (BEGIN, COMMIT, a PRAGMA, SELECT 1 …).
+    static let none = StatementFootprint(reads: [], writes: [], changesSchema: false)
 }
 
 /// Per-connection state of a `DatabasePool` connection, attached to its `Database`.
 ///
-/// Thread safety: `cancelled` may be set from any thread (a task's cancellation handler) and is
-/// guarded by `cancelLock`. Everything else is touched only by the connection's own thread while it
-/// holds the `Database` lock (SQLite calls the authorizer and progress handler from inside
+/// Thread safety: `cancelledJob` may be set from any thread (a task's cancellation handler) and is
+/// an atomic word. Everything else is touched only by the connection's own thread (while it
+/// holds the `Database` lock, or between jobs) (SQLite calls the authorizer and progress handler from inside
 /// `sqlite3_prepare`/`sqlite3_step` on that thread), hence `@unchecked Sendable`.
 final class ConnectionHooks: @unchecked Sendable {
-    private let cancelLock = NSLock()
-    private var cancelled = false
+    /// The number of the last job whose task was cancelled while it ran (any thread stores it;
+    /// the connection's thread reads it before every statement and in the progress handler,
+    /// without a lock). A cancellation that arrives after its job ended names an old number and
+    /// so never touches the job running by then.
+    private let cancelledJob = AtomicWord(0)
+    /// The number of the job running on this connection (connection thread); 0 before the first.
+    private var currentJob = 0
 
     /// > 0 while COMMIT / ROLLBACK run: they must finish even when the task is cancelled.
     var exemptFromCancellation = 0
 
     // Authorizer output for the statement being prepared.
-    private var preparing = StatementFootprint()
+    private var preparingReads: Set<String> = []
+    private var preparingWrites: Set<String> = []
+    private var preparingChangesSchema = false
     /// The footprint of the last statement prepared on this connection.
-    private(set) var lastFootprint = StatementFootprint()
+    private(set) var lastFootprint = StatementFootprint.none
 
     /// Non-nil while an observed fetch runs: the tables its statements read.
     private(set) var readRegion: Set<String>?
-    /// Non-nil while a pool write runs: the tables its statements changed ("*" = schema changed).
-    private(set) var changedTables: Set<String>?
+    /// True while a pool write runs.
+    private(set) var tracksChanges = false
+    /// While a pool write runs: the footprints of the statements that changed rows or the schema
+    /// (each once). Kept allocated between writes.
+    private var changedFootprints: [StatementFootprint] = []
+    /// Numbers the tracked writes, so that a statement is recorded once per write.
+    private var writeNumber: UInt64 = 0
 
-    var tracksChanges: Bool { changedTables != nil }
-
-    /// True when the current task was cancelled and statements must not start (or continue).
+    /// True when the current job's task was cancelled and statements must not start (or continue).
     var isCancelled: Bool {
-        cancelLock.lock()
-        defer { cancelLock.unlock() }
-        return cancelled && exemptFromCancellation == 0
+        currentJob != 0 && cancelledJob.load() == currentJob && exemptFromCancellation == 0
     }
 
-    /// Any thread. Statements started afterwards throw `SQLITE_INTERRUPT`; a running one is
-    /// interrupted by the progress handler within ~1,000 virtual-machine instructions.
-    func cancel() {
-        cancelLock.lock()
-        cancelled = true
-        cancelLock.unlock()
+    /// Connection thread, before each job: returns the job's number, for `cancel(job:)`.
+    func startJob() -> Int {
+        currentJob += 1
+        return currentJob
     }
 
-    /// Connection thread, before each job.
-    func resetCancellation() {
-        cancelLock.lock()
-        cancelled = false
-        cancelLock.unlock()
+    /// Any thread: job `job`'s task was cancelled. If that job still runs, statements it starts
+    /// afterwards throw `SQLITE_INTERRUPT`, and a running one is interrupted by the progress
+    /// handler within ~1,000 virtual-machine instructions; if it has ended, nothing happens.
+    func cancel(job: Int) {
+        cancelledJob.store(job)
     }
 
     static func cancelledError(sql: String?) -> DatabaseError {
@@ -64,17 +85,29 @@ final class ConnectionHooks: @unchecked Sendable {
 
     // MARK: Tracking (connection thread)
 
-    func beginPrepare() { preparing = StatementFootprint() }
-    func endPrepare() { lastFootprint = preparing }
+    func beginPrepare() {
+        preparingReads = []
+        preparingWrites = []
+        preparingChangesSchema = false
+    }
+
+    func endPrepare() {
+        if preparingReads.isEmpty && preparingWrites.isEmpty && !preparingChangesSchema {
+            lastFootprint = .none
+        } else {
+            lastFootprint = StatementFootprint(reads: preparingReads, writes: preparingWrites, changesSchema: preparingChangesSchema)
+        }
+    }
 
     func statementWillRun(_ footprint: StatementFootprint) {
         if readRegion != nil { readRegion?.formUnion(footprint.reads) }
     }
 
     func statementDidRun(_ footprint: StatementFootprint, changedRows: Bool) {
-        guard changedTables != nil else { return }
-        if footprint.changesSchema { changedTables?.insert("*") }
-        if changedRows || footprint.changesSchema { changedTables?.formUnion(footprint.writes) }
+        guard tracksChanges, footprint.changesSchema || (changedRows && !footprint.writes.isEmpty) else { return }
+        guard footprint.trackedInWrite != writeNumber else { return }
+        footprint.trackedInWrite = writeNumber
+        changedFootprints.append(footprint)
     }
 
     func beginReadRegion() { readRegion = [] }
@@ -83,28 +116,42 @@ final class ConnectionHooks: @unchecked Sendable {
         return readRegion ?? []
     }
 
-    func beginChangeTracking() { changedTables = [] }
-    func endChangeTracking() -> Set<String> {
-        defer { changedTables = nil }
-        return changedTables ?? []
+    func beginChangeTracking() {
+        changedFootprints.removeAll(keepingCapacity: true)
+        writeNumber &+= 1
+        tracksChanges = true
+    }
+
+    func endChangeTracking() {
+        tracksChanges = false
+    }
+
+    /// The tables the current (or last) tracked write changed ("*": the schema changed).
+    var changedTables: Set<String> {
+        var tables: Set<String> = []
+        for footprint in changedFootprints {
+            if footprint.changesSchema { tables.insert("*") }
+            tables.formUnion(footprint.writes)
+        }
+        return tables
     }
 
     fileprivate func authorize(_ action: Int32, _ arg1: UnsafePointer<CChar>?, _ arg2: UnsafePointer<CChar>?) {
         func name(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0).lowercased() } }
         switch action {
         case SQLITE_READ:
-            if let table = name(arg1) { preparing.reads.insert(table) }
+            if let table = name(arg1) { preparingReads.insert(table) }
         case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
-            if let table = name(arg1), !table.hasPrefix("sqlite_") { preparing.writes.insert(table) }
+            if let table = name(arg1), !table.hasPrefix("sqlite_") { preparingWrites.insert(table) }
         case SQLITE_CREATE_TABLE, SQLITE_CREATE_TEMP_TABLE, SQLITE_DROP_TABLE, SQLITE_DROP_TEMP_TABLE,
              SQLITE_CREATE_VIEW, SQLITE_CREATE_TEMP_VIEW, SQLITE_DROP_VIEW, SQLITE_DROP_TEMP_VIEW,
              SQLITE_CREATE_VTABLE, SQLITE_DROP_VTABLE:
-            preparing.changesSchema = true
-            if let table = name(arg1) { preparing.writes.insert(table) }
+            preparingChangesSchema = true
+            if let table = name(arg1) { preparingWrites.insert(table) }
         case SQLITE_ALTER_TABLE, SQLITE_CREATE_INDEX, SQLITE_CREATE_TEMP_INDEX, SQLITE_DROP_INDEX, SQLITE_DROP_TEMP_INDEX,
              SQLITE_CREATE_TRIGGER, SQLITE_CREATE_TEMP_TRIGGER, SQLITE_DROP_TRIGGER, SQLITE_DROP_TEMP_TRIGGER:
-            preparing.changesSchema = true
-            if let table = name(arg2) { preparing.writes.insert(table) }
+            preparingChangesSchema = true
+            if let table = name(arg2) { preparingWrites.insert(table) }
         default:
             break
         }

@@ -33,7 +33,7 @@ final class CachedStatement {
     /// True while lent to a `withStatement` body (guarded by the database lock).
     var inUse = false
     /// Tables the statement reads/writes, recorded at prepare time (only on connections with hooks).
-    var footprint = StatementFootprint()
+    var footprint = StatementFootprint.none
     /// `sqlite3_total_changes64` when checked out during change tracking.
     var totalChangesAtCheckout: Int64 = 0
     /// Finalize on check-in instead of returning to the cache (temporary, or database closed meanwhile).
@@ -435,7 +435,6 @@ public final class Database: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let depth = transactionDepth
-        let savepoint = "schemagen_sp_\(depth)"
         do throws(DatabaseError) {
             if depth == 0 {
                 switch kind {
@@ -443,7 +442,7 @@ public final class Database: @unchecked Sendable {
                 case .deferred: try withStatement("BEGIN DEFERRED") { stmt throws(DatabaseError) in try stmt.run() }
                 }
             } else {
-                try withStatement(sql: "SAVEPOINT \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
+                try withStatement(sql: "SAVEPOINT \(Database.savepointName(depth))") { stmt throws(DatabaseError) in try stmt.run() }
             }
         } catch {
             throw wrap(error)
@@ -454,7 +453,7 @@ public final class Database: @unchecked Sendable {
             result = try body(self)
         } catch {
             transactionDepth = depth
-            rollback(depth: depth, savepoint: savepoint)
+            rollback(depth: depth)
             throw error
         }
         transactionDepth = depth
@@ -465,24 +464,29 @@ public final class Database: @unchecked Sendable {
             if depth == 0 {
                 try withStatement("COMMIT") { stmt throws(DatabaseError) in try stmt.run() }
             } else {
-                try withStatement(sql: "RELEASE \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
+                try withStatement(sql: "RELEASE \(Database.savepointName(depth))") { stmt throws(DatabaseError) in try stmt.run() }
             }
         } catch {
             // e.g. deferred foreign keys or SQLITE_BUSY on COMMIT: do not leave the transaction open.
-            rollback(depth: depth, savepoint: savepoint)
+            rollback(depth: depth)
             throw wrap(error)
         }
         return result
     }
 
+    /// The savepoint of a transaction nested `depth` deep (named only then: a top-level transaction,
+    /// the common case, builds no string).
+    private static func savepointName(_ depth: Int) -> String { "schemagen_sp_\(depth)" }
+
     /// Best effort: errors here are swallowed so the body's error is the one reported.
-    private func rollback(depth: Int, savepoint: String) {
+    private func rollback(depth: Int) {
         guard let db = connection, sqlite3_get_autocommit(db) == 0 else { return } // SQLite already rolled back
         hooks?.exemptFromCancellation += 1
         defer { hooks?.exemptFromCancellation -= 1 }
         if depth == 0 {
             _ = try? withStatement("ROLLBACK") { stmt throws(DatabaseError) in try stmt.run() }
         } else {
+            let savepoint = Database.savepointName(depth)
             _ = try? withStatement(sql: "ROLLBACK TO \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
             _ = try? withStatement(sql: "RELEASE \(savepoint)") { stmt throws(DatabaseError) in try stmt.run() }
         }

@@ -231,9 +231,9 @@ final class PoolCore: Sendable {
         try await submit(to: writer, wrap: wrap) { [observers] db, hooks in
             hooks.beginChangeTracking()
             let result = Result { () throws(E) -> R in try db.runTransaction(.immediate, body, wrap: wrap) }
-            let changed = hooks.endChangeTracking()
-            if case .success = result, !changed.isEmpty {
-                observers.didCommit(changed)
+            hooks.endChangeTracking()
+            if case .success = result {
+                observers.didCommit(hooks)
             }
             return result
         }
@@ -270,20 +270,27 @@ final class PoolCore: Sendable {
                                        _ work: @escaping @Sendable (Database, ConnectionHooks) -> Result<R, E>) async throws(E) -> R {
         let job = TypedPoolJob<R, E>(work: work, wrap: wrap)
         let spin = spinNanoseconds
-        let result = await withTaskCancellationHandler {
+        let (result, suspended) = await withTaskCancellationHandler {
             if job.prepare() {
                 if !workers.enqueue(job) {
                     job.fail(DatabaseError(kind: .misuse, message: "the database pool is closed"))
-                } else if spin > 0 && workers.typicalJobNanoseconds <= spin && callerSpinners.mayWaitWithoutYielding()
-                            && callerSpinners.enter() {
+                } else if spin > 0 && SpinnerCount.tracksRuns && workers.typicalJobNanoseconds <= spin && callerSpinners.enter() {
                     SpinWait.until(nanoseconds: spin) { job.isFinished }
                     callerSpinners.leave()
-                    if !job.isFinished { callerSpinners.endRun() }
                 }
             }
-            return await job.result()
+            let ready = job.isFinished
+            return (await job.result(), !ready)
         } onCancel: {
             job.cancel()
+        }
+        if suspended {
+            callerSpinners.endRun()
+        } else if callerSpinners.runExceedsSlice() {
+            // This thread's run of calls that did not suspend used its time slice: let the tasks
+            // waiting for a cooperative thread run (the result is in hand, so this costs no
+            // thread wake-up when none waits).
+            await Task.yield()
         }
         return try result.get()
     }
@@ -295,7 +302,8 @@ final class PoolCore: Sendable {
 /// connection's thread resumes.
 class PoolJob: @unchecked Sendable {
     enum State {
-        case created, queued, running(ConnectionHooks), finished, cancelled
+        /// `running`: the connection's hooks and the job's number there (for `cancel(job:)`).
+        case created, queued, running(ConnectionHooks, Int), finished, cancelled
     }
     /// Guards `state` and the subclass's outcome.
     let lock = NSLock()
@@ -340,9 +348,9 @@ class PoolJob: @unchecked Sendable {
             state = .cancelled
             lock.unlock()
             failed(ConnectionHooks.cancelledError(sql: nil))
-        case .running(let hooks):
+        case .running(let hooks, let number):
             lock.unlock()
-            hooks.cancel()
+            hooks.cancel(job: number)
         case .finished, .cancelled:
             lock.unlock()
         }
@@ -361,7 +369,7 @@ class PoolJob: @unchecked Sendable {
     func execute(on db: Database, hooks: ConnectionHooks) {
         lock.lock()
         guard case .queued = state else { lock.unlock(); return }
-        state = .running(hooks)
+        state = .running(hooks, hooks.startJob())
         lock.unlock()
         perform(on: db, hooks: hooks)
     }
@@ -494,7 +502,6 @@ final class ConnectionWorkers: @unchecked Sendable {
         var job = first
         var maySpin = idleSpinNanoseconds > 0
         while true {
-            connection.hooks.resetCancellation()
             let start = DispatchTime.now().uptimeNanoseconds
             job.execute(on: connection.db, hooks: connection.hooks)
             let took = Int(clamping: DispatchTime.now().uptimeNanoseconds &- start)
@@ -586,24 +593,32 @@ final class SpinnerCount: @unchecked Sendable {
         self.limit = limit
     }
 
-    /// False when the calls on this thread have returned without suspending for more than
-    /// `maximumRunNanoseconds`: this call suspends even though its job is quick, so a task that
-    /// loops over quick pool calls still gives up its cooperative thread regularly and the tasks
-    /// waiting for one run (with one cooperative thread they would otherwise never run).
-    func mayWaitWithoutYielding() -> Bool {
+    /// False when the thread-specific key could not be created: then runs cannot be timed, and
+    /// callers do not spin (every call suspends, which keeps the cooperative threads fair).
+    static var tracksRuns: Bool { runStartKey != nil }
+
+    /// Called after a pool call returned without suspending. True when this thread's run of such
+    /// calls has gone on for more than `maximumRunNanoseconds`: the run ends, and the caller yields
+    /// its cooperative thread (`Task.yield()`), so a task that loops over quick pool calls still
+    /// lets the tasks waiting for a thread run (with one cooperative thread they would otherwise
+    /// never run). The first call of a run starts its clock.
+    func runExceedsSlice() -> Bool {
         guard let key = SpinnerCount.runStartKey else { return false }
         // A word of nanoseconds (on a 32-bit machine it wraps every 4 s; a difference within that is still right).
         let now = max(1, UInt(truncatingIfNeeded: DispatchTime.now().uptimeNanoseconds))
         let start = UInt(bitPattern: pthread_getspecific(key))
-        if start != 0 && UInt64(now &- start) > SpinnerCount.maximumRunNanoseconds {
-            pthread_setspecific(key, nil)
+        if start == 0 {
+            pthread_setspecific(key, UnsafeRawPointer(bitPattern: now))
             return false
         }
-        if start == 0 { pthread_setspecific(key, UnsafeRawPointer(bitPattern: now)) }
-        return true
+        if UInt64(now &- start) > SpinnerCount.maximumRunNanoseconds {
+            pthread_setspecific(key, nil)
+            return true
+        }
+        return false
     }
 
-    /// The call suspends after all (its job was not done within the spin): the run ends.
+    /// A call suspended (its thread went on to other tasks): the run ends.
     func endRun() {
         guard let key = SpinnerCount.runStartKey else { return }
         pthread_setspecific(key, nil)
@@ -687,10 +702,18 @@ final class ObserverRegistry: @unchecked Sendable {
         return observers.count
     }
 
-    func didCommit(_ tables: Set<String>) {
+    /// Writer thread, after a write committed: tells every observation the tables it changed
+    /// (worked out only when there are observations).
+    func didCommit(_ hooks: ConnectionHooks) {
         lock.lock()
+        guard !observers.isEmpty else {
+            lock.unlock()
+            return
+        }
         let all = Array(observers.values)
         lock.unlock()
+        let tables = hooks.changedTables
+        guard !tables.isEmpty else { return }
         for state in all { state.didCommit(tables) }
     }
 }
@@ -851,3 +874,4 @@ public struct DatabaseObservation<Value: Sendable>: AsyncSequence, Sendable {
         }
     }
 }
+

@@ -10,7 +10,8 @@ import SchemagenRuntime
 //      - range: 200 consecutive rows by id, (id, q_value, visit_count) summed.
 //  * writer throughput: N write transactions, each `UPDATE … SET visit_count = visit_count + 1
 //    WHERE id = ?`, one after the other: the synchronous `Database.transaction`, `await
-//    DatabasePool.write`, GRDB's `await DatabasePool.write`.
+//    DatabasePool.write`, GRDB's `await DatabasePool.write`; then the latency of each one-task write
+//    (synchronous path and pool), to show where the pool's hand-off costs.
 // Every contender: journal_mode=WAL, synchronous=NORMAL. Medians over the rounds.
 
 enum PoolBench {
@@ -225,7 +226,70 @@ enum PoolBench {
         for name in names where results[name] != nil {
             print([pad(name, 40), pad(fmt(median(results[name] ?? []), 0), 12, left: true)].joined(separator: " "))
         }
+        if options.writers == nil || options.writers?.contains(0) == true || options.writers?.contains(1) == true {
+            try await writeLatencies(options: options, data: data, template: template, work: work, writes: writes)
+        }
         removeDatabase(work)
         removeDatabase(template)
+    }
+
+    /// Where the pool's one-task writes lose against the synchronous path: the same 20,000 writes,
+    /// each one timed (two clock reads a write, for both), in rounds alternating the two; the
+    /// percentiles over all rounds, and the share of the total time spent in writes over 50 µs
+    /// (checkpoints, thread wake-ups).
+    static func writeLatencies(options: Options, data: BenchData, template: String, work: String, writes: Int) async throws {
+        let update: StaticString = "UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?"
+        var samples: [[UInt64]] = [[], []]
+        var reference: String?
+        for round in 0..<options.rounds {
+            for contender in (round % 2 == 0 ? [0, 1] : [1, 0]) {
+                removeDatabase(work)
+                try FileManager.default.copyItem(atPath: template, toPath: work)
+                var latencies: [UInt64] = []
+                latencies.reserveCapacity(writes)
+                if contender == 0 {
+                    var o = SchemagenRuntime.Database.Options()
+                    o.synchronous = .normal
+                    let db = try SchemagenRuntime.Database(path: work, options: o)
+                    for j in 0..<writes {
+                        let id = Int64(j % data.rows + 1)
+                        let t0 = now()
+                        try db.transaction { db throws(SchemagenRuntime.DatabaseError) in
+                            try db.withStatement(update) { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
+                        }
+                        latencies.append(now() - t0)
+                    }
+                    db.close()
+                } else {
+                    let pool = try schemagenPool(work)
+                    for j in 0..<writes {
+                        let id = Int64(j % data.rows + 1)
+                        let t0 = now()
+                        try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
+                            try db.withStatement(update) { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
+                        }
+                        latencies.append(now() - t0)
+                    }
+                    await pool.close()
+                }
+                samples[contender] += latencies
+                let fingerprint = try RawContender.fingerprint(path: work)
+                if let reference, reference != fingerprint { throw BenchError("timed writer runs disagree: \(fingerprint) vs \(reference)") }
+                reference = fingerprint
+            }
+        }
+        print("\nOne write at a time, each timed (\(writes) writes x \(options.rounds) rounds): latency in µs.\n")
+        print([pad("", 40), pad("p10", 7, left: true), pad("p50", 7, left: true), pad("p90", 7, left: true), pad("p99", 7, left: true),
+               pad("max", 9, left: true), pad(">50µs", 7, left: true), pad("their time", 11, left: true)].joined(separator: " "))
+        for (contender, name) in [(0, "sync Database.transaction"), (1, "await DatabasePool.write")] {
+            let sorted = samples[contender].sorted()
+            guard !sorted.isEmpty else { continue }
+            func µs(_ q: Int) -> String { fmt(Double(sorted[min(sorted.count - 1, sorted.count * q / 100)]) / 1000, 1) }
+            let slow = sorted.filter { $0 > 50_000 }
+            let share = Double(slow.reduce(0, +)) / Double(sorted.reduce(0, +))
+            print([pad(name, 40), pad(µs(10), 7, left: true), pad(µs(50), 7, left: true), pad(µs(90), 7, left: true), pad(µs(99), 7, left: true),
+                   pad(fmt(Double(sorted[sorted.count - 1]) / 1000, 0), 9, left: true), pad("\(slow.count)", 7, left: true),
+                   pad(fmt(share * 100, 1) + " %", 11, left: true)].joined(separator: " "))
+        }
     }
 }
