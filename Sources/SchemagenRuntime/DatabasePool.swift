@@ -88,7 +88,8 @@ public final class DatabasePool: Sendable {
         /// one before it goes idle. A job that
         /// takes longer costs the caller this much spinning and then the usual suspension; 0 turns
         /// both off (every job then costs two thread wake-ups). Default: 50 on a machine with more
-        /// than one CPU, 0 on one with a single CPU. See docs/CONCURRENCY.md.
+        /// than one CPU, 0 on one with a single CPU; more than 1,000,000 (a second) counts as that.
+        /// See docs/CONCURRENCY.md.
         public var spinMicroseconds = ProcessInfo.processInfo.activeProcessorCount > 1 ? 50 : 0
         public init() {}
     }
@@ -206,7 +207,7 @@ final class PoolCore: Sendable {
                 throw error
             }
         }
-        let spin = UInt64(max(0, configuration.spinMicroseconds)) * 1_000
+        let spin = UInt64(min(max(0, configuration.spinMicroseconds), 1_000_000)) * 1_000
         spinNanoseconds = spin
         writer = ConnectionWorkers(name: "schemagen.writer", connections: [writerDB], idleSpinNanoseconds: 2 * spin)
         readers = ConnectionWorkers(name: "schemagen.reader", connections: readerDBs, idleSpinNanoseconds: 2 * spin)
@@ -456,6 +457,8 @@ final class ConnectionWorkers: @unchecked Sendable {
     /// A moving average of how long recent jobs ran, in nanoseconds (written by the connections'
     /// queues, read without the lock by callers deciding whether to spin for a result).
     private let recentJobNanoseconds = AtomicWord()
+    /// The most one job's time counts for in that average.
+    private let jobSampleCap: Int
 
     init(name: String, connections: [Database], idleSpinNanoseconds: UInt64) {
         self.connections = connections.enumerated().map { index, db in
@@ -463,6 +466,7 @@ final class ConnectionWorkers: @unchecked Sendable {
              DispatchQueue(label: connections.count == 1 ? name : "\(name).\(index)", qos: .userInitiated))
         }
         self.idleSpinNanoseconds = idleSpinNanoseconds
+        jobSampleCap = Int(clamping: max(idleSpinNanoseconds, 1) * 2)
         idle = Array(connections.indices.reversed())
         open = connections.count
     }
@@ -504,7 +508,12 @@ final class ConnectionWorkers: @unchecked Sendable {
         while true {
             let start = DispatchTime.now().uptimeNanoseconds
             job.execute(on: connection.db, hooks: connection.hooks)
-            let took = Int(clamping: DispatchTime.now().uptimeNanoseconds &- start)
+            // Capped at twice the idle spin (4 × the callers' spin): a lone slow job — a WAL
+            // checkpoint takes ~10 ms — would otherwise lift the average past the callers' spin for
+            // the next ~25 jobs, and each of those callers would suspend and cost a thread wake-up;
+            // capped, one slow job moves it by at most an eighth of the cap, while a run of slow
+            // jobs still lifts it past the spin within a few jobs.
+            let took = min(Int(clamping: DispatchTime.now().uptimeNanoseconds &- start), jobSampleCap)
             // A load and a store, not one atomic update: two reader queues finishing at once may
             // lose one sample, which only delays by a job when callers start or stop spinning.
             let average = recentJobNanoseconds.load()

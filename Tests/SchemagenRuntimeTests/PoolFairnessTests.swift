@@ -42,5 +42,38 @@ import Testing
         spinners.leave()
         spinners.leave()
     }
-}
 
+    /// Callers spin for a result only while recent jobs were quick (a moving average of their
+    /// times). One slow job — a WAL checkpoint — must not stop them spinning for the jobs after it
+    /// (each caller would then suspend and cost a thread wake-up); a run of slow jobs must.
+    /// A 5 ms spin keeps the test's margins wide under the thread sanitizer.
+    @Test func oneSlowJobDoesNotStopCallersSpinningButARunOfThemDoes() async throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanup() }
+        let pool = try DatabasePoolTests.makePool(dir, readers: 1, spin: 5_000)
+        let spin = pool.core.spinNanoseconds
+        func quickWrites(_ n: Int) async throws {
+            for _ in 0..<n { try await pool.write { db throws(DatabaseError) in try db.execute("UPDATE t SET n = n + 1") } }
+        }
+        func slowWrite(milliseconds: UInt32) async throws {
+            try await pool.write { db throws(DatabaseError) in
+                usleep(milliseconds * 1_000) // on the writer's own thread, not the cooperative pool
+                try db.execute("UPDATE t SET n = n + 1")
+            }
+        }
+        try await pool.write { db throws(DatabaseError) in try db.execute("CREATE TABLE t (n INTEGER NOT NULL); INSERT INTO t VALUES (0)") }
+        try await quickWrites(30)
+        #expect(pool.core.writer.typicalJobNanoseconds <= spin, "quick jobs: \(pool.core.writer.typicalJobNanoseconds) ns")
+        try await slowWrite(milliseconds: 200)
+        #expect(pool.core.writer.typicalJobNanoseconds <= spin, "after one 200 ms job: \(pool.core.writer.typicalJobNanoseconds) ns")
+        for _ in 0..<6 { try await slowWrite(milliseconds: 30) }
+        #expect(pool.core.writer.typicalJobNanoseconds > spin, "after six 30 ms jobs: \(pool.core.writer.typicalJobNanoseconds) ns")
+        try await quickWrites(40)
+        #expect(pool.core.writer.typicalJobNanoseconds <= spin, "quick again: \(pool.core.writer.typicalJobNanoseconds) ns")
+        let n = try await pool.read { db throws(DatabaseError) in
+            try db.withStatement("SELECT n FROM t") { s throws(DatabaseError) in _ = try s.step(); return try s.int64(0) }
+        }
+        #expect(n == 77)
+        await pool.close()
+    }
+}

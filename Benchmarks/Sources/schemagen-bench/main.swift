@@ -10,6 +10,7 @@ import Foundation
 //     --only poolwrites the DatabasePool writer-throughput benchmark alone
 //     --pool-spin N     DatabasePool.Configuration.spinMicroseconds for schemagen's pool (default: its default)
 //     --writers 0,1,... the writer-throughput contenders to run, by their row number 0-4 (default: all; e.g. under perf)
+//     --write-shapes update,record_visit        the writer-throughput shapes to run (default: both)
 //     --contenders generated,raw,grdb           run a subset of the contenders
 //     --sizes 100,1000,10000                    generator schema sizes (default)
 //     --generator-repeats N                     child runs per size (default 3)
@@ -27,6 +28,7 @@ struct Options {
     var verbose = false
     var poolSpin: Int?
     var writers: Set<Int>?
+    var writeShapes: Set<String>?
 
     static func parse(_ arguments: [String]) -> Options {
         var o = Options()
@@ -50,6 +52,7 @@ struct Options {
             case "--verbose": o.verbose = true
             case "--pool-spin": o.poolSpin = Int(value())
             case "--writers": o.writers = Set(value().split(separator: ",").compactMap { Int($0) })
+            case "--write-shapes": o.writeShapes = Set(value().split(separator: ",").map(String.init))
             default: print("error: unknown argument \(arguments[k])"); exit(2)
             }
             k += 1
