@@ -10,7 +10,7 @@ import PackageDescription
 // build plugin, exactly as a consumer package would use it.
 let package = Package(
     name: "SchemagenBenchmarks",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)], // DatabasePool.withWriterExecutor (task executors) in PoolBench
     dependencies: [
         .package(name: "schemagen", path: ".."),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

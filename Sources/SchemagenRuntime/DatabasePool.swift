@@ -168,6 +168,49 @@ public final class DatabasePool: Sendable {
     public func observe<R: Sendable>(_ fetch: @escaping @Sendable (ReadOnlyDatabase) throws -> R) -> DatabaseObservation<R> {
         DatabaseObservation(core: core, fetch: fetch)
     }
+
+    /// The writer connection's own thread as a task executor (see `withWriterExecutor(_:)`).
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    public var writerExecutor: DatabasePoolWriterExecutor { DatabasePoolWriterExecutor(core.writer) }
+
+    /// Runs `operation` with the writer connection's own thread as its task executor: the
+    /// `write` calls it makes run their bodies at once, on that thread, with no hand-off — a loop
+    /// of small writes runs at the synchronous `Database`'s rate — and each is still its own
+    /// transaction, with the same cancellation, rollback and observation as any `write`. The
+    /// rest of `operation` (the code between the writes, and its `read`s, which go to the readers
+    /// as usual) runs on that thread too, and other tasks' writes wait meanwhile: keep it to a
+    /// loop of writes and the work that computes them. The other writers are not starved: after
+    /// 1 ms of writes that did not suspend, `operation`'s task yields and goes behind the writes
+    /// queued meanwhile. Never blocks Swift's cooperative pool.
+    ///
+    /// Only code that is not isolated to an actor runs on the writer's thread (`operation` itself
+    /// is `@Sendable` and nonisolated); called from an actor, such as the main actor, a `write`
+    /// made there hops as usual. After `close()`, `operation` still runs, elsewhere, and its
+    /// writes throw `.misuse`.
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    public func withWriterExecutor<T: Sendable, Failure: Error>(_ operation: @Sendable () async throws(Failure) -> T) async throws(Failure) -> T {
+        try await withTaskExecutorPreference(writerExecutor, operation: operation)
+    }
+}
+
+/// The writer connection's thread of a `DatabasePool` as a `TaskExecutor`
+/// (`DatabasePool.withWriterExecutor(_:)`): a task that prefers it runs on that thread, in one
+/// FIFO with the pool's write jobs, and its `write` calls run their bodies there at once.
+/// Executors of the same pool are interchangeable.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+public final class DatabasePoolWriterExecutor: TaskExecutor {
+    let workers: ConnectionWorkers
+
+    init(_ workers: ConnectionWorkers) {
+        self.workers = workers
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let poolJob = ExecutorPoolJob(UnownedJob(job), executor: self)
+        if !(poolJob.prepare() && workers.enqueue(poolJob)) {
+            poolJob.runElsewhere()
+        }
+    }
 }
 
 /// The pool's connections and observers; shared by the pool and its observations' iterators
@@ -229,15 +272,47 @@ final class PoolCore: Sendable {
 
     func write<R: Sendable, E: Error>(_ body: @escaping @Sendable (Database) throws(E) -> R,
                                       wrap: @escaping @Sendable (DatabaseError) -> E) async throws(E) -> R {
-        try await submit(to: writer, wrap: wrap) { [observers] db, hooks in
-            hooks.beginChangeTracking()
-            let result = Result { () throws(E) -> R in try db.runTransaction(.immediate, body, wrap: wrap) }
-            hooks.endChangeTracking()
-            if case .success = result {
-                observers.didCommit(hooks)
-            }
-            return result
+        if writer.runsTaskOnThisThread {
+            return try await writeInline(body, wrap: wrap)
         }
+        return try await submit(to: writer, wrap: wrap) { [observers] db, hooks in
+            PoolCore.runWrite(db, hooks, observers, body, wrap: wrap)
+        }
+    }
+
+    /// A write job's work, on the writer connection's thread.
+    static func runWrite<R, E: Error>(_ db: Database, _ hooks: ConnectionHooks, _ observers: ObserverRegistry,
+                                      _ body: (Database) throws(E) -> R, wrap: (DatabaseError) -> E) -> Result<R, E> {
+        hooks.beginChangeTracking()
+        let result = Result { () throws(E) -> R in try db.runTransaction(.immediate, body, wrap: wrap) }
+        hooks.endChangeTracking()
+        if case .success = result {
+            observers.didCommit(hooks)
+        }
+        return result
+    }
+
+    /// `write` from a task the writer's thread is running (`withWriterExecutor`): the body runs
+    /// here and now, with the cancellation of any job — refused before it starts, interrupted while
+    /// it runs (this job's number on the connection's hooks) — and no job handed over.
+    private func writeInline<R: Sendable, E: Error>(_ body: @Sendable (Database) throws(E) -> R,
+                                                    wrap: (DatabaseError) -> E) async throws(E) -> R {
+        guard let (db, hooks) = writer.inlineConnection() else {
+            throw wrap(DatabaseError(kind: .misuse, message: "the database pool is closed"))
+        }
+        if Task.isCancelled { throw wrap(ConnectionHooks.cancelledError(sql: nil)) }
+        let job = hooks.startJob()
+        let result = await withTaskCancellationHandler {
+            PoolCore.runWrite(db, hooks, observers, body, wrap: wrap)
+        } onCancel: {
+            hooks.cancel(job: job)
+        }
+        if callerSpinners.runExceedsSlice() {
+            // As for any run of calls that did not suspend: after the time slice, the task goes
+            // behind the jobs queued on the writer meanwhile.
+            await Task.yield()
+        }
+        return try result.get()
     }
 
     func read<R: Sendable, E: Error>(_ body: @escaping @Sendable (ReadOnlyDatabase) throws(E) -> R,
@@ -430,6 +505,37 @@ final class TypedPoolJob<R: Sendable, E: Error>: PoolJob, @unchecked Sendable {
     }
 }
 
+/// A task's job enqueued on the writer's executor: runs the task on the writer's thread until it
+/// suspends, marked meanwhile as the thread's running task (`ConnectionWorkers.runsTaskOnThisThread`).
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+final class ExecutorPoolJob: PoolJob, @unchecked Sendable {
+    private let job: UnownedJob
+    private let executor: DatabasePoolWriterExecutor
+
+    init(_ job: UnownedJob, executor: DatabasePoolWriterExecutor) {
+        self.job = job
+        self.executor = executor
+    }
+
+    override func perform(on db: Database, hooks: ConnectionHooks) {
+        lock.lock()
+        state = .finished
+        lock.unlock()
+        executor.workers.runTask { job.runSynchronously(on: executor.asUnownedTaskExecutor()) }
+    }
+
+    /// The pool is closed (the job was never taken): the task must still run, on some other
+    /// thread; its writes there fail as the pool is closed.
+    override func failed(_ error: DatabaseError) {
+        runElsewhere()
+    }
+
+    func runElsewhere() {
+        let (job, executor) = (job, executor.asUnownedTaskExecutor())
+        DispatchQueue.global().async { job.runSynchronously(on: executor) }
+    }
+}
+
 /// The connections of one kind (the writer, or the readers), each with its own serial
 /// `DispatchQueue`: a connection is only ever used on its queue, by one job at a time. A job goes
 /// to an idle connection at once, or waits in one FIFO queue shared by the connections; a connection
@@ -473,6 +579,42 @@ final class ConnectionWorkers: @unchecked Sendable {
 
     /// How long recent jobs took (a moving average over about the last eight).
     var typicalJobNanoseconds: UInt64 { UInt64(max(0, recentJobNanoseconds.load())) }
+
+    /// Per thread: the workers whose connection's queue is running a task there (`runTask`), as
+    /// an opaque pointer compared by identity; none elsewhere. nil when the key could not be
+    /// created (then nothing runs inline).
+    private static let runningTaskKey: pthread_key_t? = {
+        var key = pthread_key_t()
+        return pthread_key_create(&key, nil) == 0 ? key : nil
+    }()
+
+    /// True on this connection's thread while it runs a task (a task preferring the writer's
+    /// executor): the connection is this thread's alone until the task suspends, so a job may
+    /// run here at once (`PoolCore.writeInline`). Meaningful for the writer, which has one connection.
+    var runsTaskOnThisThread: Bool {
+        guard let key = ConnectionWorkers.runningTaskKey else { return false }
+        let running: UnsafeMutableRawPointer? = pthread_getspecific(key)
+        return running == Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// On the connection's queue (inside a job): runs `task` marked as this workers' running task.
+    func runTask(_ task: () -> Void) {
+        guard let key = ConnectionWorkers.runningTaskKey else { return task() }
+        let previous: UnsafeMutableRawPointer? = pthread_getspecific(key)
+        pthread_setspecific(key, Unmanaged.passUnretained(self).toOpaque())
+        task()
+        pthread_setspecific(key, previous)
+    }
+
+    /// When `runsTaskOnThisThread`: the (one) connection, to use now on this thread; nil once the
+    /// workers are stopping (the pool is closed).
+    func inlineConnection() -> (Database, ConnectionHooks)? {
+        lock.lock()
+        let stopped = stopping
+        lock.unlock()
+        guard !stopped, let connection = connections.first else { return nil }
+        return (connection.db, connection.hooks)
+    }
 
     /// Under `lock`.
     private func publishQueueLength() {

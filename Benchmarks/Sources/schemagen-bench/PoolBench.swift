@@ -217,7 +217,8 @@ enum PoolBench {
         var results: [String: [Double]] = [:]
         var writeFingerprint: String?
         let names = ["sync Database.transaction, 1 thread", "await DatabasePool.write, 1 task", "GRDB await DatabasePool.write, 1 task",
-                     "await DatabasePool.write, 4 tasks", "GRDB await DatabasePool.write, 4 tasks"]
+                     "await DatabasePool.write, 4 tasks", "GRDB await DatabasePool.write, 4 tasks",
+                     "pool.write in withWriterExecutor, 1 task", "pool.write in withWriterExecutor, 4 tasks"]
         for round in 0..<options.rounds {
             for k in 0..<names.count {
                 let contender = (k + round) % names.count
@@ -225,7 +226,7 @@ enum PoolBench {
                 removeDatabase(work)
                 try FileManager.default.copyItem(atPath: template, toPath: work)
                 let seconds: Double
-                let tasks = contender >= 3 ? 4 : 1
+                let tasks = contender == 3 || contender == 4 || contender == 6 ? 4 : 1
                 switch contender {
                 case 0:
                     var o = SchemagenRuntime.Database.Options()
@@ -265,6 +266,38 @@ enum PoolBench {
                         }
                         return 0
                     }
+                    await pool.close()
+                case 5, 6:
+                    // Each task's whole loop runs on the writer's thread (one `withWriterExecutor`
+                    // around it, as an application would write it): its writes run their bodies at once.
+                    let pool = try schemagenPool(work)
+                    let t0 = now()
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for t in 0..<tasks {
+                            group.addTask {
+                                try await pool.withWriterExecutor { () async throws(SchemagenRuntime.DatabaseError) in
+                                    var j = t
+                                    while j < writes {
+                                        switch shape {
+                                        case .update:
+                                            let id = Int64(j % data.rows + 1)
+                                            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
+                                                try db.withStatement(update) { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
+                                            }
+                                        case .recordVisit:
+                                            let (l, s, a, q, t) = visitKey(j, data)
+                                            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
+                                                try db.rlQValue.recordVisit(learnerId: l, stateKey: s, actionKey: a, qValue: q, updatedAt: t)
+                                            }
+                                        }
+                                        j += tasks
+                                    }
+                                }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                    seconds = Double(now() - t0) / 1e9
                     await pool.close()
                 default:
                     let pool = try grdbPool(work)

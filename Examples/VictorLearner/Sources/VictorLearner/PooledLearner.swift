@@ -55,6 +55,36 @@ public struct PooledLearner: Sendable {
         }
     }
 
+    /// One step of an episode: the reward of taking `action` in `state`.
+    public struct Step: Sendable {
+        public var state: String
+        public var action: String
+        public var reward: Double
+        public init(state: String, action: String, reward: Double) {
+            self.state = state
+            self.action = action
+            self.reward = reward
+        }
+    }
+
+    /// Learns from a whole episode, one write transaction a step (each reads the Q-value the
+    /// previous step wrote), with the loop on the writer connection's own thread
+    /// (`withWriterExecutor`): no hand-off between threads per write.
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    public func learn(_ episode: [Step], rate: Double = 0.1) async throws(DatabaseError) {
+        let (learnerId, pool) = (self.learnerId, self.pool)
+        try await pool.withWriterExecutor { () async throws(DatabaseError) in
+            for step in episode {
+                try await pool.write { db throws(DatabaseError) in
+                    let q = try db.rlQValue.getQValueFirst(learnerId: learnerId, stateKey: step.state, actionKey: step.action)?.qValue
+                        ?? BaseLearner.defaultQValue
+                    try db.rlQValue.updateQValue(learnerId: learnerId, stateKey: step.state, actionKey: step.action,
+                                                 qValue: q + rate * (step.reward - q))
+                }
+            }
+        }
+    }
+
     /// `record_transition` in a write body.
     public func recordTransition(from: String, to: String, action: String, reward: Double,
                                  metadata: JSONValue? = nil) async throws(DatabaseError) {

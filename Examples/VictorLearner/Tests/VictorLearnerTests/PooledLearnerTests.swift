@@ -24,6 +24,40 @@ import VictorLearner
         }
     }
 
+    /// An episode learned from the writer's thread, while another learner writes through the
+    /// usual hand-off: every step of both is in the file, each step saw the one before it.
+    @Test @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    func anEpisodeLearnedOnTheWritersThread() async throws {
+        let store = try Store()
+        let learner = PooledLearner(learnerId: "tool_selector", pool: store.pool)
+        let other = PooledLearner(learnerId: "model_router", pool: store.pool)
+        let pairs = [("s0", "a0"), ("s0", "a1"), ("s1", "a0")]
+        let episode = (0..<300).map { i in
+            PooledLearner.Step(state: pairs[i % 3].0, action: pairs[i % 3].1, reward: Double(i % 5) / 4)
+        }
+        async let background: Void = {
+            for i in 0..<100 { try await other.updateQValue(state: "s", action: "a", newQ: Double(i)) }
+        }()
+        try await learner.learn(episode, rate: 0.5)
+        try await background
+        // The same steps computed here, one after the other.
+        var expected: [String: Double] = [:]
+        for step in episode {
+            let q = expected[step.state + "/" + step.action] ?? 0.5
+            expected[step.state + "/" + step.action] = q + 0.5 * (step.reward - q)
+        }
+        let rows = try await store.pool.read { db throws(DatabaseError) in try db.rlQValue.fetchAll(learnerId: "tool_selector") }
+        #expect(rows.count == 3)
+        for row in rows {
+            #expect(row.qValue == expected[row.stateKey + "/" + row.actionKey], "\(row.stateKey)/\(row.actionKey)")
+            #expect(row.visitCount == 100)
+        }
+        let others = try await store.pool.read { db throws(DatabaseError) in try db.rlQValue.fetchAll(learnerId: "model_router") }
+        #expect(others.map(\.visitCount) == [100])
+        #expect(others.map(\.qValue) == [99])
+        await store.close()
+    }
+
     @Test func aWriteCommitsAndTheNextReadSeesIt() async throws {
         let store = try Store()
         let learner = PooledLearner(learnerId: "tool_selector", pool: store.pool)
