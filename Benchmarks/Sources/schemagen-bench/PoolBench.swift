@@ -207,6 +207,25 @@ enum PoolBench {
         return (data.learnerIds[i], state, data.actionKeys[i], BenchData.upsertQValue(i), BenchData.upsertUpdatedAt(j))
     }
 
+    /// Write `j` of `shape` through `await pool.write` (plain, or from a task on the writer's executor).
+    static func poolWrite(_ pool: SchemagenRuntime.DatabasePool, _ shape: WriteShape, _ j: Int, _ data: BenchData) async throws(SchemagenRuntime.DatabaseError) {
+        switch shape {
+        case .update:
+            let id = Int64(j % data.rows + 1)
+            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
+                try db.withStatement("UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?") { st throws(SchemagenRuntime.DatabaseError) in
+                    st.bind(id, at: 1)
+                    try st.run()
+                }
+            }
+        case .recordVisit:
+            let (l, s, a, q, t) = visitKey(j, data)
+            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
+                try db.rlQValue.recordVisit(learnerId: l, stateKey: s, actionKey: a, qValue: q, updatedAt: t)
+            }
+        }
+    }
+
     /// Writer throughput of one shape: `writes` transactions through the synchronous path, the pool
     /// (1 and 4 tasks) and GRDB's pool (1 and 4 tasks), the contenders rotating within each round and
     /// the file after every run compared with the first.
@@ -252,18 +271,7 @@ enum PoolBench {
                 case 1, 3:
                     let pool = try schemagenPool(work)
                     (seconds, _) = try await runReads(tasks: tasks, total: writes) { j in
-                        switch shape {
-                        case .update:
-                            let id = Int64(j % data.rows + 1)
-                            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
-                                try db.withStatement(update) { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
-                            }
-                        case .recordVisit:
-                            let (l, s, a, q, t) = visitKey(j, data)
-                            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
-                                try db.rlQValue.recordVisit(learnerId: l, stateKey: s, actionKey: a, qValue: q, updatedAt: t)
-                            }
-                        }
+                        try await poolWrite(pool, shape, j, data)
                         return 0
                     }
                     await pool.close()
@@ -278,18 +286,7 @@ enum PoolBench {
                                 try await pool.withWriterExecutor { () async throws(SchemagenRuntime.DatabaseError) in
                                     var j = t
                                     while j < writes {
-                                        switch shape {
-                                        case .update:
-                                            let id = Int64(j % data.rows + 1)
-                                            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
-                                                try db.withStatement(update) { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
-                                            }
-                                        case .recordVisit:
-                                            let (l, s, a, q, t) = visitKey(j, data)
-                                            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
-                                                try db.rlQValue.recordVisit(learnerId: l, stateKey: s, actionKey: a, qValue: q, updatedAt: t)
-                                            }
-                                        }
+                                        try await poolWrite(pool, shape, j, data)
                                         j += tasks
                                     }
                                 }
