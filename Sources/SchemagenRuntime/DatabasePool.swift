@@ -307,11 +307,7 @@ final class PoolCore: Sendable {
         } onCancel: {
             hooks.cancel(job: job)
         }
-        if callerSpinners.runExceedsSlice() {
-            // As for any run of calls that did not suspend: after the time slice, the task goes
-            // behind the jobs queued on the writer meanwhile.
-            await Task.yield()
-        }
+        await yieldOnceSliceUsed()
         return try result.get()
     }
 
@@ -362,13 +358,20 @@ final class PoolCore: Sendable {
         }
         if suspended {
             callerSpinners.endRun()
-        } else if callerSpinners.runExceedsSlice() {
-            // This thread's run of calls that did not suspend used its time slice: let the tasks
-            // waiting for a cooperative thread run (the result is in hand, so this costs no
-            // thread wake-up when none waits).
-            await Task.yield()
+        } else {
+            await yieldOnceSliceUsed()
         }
         return try result.get()
+    }
+
+    /// After a call that returned without suspending: once this thread's run of such calls has
+    /// used its time slice, let the tasks waiting for the thread run — on the cooperative pool the
+    /// tasks waiting for a cooperative thread, on the writer's executor the writes queued
+    /// meanwhile (the result is in hand, so this costs no thread wake-up when none waits).
+    private func yieldOnceSliceUsed() async {
+        if callerSpinners.runExceedsSlice() {
+            await Task.yield()
+        }
     }
 }
 
@@ -518,9 +521,6 @@ final class ExecutorPoolJob: PoolJob, @unchecked Sendable {
     }
 
     override func perform(on db: Database, hooks: ConnectionHooks) {
-        lock.lock()
-        state = .finished
-        lock.unlock()
         executor.workers.runTask { job.runSynchronously(on: executor.asUnownedTaskExecutor()) }
     }
 

@@ -207,30 +207,46 @@ enum PoolBench {
         return (data.learnerIds[i], state, data.actionKeys[i], BenchData.upsertQValue(i), BenchData.upsertUpdatedAt(j))
     }
 
-    /// Write `j` of `shape` through `await pool.write` (plain, or from a task on the writer's executor).
-    static func poolWrite(_ pool: SchemagenRuntime.DatabasePool, _ shape: WriteShape, _ j: Int, _ data: BenchData) async throws(SchemagenRuntime.DatabaseError) {
-        switch shape {
-        case .update:
-            let id = Int64(j % data.rows + 1)
-            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
-                try db.withStatement("UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?") { st throws(SchemagenRuntime.DatabaseError) in
-                    st.bind(id, at: 1)
-                    try st.run()
-                }
-            }
-        case .recordVisit:
-            let (l, s, a, q, t) = visitKey(j, data)
-            try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
-                try db.rlQValue.recordVisit(learnerId: l, stateKey: s, actionKey: a, qValue: q, updatedAt: t)
+    static let updateSQL: StaticString = "UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?"
+    /// The same, as GRDB takes it (made once, not per write).
+    static let updateSQLText = "\(updateSQL)"
+
+    /// Write `j` of a shape, its values worked out before the transaction (so a body captures only them).
+    enum WriteOp: Sendable {
+        case update(id: Int64)
+        case visit(learnerId: String, stateKey: String, actionKey: String, qValue: Double, updatedAt: Date)
+
+        init(_ shape: WriteShape, _ j: Int, _ data: BenchData) {
+            switch shape {
+            case .update:
+                self = .update(id: Int64(j % data.rows + 1))
+            case .recordVisit:
+                let (l, s, a, q, t) = PoolBench.visitKey(j, data)
+                self = .visit(learnerId: l, stateKey: s, actionKey: a, qValue: q, updatedAt: t)
             }
         }
+
+        /// The transaction's body, on any schemagen connection (synchronous, pool, writer's executor).
+        func apply(_ db: SchemagenRuntime.Database) throws(SchemagenRuntime.DatabaseError) {
+            switch self {
+            case .update(let id):
+                try db.withStatement(PoolBench.updateSQL) { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
+            case .visit(let l, let s, let a, let q, let t):
+                _ = try db.rlQValue.recordVisit(learnerId: l, stateKey: s, actionKey: a, qValue: q, updatedAt: t)
+            }
+        }
+    }
+
+    /// Write `j` of `shape` through `await pool.write` (plain, or from a task on the writer's executor).
+    static func poolWrite(_ pool: SchemagenRuntime.DatabasePool, _ shape: WriteShape, _ j: Int, _ data: BenchData) async throws(SchemagenRuntime.DatabaseError) {
+        let op = WriteOp(shape, j, data)
+        try await pool.write { db throws(SchemagenRuntime.DatabaseError) in try op.apply(db) }
     }
 
     /// Writer throughput of one shape: `writes` transactions through the synchronous path, the pool
     /// (1 and 4 tasks) and GRDB's pool (1 and 4 tasks), the contenders rotating within each round and
     /// the file after every run compared with the first.
     static func writerThroughput(_ shape: WriteShape, options: Options, data: BenchData, template: String, work: String, writes: Int) async throws {
-        let update: StaticString = "UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?"
         print("\nWriter (\(shape.rawValue)): \(writes) write transactions, \(shape.title), submitted one after the other")
         print("(1 task) or by 4 concurrent tasks (the pools serialise them). Median transactions/second.\n")
         var results: [String: [Double]] = [:]
@@ -245,7 +261,7 @@ enum PoolBench {
                 removeDatabase(work)
                 try FileManager.default.copyItem(atPath: template, toPath: work)
                 let seconds: Double
-                let tasks = contender == 3 || contender == 4 || contender == 6 ? 4 : 1
+                let tasks = names[contender].hasSuffix("4 tasks") ? 4 : 1
                 switch contender {
                 case 0:
                     var o = SchemagenRuntime.Database.Options()
@@ -253,18 +269,8 @@ enum PoolBench {
                     let db = try SchemagenRuntime.Database(path: work, options: o)
                     let t0 = now()
                     for j in 0..<writes {
-                        switch shape {
-                        case .update:
-                            let id = Int64(j % data.rows + 1)
-                            try db.transaction { db throws(SchemagenRuntime.DatabaseError) in
-                                try db.withStatement(update) { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
-                            }
-                        case .recordVisit:
-                            let (l, s, a, q, t) = visitKey(j, data)
-                            try db.transaction { db throws(SchemagenRuntime.DatabaseError) in
-                                _ = try db.rlQValue.recordVisit(learnerId: l, stateKey: s, actionKey: a, qValue: q, updatedAt: t)
-                            }
-                        }
+                        let op = WriteOp(shape, j, data)
+                        try db.transaction { db throws(SchemagenRuntime.DatabaseError) in try op.apply(db) }
                     }
                     seconds = Double(now() - t0) / 1e9
                     db.close()
@@ -303,7 +309,7 @@ enum PoolBench {
                         case .update:
                             let id = Int64(j % data.rows + 1)
                             try await pool.write { db in
-                                try db.cachedStatement(sql: "UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?").execute(arguments: [id])
+                                try db.cachedStatement(sql: updateSQLText).execute(arguments: [id])
                             }
                         case .recordVisit:
                             let (l, s, a, q, t) = visitKey(j, data)
@@ -335,7 +341,6 @@ enum PoolBench {
     /// percentiles over all rounds, and the share of the total time spent in writes over 50 µs
     /// (checkpoints, thread wake-ups).
     static func writeLatencies(options: Options, data: BenchData, template: String, work: String, writes: Int) async throws {
-        let update: StaticString = "UPDATE rl_q_value SET visit_count = visit_count + 1 WHERE id = ?"
         var samples: [[UInt64]] = [[], []]
         var reference: String?
         for round in 0..<options.rounds {
@@ -349,22 +354,18 @@ enum PoolBench {
                     o.synchronous = .normal
                     let db = try SchemagenRuntime.Database(path: work, options: o)
                     for j in 0..<writes {
-                        let id = Int64(j % data.rows + 1)
+                        let op = WriteOp(.update, j, data)
                         let t0 = now()
-                        try db.transaction { db throws(SchemagenRuntime.DatabaseError) in
-                            try db.withStatement(update) { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
-                        }
+                        try db.transaction { db throws(SchemagenRuntime.DatabaseError) in try op.apply(db) }
                         latencies.append(now() - t0)
                     }
                     db.close()
                 } else {
                     let pool = try schemagenPool(work)
                     for j in 0..<writes {
-                        let id = Int64(j % data.rows + 1)
+                        let op = WriteOp(.update, j, data)
                         let t0 = now()
-                        try await pool.write { db throws(SchemagenRuntime.DatabaseError) in
-                            try db.withStatement(update) { st throws(SchemagenRuntime.DatabaseError) in st.bind(id, at: 1); try st.run() }
-                        }
+                        try await pool.write { db throws(SchemagenRuntime.DatabaseError) in try op.apply(db) }
                         latencies.append(now() - t0)
                     }
                     await pool.close()

@@ -49,10 +49,17 @@ public struct PooledLearner: Sendable {
     public func adjustQValue(state: String, action: String, by delta: Double) async throws(DatabaseError) {
         let learnerId = self.learnerId
         try await pool.write { db throws(DatabaseError) in
-            let q = try db.rlQValue.getQValueFirst(learnerId: learnerId, stateKey: state, actionKey: action)?.qValue
-            try db.rlQValue.updateQValue(learnerId: learnerId, stateKey: state, actionKey: action,
-                                         qValue: (q ?? BaseLearner.defaultQValue) + delta)
+            try PooledLearner.rewriteQValue(db, learnerId: learnerId, state: state, action: action) { $0 + delta }
         }
+    }
+
+    /// In a write body: reads the Q-value of `state`/`action` (0.5 when unseen) and writes back
+    /// `newValue(q)` with the upsert that counts the visit.
+    static func rewriteQValue(_ db: Database, learnerId: String, state: String, action: String,
+                              _ newValue: (Double) -> Double) throws(DatabaseError) {
+        let q = try db.rlQValue.getQValueFirst(learnerId: learnerId, stateKey: state, actionKey: action)?.qValue
+        try db.rlQValue.updateQValue(learnerId: learnerId, stateKey: state, actionKey: action,
+                                     qValue: newValue(q ?? BaseLearner.defaultQValue))
     }
 
     /// One step of an episode: the reward of taking `action` in `state`.
@@ -76,10 +83,9 @@ public struct PooledLearner: Sendable {
         try await pool.withWriterExecutor { () async throws(DatabaseError) in
             for step in episode {
                 try await pool.write { db throws(DatabaseError) in
-                    let q = try db.rlQValue.getQValueFirst(learnerId: learnerId, stateKey: step.state, actionKey: step.action)?.qValue
-                        ?? BaseLearner.defaultQValue
-                    try db.rlQValue.updateQValue(learnerId: learnerId, stateKey: step.state, actionKey: step.action,
-                                                 qValue: q + rate * (step.reward - q))
+                    try PooledLearner.rewriteQValue(db, learnerId: learnerId, state: step.state, action: step.action) { q in
+                        q + rate * (step.reward - q)
+                    }
                 }
             }
         }
