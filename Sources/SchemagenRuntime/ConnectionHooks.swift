@@ -61,6 +61,13 @@ final class ConnectionHooks: @unchecked Sendable {
     /// Numbers the tracked writes, so that a statement is recorded once per write.
     private var writeNumber: UInt64 = 0
 
+    /// The writer's background checkpoints (its WAL hook), if the pool has them.
+    let checkpointer: WALCheckpointer?
+
+    init(checkpointer: WALCheckpointer? = nil) {
+        self.checkpointer = checkpointer
+    }
+
     /// True when the current job's task was cancelled and statements must not start (or continue).
     var isCancelled: Bool {
         currentJob != 0 && cancelledJob.load() == currentJob && exemptFromCancellation == 0
@@ -157,7 +164,7 @@ final class ConnectionHooks: @unchecked Sendable {
         }
     }
 
-    /// Installs the authorizer and the progress handler. `self` must outlive the connection
+    /// Installs the authorizer, the progress handler and the checkpointer's WAL hook. `self` must outlive the connection
     /// (the `Database` that owns the connection holds it).
     func install(on db: OpaquePointer) {
         let context = Unmanaged.passUnretained(self).toOpaque()
@@ -171,5 +178,6 @@ final class ConnectionHooks: @unchecked Sendable {
             guard let context else { return 0 }
             return Unmanaged<ConnectionHooks>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
         }, context)
+        checkpointer?.install(on: db)
     }
 }

@@ -500,6 +500,17 @@ public final class Database: @unchecked Sendable {
         return sqlite3_get_autocommit(db) == 0
     }
 
+    /// A passive checkpoint of "main" (`sqlite3_wal_checkpoint_v2`, `SQLITE_CHECKPOINT_PASSIVE`): copies
+    /// back into the database file what the WAL holds and no reader still needs, without waiting for
+    /// any lock. Returns SQLite's result code (`SQLITE_BUSY` when another checkpoint runs;
+    /// `SQLITE_MISUSE` once closed). For `DatabasePool`'s background checkpoints.
+    func checkpointPassive() -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let db = connection else { return SQLITE_MISUSE }
+        return sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+    }
+
     // MARK: - Connection info
 
     /// Rowid of the most recent successful INSERT on this connection. Read it inside the same

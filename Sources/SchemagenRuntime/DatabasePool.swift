@@ -14,6 +14,8 @@
 //    `BEGIN IMMEDIATE … COMMIT`. N reader threads over read-only connections: reads run in
 //    parallel with each other and with the write, each inside `BEGIN DEFERRED … COMMIT` whose
 //    snapshot is taken before the body starts (WAL snapshot isolation).
+//  * Checkpoints: by default the writer's WAL hook hands WAL checkpoints to a connection of their
+//    own (`WALCheckpointer`), so a commit does not wait for the copy and its syncs.
 //  * Cancellation: a job cancelled before a worker takes it fails at once with `SQLITE_INTERRUPT`
 //    and its body never runs; once running, the connection's `ConnectionHooks` refuse to start
 //    another statement and the progress handler interrupts the one running.
@@ -91,7 +93,25 @@ public final class DatabasePool: Sendable {
         /// than one CPU, 0 on one with a single CPU; more than 1,000,000 (a second) counts as that.
         /// See docs/CONCURRENCY.md.
         public var spinMicroseconds = ProcessInfo.processInfo.activeProcessorCount > 1 ? 50 : 0
+        /// When the WAL's pages are copied back into the database file. Default: `.background(pages: 1000)`.
+        public var checkpointing = Checkpointing.background(pages: 1000)
         public init() {}
+
+        /// When the WAL's pages are copied back into the database file (checkpoints; see
+        /// docs/CONCURRENCY.md). Either way a checkpoint never changes what a reader or a write sees.
+        public enum Checkpointing: Sendable, Hashable {
+            /// SQLite's automatic checkpoint: the commit that brings the WAL to `pages` pages copies
+            /// them back, with both syncs, before its `write` returns (`PRAGMA wal_autocheckpoint`;
+            /// 0 or less: never, the application checkpoints).
+            case inCommit(pages: Int)
+            /// Each time the WAL has grown by `pages` pages (at least 1), a connection of the pool's
+            /// own copies them back on its own thread while writes go on. Once it holds 4 × `pages`
+            /// pages and no background checkpoint runs, the writer copies the rest itself after its
+            /// commit, so that the WAL starts over (at 8 × `pages` it first waits for the background
+            /// one): the WAL stays within 8 × `pages` pages and a commit's under any stream of
+            /// writes, unless a read holds an older snapshot (which holds up any checkpoint).
+            case background(pages: Int)
+        }
     }
 
     /// The path the pool was opened with.
@@ -218,6 +238,8 @@ public final class DatabasePoolWriterExecutor: TaskExecutor {
 final class PoolCore: Sendable {
     let writer: ConnectionWorkers
     let readers: ConnectionWorkers
+    /// The background checkpoints (`Configuration.Checkpointing.background`), else nil.
+    let checkpointer: WALCheckpointer?
     let observers = ObserverRegistry()
     /// How long a caller spins for its job's result before it suspends.
     let spinNanoseconds: UInt64
@@ -229,15 +251,31 @@ final class PoolCore: Sendable {
         var writerOptions = configuration.options
         writerOptions.walMode = true
         writerOptions.readOnly = false
-        let writerDB = try Database(path: path, options: writerOptions, hooks: ConnectionHooks())
-        let mode = try writerDB.withStatement("PRAGMA journal_mode") { stmt throws(DatabaseError) in
-            _ = try stmt.step()
-            return try stmt.text(0)
+        var checkpointer: WALCheckpointer?
+        if case .background(let pages) = configuration.checkpointing {
+            // Its own read-write connection, opened first (it creates the file and sets WAL mode,
+            // as the writer would), with the writer's options: its `synchronous` decides the syncs.
+            checkpointer = WALCheckpointer(connection: try Database(path: path, options: writerOptions), pages: pages)
         }
-        guard mode.lowercased() == "wal" else {
-            writerDB.close()
-            throw DatabaseError(kind: .misuse, message: "DatabasePool needs a file database in WAL mode; '\(path)' has journal_mode \(mode)")
+        let writerDB: Database
+        do throws(DatabaseError) {
+            writerDB = try Database(path: path, options: writerOptions, hooks: ConnectionHooks(checkpointer: checkpointer))
+            let mode = try writerDB.withStatement("PRAGMA journal_mode") { stmt throws(DatabaseError) in
+                _ = try stmt.step()
+                return try stmt.text(0)
+            }
+            guard mode.lowercased() == "wal" else {
+                writerDB.close()
+                throw DatabaseError(kind: .misuse, message: "DatabasePool needs a file database in WAL mode; '\(path)' has journal_mode \(mode)")
+            }
+            if case .inCommit(let pages) = configuration.checkpointing {
+                try writerDB.execute("PRAGMA wal_autocheckpoint = \(pages)")
+            }
+        } catch {
+            checkpointer?.stop()
+            throw error
         }
+        self.checkpointer = checkpointer
         var readerOptions = writerOptions
         readerOptions.readOnly = true
         var readerDBs: [Database] = []
@@ -246,6 +284,7 @@ final class PoolCore: Sendable {
                 readerDBs.append(try Database(path: path, options: readerOptions, hooks: ConnectionHooks()))
             } catch {
                 writerDB.close()
+                checkpointer?.stop()
                 for db in readerDBs { db.close() }
                 throw error
             }
@@ -257,8 +296,12 @@ final class PoolCore: Sendable {
     }
 
     deinit {
+        // The checkpointer's connection closes after the checkpoint running, if any, and before
+        // the writer's last commits perhaps: a checkpoint they hand over then does nothing (the
+        // last connection to close checkpoints the whole WAL anyway).
         writer.stop()
         readers.stop()
+        checkpointer?.stop()
     }
 
     func close() async {
@@ -267,6 +310,11 @@ final class PoolCore: Sendable {
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             readers.stop { continuation.resume() }
+        }
+        if let checkpointer {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                checkpointer.stop { continuation.resume() }
+            }
         }
     }
 

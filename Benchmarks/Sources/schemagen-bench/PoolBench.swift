@@ -23,11 +23,13 @@ enum PoolBench {
     /// `--pool-spin`: the pool's `spinMicroseconds` (nil: its default).
     nonisolated(unsafe) static var poolSpin: Int?
 
-    static func schemagenPool(_ path: String) throws -> SchemagenRuntime.DatabasePool {
+    static func schemagenPool(_ path: String, checkpointInCommit: Bool = false) throws -> SchemagenRuntime.DatabasePool {
         var configuration = SchemagenRuntime.DatabasePool.Configuration()
         configuration.readerCount = 4
         configuration.options.synchronous = .normal
         if let spin = poolSpin { configuration.spinMicroseconds = spin }
+        // SQLite's own automatic checkpoint (the synchronous contender's) when asked; else the pool's default (background).
+        if checkpointInCommit { configuration.checkpointing = .inCommit(pages: 1000) }
         return try SchemagenRuntime.DatabasePool(path: path, configuration: configuration)
     }
 
@@ -253,7 +255,8 @@ enum PoolBench {
         var writeFingerprint: String?
         let names = ["sync Database.transaction, 1 thread", "await DatabasePool.write, 1 task", "GRDB await DatabasePool.write, 1 task",
                      "await DatabasePool.write, 4 tasks", "GRDB await DatabasePool.write, 4 tasks",
-                     "pool.write in withWriterExecutor, 1 task", "pool.write in withWriterExecutor, 4 tasks"]
+                     "pool.write in withWriterExecutor, 1 task", "pool.write in withWriterExecutor, 4 tasks",
+                     "await DatabasePool.write, 1 task, .inCommit"]
         for round in 0..<options.rounds {
             for k in 0..<names.count {
                 let contender = (k + round) % names.count
@@ -274,8 +277,9 @@ enum PoolBench {
                     }
                     seconds = Double(now() - t0) / 1e9
                     db.close()
-                case 1, 3:
-                    let pool = try schemagenPool(work)
+                case 1, 3, 7:
+                    // 7: checkpoints in the commit (SQLite's own, as the synchronous contender's).
+                    let pool = try schemagenPool(work, checkpointInCommit: contender == 7)
                     (seconds, _) = try await runReads(tasks: tasks, total: writes) { j in
                         try await poolWrite(pool, shape, j, data)
                         return 0
@@ -331,7 +335,11 @@ enum PoolBench {
         let sync = median(results[names[0]] ?? [])
         for name in names where results[name] != nil {
             let rate = median(results[name] ?? [])
-            let ratio = name == names[0] || results[names[0]] == nil ? "" : " (" + fmt(rate / sync, 2) + "x sync)"
+            // Beside the ratio of the medians, the median of each round's ratio: a round runs the
+            // contenders one after the other, so its ratio is not moved by the host's drift between rounds.
+            let syncRounds = results[names[0]] ?? []
+            let paired = zip(results[name] ?? [], syncRounds).map { $0 / $1 }
+            let ratio = name == names[0] || syncRounds.isEmpty ? "" : " (" + fmt(rate / sync, 2) + "x sync; per round " + fmt(median(paired), 2) + "x, " + fmt(paired.min() ?? 0, 2) + "-" + fmt(paired.max() ?? 0, 2) + ")"
             print([pad(name, 40), pad(fmt(rate, 0), 12, left: true)].joined(separator: " ") + ratio)
         }
     }

@@ -9,7 +9,7 @@ import Foundation
 //     --only pool       the DatabasePool benchmarks (reader scaling vs GRDB, writer throughput); only on request
 //     --only poolwrites the DatabasePool writer-throughput benchmark alone
 //     --pool-spin N     DatabasePool.Configuration.spinMicroseconds for schemagen's pool (default: its default)
-//     --writers 0,1,... the writer-throughput contenders to run, by their row number 0-6 (default: all; e.g. under perf)
+//     --writers 0,1,... the writer-throughput contenders to run, by their row number 0-7 (default: all; e.g. under perf)
 //     --write-shapes update,record_visit        the writer-throughput shapes to run (default: both)
 //     --contenders generated,raw,grdb           run a subset of the contenders
 //     --sizes 100,1000,10000                    generator schema sizes (default)
