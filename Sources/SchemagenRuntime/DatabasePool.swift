@@ -269,7 +269,8 @@ final class PoolCore: Sendable {
                 throw DatabaseError(kind: .misuse, message: "DatabasePool needs a file database in WAL mode; '\(path)' has journal_mode \(mode)")
             }
             if case .inCommit(let pages) = configuration.checkpointing {
-                try writerDB.execute("PRAGMA wal_autocheckpoint = \(pages)")
+                // In SQLite's range (an Int32); 0 or less: never.
+                try writerDB.execute("PRAGMA wal_autocheckpoint = \(max(0, min(pages, Int(Int32.max))))")
             }
         } catch {
             checkpointer?.stop()

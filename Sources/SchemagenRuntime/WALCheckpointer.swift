@@ -3,8 +3,8 @@
 // In WAL mode every commit appends pages to the WAL; a checkpoint copies them back into the
 // database file (with a sync of the WAL before and of the file after, unless synchronous=OFF).
 // SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past 1,000 pages, on the
-// writing thread: that one write waits for the whole copy and both syncs (about 10 ms on the
-// benchmark machine; a quarter to a half of a loop of small writes' time). A pool owns threads, so
+// writing thread: that one write waits for the whole copy and both syncs (5–10 ms on the
+// benchmark machine; a third of a loop of one-row writes' time there). A pool owns threads, so
 // it can do better: the writer's WAL hook (called after each commit) hands the checkpoint to a
 // connection of its own, on its own queue, and the writes go on meanwhile (a PASSIVE checkpoint
 // takes no lock a writer needs).
@@ -28,9 +28,12 @@ import Foundation
 /// inside the writer's COMMIT), and `connection` only on `queue`; hence `@unchecked Sendable`.
 final class WALCheckpointer: @unchecked Sendable {
     /// How many new WAL pages start a background checkpoint.
-    let pages: Int32
+    let pages: Int
     /// Once the WAL holds this many times `pages`, the writer checkpoints after its commit.
-    static let writerFactor: Int32 = 4
+    static let writerFactor = 4
+    /// `writerFactor` × `pages`, and twice that (where the writer first waits for a background checkpoint).
+    private let writerAt: Int
+    private let waitAt: Int
 
     private let connection: Database
     private let queue = DispatchQueue(label: "schemagen.checkpointer", qos: .utility)
@@ -42,15 +45,18 @@ final class WALCheckpointer: @unchecked Sendable {
 
     // --- the writer's thread only ---
     /// The WAL size (frames) at which the next background checkpoint starts.
-    private var nextBackgroundAt: Int32
+    private var nextBackgroundAt: Int
     /// The WAL size reported after the previous commit (smaller now: the WAL started over).
-    private var lastFrames: Int32 = 0
+    private var lastFrames = 0
 
     /// `connection`: a read-write connection to the pool's file, used by nothing else (its
     /// `synchronous` setting decides the checkpoints' syncs: give it the writer's).
     init(connection: Database, pages: Int) {
         self.connection = connection
-        self.pages = Int32(clamping: max(1, pages))
+        // SQLite counts WAL pages in an Int32: larger thresholds mean the same as the largest.
+        self.pages = min(max(1, pages), Int(Int32.max) / (2 * WALCheckpointer.writerFactor))
+        writerAt = self.pages * WALCheckpointer.writerFactor
+        waitAt = 2 * writerAt
         nextBackgroundAt = self.pages
     }
 
@@ -63,14 +69,14 @@ final class WALCheckpointer: @unchecked Sendable {
         let context = Unmanaged.passUnretained(self).toOpaque()
         sqlite3_wal_hook(db, { context, db, schema, frames in
             if let context, let db {
-                Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().committed(db, schema, frames)
+                Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().committed(db, schema, Int(frames))
             }
             return SQLITE_OK
         }, context)
     }
 
     /// The writer's thread, after a commit that left `frames` pages in schema `schema`'s WAL.
-    private func committed(_ db: OpaquePointer, _ schema: UnsafePointer<CChar>?, _ frames: Int32) {
+    private func committed(_ db: OpaquePointer, _ schema: UnsafePointer<CChar>?, _ frames: Int) {
         guard let schema, strcmp(schema, "main") == 0 else {
             // An attached WAL database: SQLite's own rule, in this commit.
             if frames >= pages { sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nil, nil) }
@@ -82,16 +88,16 @@ final class WALCheckpointer: @unchecked Sendable {
             // Writes outran a background checkpoint by another `writerFactor` × `pages`: wait for
             // it (on this, the writer's, thread, as SQLite's own checkpoint makes the commit
             // wait), so that the WAL stays within 2 × `writerFactor` × `pages` pages and a commit.
-            guard frames >= 2 * pages * WALCheckpointer.writerFactor else { return }
+            guard frames >= waitAt else { return }
             queue.sync {}
         }
-        if frames >= pages * WALCheckpointer.writerFactor {
+        if frames >= writerAt {
             // What the background checkpoints left: copied now, so that the next write starts the WAL over.
             sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
             writerCount.add(1)
             nextBackgroundAt = pages
         } else if frames >= nextBackgroundAt {
-            nextBackgroundAt = frames + pages
+            nextBackgroundAt = frames > Int(Int32.max) - pages ? Int(Int32.max) : frames + pages
             running.store(1)
             queue.async { [self] in
                 _ = connection.checkpointPassive()

@@ -118,6 +118,20 @@ import CSQLite
         await pool.close()
     }
 
+    /// Any page count is taken: beyond SQLite's own range it means "never in practice", not a trap.
+    @Test(arguments: [Int.min, 0, 1, Int(Int32.max), Int.max]) func anyPageCountIsTaken(pages: Int) async throws {
+        for checkpointing in [DatabasePool.Configuration.Checkpointing.background(pages: pages), .inCommit(pages: pages)] {
+            let dir = try TempDirectory()
+            defer { dir.cleanup() }
+            let pool = try await Self.makePool(dir, checkpointing)
+            for i in 1...20 { try await Self.insert(pool, i) }
+            #expect(try await pool.read { db throws(DatabaseError) in
+                try db.withStatement("SELECT count(*) FROM item") { s throws(DatabaseError) in _ = try s.step(); return try s.int64(0) }
+            } == 20)
+            await pool.close()
+        }
+    }
+
     /// `.inCommit` is SQLite's own automatic checkpoint: no checkpointer; with 0 pages, none at all.
     @Test func inCommitLeavesCheckpointsToSQLite() async throws {
         let dir = try TempDirectory()
