@@ -97,7 +97,7 @@ final class WALCheckpointer: @unchecked Sendable {
             writerCount.add(1)
             nextBackgroundAt = pages
         } else if frames >= nextBackgroundAt {
-            nextBackgroundAt = frames > Int(Int32.max) - pages ? Int(Int32.max) : frames + pages
+            nextBackgroundAt = min(frames, Int(Int32.max) - pages) + pages
             running.store(1)
             queue.async { [self] in
                 _ = connection.checkpointPassive()

@@ -103,7 +103,7 @@ import CSQLite
                             let (a, b) = try db.withStatement("SELECT a, b FROM pair WHERE id = 1") { s throws(DatabaseError) in
                                 _ = try s.step(); return (try s.int64(0), try s.int64(1))
                             }
-                            let items = try db.withStatement("SELECT count(*) FROM item") { s throws(DatabaseError) in _ = try s.step(); return try s.int64(0) }
+                            let items = try db.count("item")
                             return (a, b, items)
                         }
                         if a != b || a != items || a < last { problems.with { $0.append("a \(a) b \(b) items \(items) after \(last)") } }
@@ -125,9 +125,7 @@ import CSQLite
             defer { dir.cleanup() }
             let pool = try await Self.makePool(dir, checkpointing)
             for i in 1...20 { try await Self.insert(pool, i) }
-            #expect(try await pool.read { db throws(DatabaseError) in
-                try db.withStatement("SELECT count(*) FROM item") { s throws(DatabaseError) in _ = try s.step(); return try s.int64(0) }
-            } == 20)
+            #expect(try await pool.read { db throws(DatabaseError) in try db.count("item") } == 20)
             await pool.close()
         }
     }

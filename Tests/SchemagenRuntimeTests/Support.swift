@@ -24,7 +24,7 @@ final class ErrorBox: @unchecked Sendable {
     var all: [String] { lock.lock(); defer { lock.unlock() }; return errors }
 }
 
-extension Database {
+extension DatabaseReading {
     func count(_ table: String) throws(DatabaseError) -> Int64 {
         try withStatement(sql: "SELECT count(*) FROM \(table)") { stmt throws(DatabaseError) in
             _ = try stmt.step()
